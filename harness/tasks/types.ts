@@ -1,0 +1,42 @@
+import type { z } from 'zod';
+
+/** One prompt/response pair. `meta` carries what metrics need (gold answer, correct profiles, facts). */
+export interface Example {
+  id: string;
+  prompt: string;
+  response: string;
+  meta: Record<string, unknown>;
+}
+
+export type SplitName = 'train' | 'valid' | 'test' | 'ood';
+
+export interface TaskData {
+  splits: Record<SplitName, Example[]>;
+  /**
+   * Training data specific to a teacher profile (e.g. a blind-spot profile of arithmetic-rationales,
+   * an identity card of the identity task). Absent when the task has no profiles.
+   */
+  profiles?: Record<string, Example[]>;
+  /** Extra named sets some metrics need (e.g. identity probes). */
+  extra?: Record<string, Example[]>;
+}
+
+/**
+ * A task: one file under harness/tasks/, registered in harness/tasks/index.ts.
+ * `generate` must be a pure function of (options, seed): same inputs, identical JSON.
+ */
+export interface TaskDefinition<O = any> {
+  id: string;
+  description: string;
+  /** zod object schema with defaults; parse({}) gives the default options. */
+  options: z.ZodType<O>;
+  /** Human-readable option docs for `distill-bench list tasks`: name -> {default, range, doc}. */
+  optionDocs: Record<string, { doc: string; range?: string }>;
+  /** Metric ids this task is naturally scored by, primary first (e.g. ['wer', 'cer']). */
+  metrics: string[];
+  /** Profile names a suite may give teachers (empty when the task has none). */
+  profileNames(options: O): string[];
+  generate(options: O, seed: number): TaskData;
+  /** Extracts the answer compared by exact-match accuracy (default: the whole trimmed response). */
+  extractAnswer?(response: string): string;
+}
