@@ -1,0 +1,121 @@
+import { createRequire } from 'node:module';
+import { UsageError } from '../errors.ts';
+import { fastMatMulInstalled, installFastMatMul, selfTestFastMatMul, uninstallFastMatMul } from './fastmm.ts';
+import { registerUnsortedSegmentSum } from './segment-sum.ts';
+import { tf } from './tf.ts';
+import { loadWebGpu } from './webgpu.ts';
+
+/**
+ * The backend ladder (design.md §3): the first rung that loads wins, and every skipped rung records
+ * why, so `doctor` and the run manifest can say what happened.
+ */
+export const BACKENDS = ['tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+
+export interface BackendInfo {
+  name: BackendName;
+  /** The tfjs backend name actually active (`tensorflow` for both native rungs). */
+  tfBackend: string;
+  fastMatMul: boolean;
+  fastMatMulMaxRelError?: number;
+  skipped: { name: BackendName; reason: string }[];
+  warnings: string[];
+}
+
+const require = createRequire(import.meta.url);
+const FASTMM_TOLERANCE = 1e-4;
+
+let active: BackendInfo | undefined;
+
+function firstLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0];
+}
+
+async function tryNative(pkg: string): Promise<void> {
+  // tfjs-node(-gpu) are optionalDependencies whose install downloads libtensorflow; where that failed
+  // the package is simply absent and require throws MODULE_NOT_FOUND.
+  require(pkg);
+  if (!(await tf.setBackend('tensorflow'))) throw new Error(`${pkg} loaded but backend 'tensorflow' failed`);
+}
+
+async function tryWasm(info: BackendInfo, fastMatMul: boolean): Promise<void> {
+  await import('@tensorflow/tfjs-backend-wasm');
+  if (!(await tf.setBackend('wasm'))) throw new Error("tf.setBackend('wasm') returned false");
+  registerUnsortedSegmentSum();
+  if (!fastMatMul) return;
+  installFastMatMul();
+  const err = selfTestFastMatMul();
+  info.fastMatMulMaxRelError = err;
+  if (!(err <= FASTMM_TOLERANCE)) {
+    uninstallFastMatMul();
+    info.warnings.push(
+      `fast BatchMatMul disagreed with the stock wasm kernel (max rel. error ${err.toExponential(2)} > ` +
+        `${FASTMM_TOLERANCE}); using the stock kernel, training will be 3-8x slower`,
+    );
+  }
+}
+
+const RUNGS: Record<BackendName, (info: BackendInfo, opts: LoadOptions) => Promise<void>> = {
+  'tensorflow-gpu': () => tryNative('@tensorflow/tfjs-node-gpu'),
+  tensorflow: () => tryNative('@tensorflow/tfjs-node'),
+  webgpu: async () => {
+    await loadWebGpu();
+  },
+  wasm: (info, opts) => tryWasm(info, opts.fastMatMul ?? true),
+  cpu: async () => {
+    if (!(await tf.setBackend('cpu'))) throw new Error("tf.setBackend('cpu') returned false");
+  },
+};
+
+export interface LoadOptions {
+  /** Force one rung (CLI --backend or DISTILL_BENCH_BACKEND); fails loudly if it cannot load. */
+  backend?: string;
+  /** Skip rungs above this one (e.g. tests pin 'wasm' but still want the ladder's bookkeeping). */
+  fastMatMul?: boolean;
+}
+
+export function parseBackendName(name: string, field = '--backend'): BackendName {
+  if ((BACKENDS as readonly string[]).includes(name)) return name as BackendName;
+  throw new UsageError(
+    `${field}: unknown backend '${name}'. Allowed: ${BACKENDS.join(', ')}. ` +
+      'Fix: pick one of those, or unset it to let the ladder choose.',
+    { field },
+  );
+}
+
+/** Loads the best available backend once per process; later calls return the same info. */
+export async function loadBackend(opts: LoadOptions = {}): Promise<BackendInfo> {
+  const forced = opts.backend ?? process.env.DISTILL_BENCH_BACKEND;
+  if (active) {
+    if (forced && parseBackendName(forced) !== active.name) {
+      throw new Error(`backend already initialised as '${active.name}', cannot switch to '${forced}'`);
+    }
+    return active;
+  }
+  const info: BackendInfo = { name: 'cpu', tfBackend: 'cpu', fastMatMul: false, skipped: [], warnings: [] };
+  const ladder = forced ? [parseBackendName(forced, forced === opts.backend ? '--backend' : 'DISTILL_BENCH_BACKEND')] : BACKENDS;
+  for (const name of ladder) {
+    try {
+      await RUNGS[name](info, opts);
+      info.name = name;
+      info.tfBackend = tf.getBackend();
+      info.fastMatMul = name === 'wasm' && fastMatMulInstalled();
+      active = info;
+      return info;
+    } catch (err) {
+      if (forced) {
+        throw new UsageError(
+          `backend '${name}' could not be loaded: ${firstLine(err)}. ` +
+            'Fix: run `distill-bench doctor` to see which backends work here, or unset --backend.',
+          { field: '--backend' },
+        );
+      }
+      info.skipped.push({ name, reason: firstLine(err) });
+    }
+  }
+  throw new Error(`no TensorFlow.js backend could be loaded: ${JSON.stringify(info.skipped)}`);
+}
+
+export function activeBackend(): BackendInfo | undefined {
+  return active;
+}
