@@ -34,7 +34,12 @@ function firstLine(err: unknown): string {
 async function tryNative(pkg: string): Promise<void> {
   // tfjs-node(-gpu) are optionalDependencies whose install downloads libtensorflow; where that failed
   // the package is simply absent and require throws MODULE_NOT_FOUND.
-  require(pkg);
+  try {
+    require(pkg);
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'MODULE_NOT_FOUND') throw err;
+    throw new Error(`${pkg} not installed (optional dependency; its install downloads libtensorflow, which fails offline)`);
+  }
   if (!(await tf.setBackend('tensorflow'))) throw new Error(`${pkg} loaded but backend 'tensorflow' failed`);
 }
 

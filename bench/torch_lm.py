@@ -1,0 +1,54 @@
+# PyTorch twin of the distill-bench benchmark LM (engine-performance.md §8.4-8.5), used only by
+# `npm run bench:train -- --compare-torch`. Never needed by tests or CI.
+import json, sys, time
+import torch, torch.nn as nn, torch.nn.functional as F
+
+cfg = json.loads(sys.argv[1])
+V, D, H, L, FF, T, B = (cfg[k] for k in ("vocab", "d", "heads", "layers", "ff", "seq", "batch"))
+steps, warmup = cfg["steps"], cfg["warmup"]
+torch.set_num_threads(cfg.get("torch_threads", 1))
+torch.manual_seed(0)
+dev = cfg.get("device", "cpu")
+
+class Block(nn.Module):
+    def __init__(s):
+        super().__init__()
+        s.ln1, s.ln2 = nn.LayerNorm(D), nn.LayerNorm(D)
+        s.q, s.k, s.v, s.o = (nn.Linear(D, D) for _ in range(4))
+        s.fc1, s.fc2 = nn.Linear(D, FF), nn.Linear(FF, D)
+    def forward(s, x, mask):
+        h = s.ln1(x)
+        sh = lambda t: t.view(B, T, H, D // H).transpose(1, 2)
+        att = torch.softmax(sh(s.q(h)) @ sh(s.k(h)).transpose(-1, -2) / (D // H) ** 0.5 + mask, -1)
+        x = x + s.o((att @ sh(s.v(h))).transpose(1, 2).reshape(B, T, D))
+        h = s.fc1(s.ln2(x))
+        return x + s.fc2(h * torch.sigmoid(1.702 * h))
+
+class LM(nn.Module):
+    def __init__(s):
+        super().__init__()
+        s.tok, s.pos = nn.Embedding(V, D), nn.Embedding(T, D)
+        s.blocks = nn.ModuleList(Block() for _ in range(L))
+        s.lnf, s.head = nn.LayerNorm(D), nn.Linear(D, V)
+    def forward(s, ids, mask):
+        x = s.tok(ids) + s.pos.weight[None]
+        for b in s.blocks: x = b(x, mask)
+        return s.head(s.lnf(x))
+
+m = LM().to(dev)
+opt = torch.optim.Adam(m.parameters(), 1e-3)
+mask = torch.triu(torch.full((T, T), -1e9), 1).to(dev)
+g = torch.Generator().manual_seed(0)
+ids = torch.randint(0, V, (B, T + 1), generator=g).to(dev)
+def step():
+    opt.zero_grad()
+    loss = F.cross_entropy(m(ids[:, :-1], mask).reshape(-1, V), ids[:, 1:].reshape(-1))
+    loss.backward(); opt.step()
+    return loss.item()
+for _ in range(warmup): step()
+if dev != "cpu": torch.cuda.synchronize()
+t0 = time.perf_counter()
+for _ in range(steps): step()
+if dev != "cpu": torch.cuda.synchronize()
+ms = (time.perf_counter() - t0) * 1000 / steps
+print(json.dumps({"ms_per_step": ms, "tok_s": B * T / ms * 1000, "params": sum(p.numel() for p in m.parameters()), "torch": torch.__version__}))

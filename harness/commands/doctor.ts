@@ -1,0 +1,33 @@
+import type { Command } from 'commander';
+import { loadBackend } from '../engine/backend.ts';
+import { deviceInfo } from '../engine/device-info.ts';
+
+/** `distill-bench doctor`: which backend loads here, why higher rungs were skipped, and the machine. */
+export function registerDoctor(program: Command): void {
+  program
+    .command('doctor')
+    .description('show the TensorFlow.js backend that loads here, why others were skipped, and machine facts')
+    .option('--backend <name>', 'try to force this backend (same names as run --backend)')
+    .option('--json', 'print JSON')
+    .action(async (opts: { backend?: string; json?: boolean }) => {
+      const backend = await loadBackend({ backend: opts.backend });
+      const info = { backend, device: deviceInfo() };
+      if (opts.json) {
+        console.log(JSON.stringify(info, null, 2));
+        return;
+      }
+      console.log(`backend: ${backend.name} (tfjs backend '${backend.tfBackend}')`);
+      if (backend.name === 'wasm') {
+        const err = backend.fastMatMulMaxRelError;
+        console.log(
+          `  fast BatchMatMul: ${backend.fastMatMul ? 'on' : 'off'}` +
+            (err === undefined ? '' : ` (self-test max rel. error ${err.toExponential(1)})`),
+        );
+      }
+      for (const s of backend.skipped) console.log(`  skipped ${s.name}: ${s.reason}`);
+      for (const w of backend.warnings) console.log(`  warning: ${w}`);
+      for (const [k, v] of Object.entries(info.device)) {
+        console.log(`${k}: ${Array.isArray(v) ? v.join(', ') || '-' : v === null ? '-' : typeof v === 'object' ? JSON.stringify(v) : v}`);
+      }
+    });
+}
