@@ -1,6 +1,7 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf } from '../engine/tf.ts';
+import { writeAtomic } from '../fs-atomic.ts';
 import { CharTokenizer } from '../text/tokenizer.ts';
 import { type ModelConfig, validateModelConfig } from './config.ts';
 import { TransformerLM } from './transformer.ts';
@@ -13,13 +14,6 @@ interface CheckpointMeta {
   vocabulary: { chars: string[] };
   weights: { name: string; shape: number[]; offset: number; length: number }[];
   extra?: Record<string, unknown>;
-}
-
-/** Writes a file atomically (temp file + rename) so a crash never leaves a half-written checkpoint. */
-function writeAtomic(path: string, data: string | Uint8Array): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
 }
 
 /** Saves weights (float32, little-endian, one blob) and a JSON config with the vocabulary. */

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { BatchSampler, encodeAll, lmLoss } from '../training/loop.ts';
+import { finish, trainStudent } from './common.ts';
+import type { TechniqueDefinition } from './types.ts';
+
+/** Gold data only: the baseline every distillation gain is measured against. */
+export const none: TechniqueDefinition<Record<string, never>> = {
+  id: 'none',
+  description: 'No distillation: the student trains by cross-entropy on the gold training data only.',
+  citation: 'baseline',
+  options: z.object({}).strict(),
+  optionDocs: {},
+  minTeachers: 0,
+  async train(ctx) {
+    const student = ctx.newStudent();
+    const sampler = new BatchSampler(encodeAll(ctx.tokenizer, ctx.data.splits.train), ctx.training.batchSize, student.config.maxLen, ctx.seed);
+    const run = trainStudent(ctx, student, { nextBatch: () => sampler.next(), loss: (b) => lmLoss(student, b) });
+    return { ...finish(ctx, student, run), supervision: ctx.data.splits.train };
+  },
+};

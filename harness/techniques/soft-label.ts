@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { tf } from '../engine/tf.ts';
+import { crossEntropy, divergence } from '../training/losses.ts';
+import { BatchSampler, encodeAll, targetTensors } from '../training/loop.ts';
+import { alignTeacherRows, finish, trainStudent } from './common.ts';
+import type { TechniqueDefinition } from './types.ts';
+
+const Options = z
+  .object({
+    temperature: z.number().gt(0).max(100).default(2),
+    alpha: z.number().min(0).max(1).default(0.5),
+    divergence: z.enum(['forward-kl', 'reverse-kl', 'jsd']).default('forward-kl'),
+    beta: z.number().min(0).max(1).default(0.5),
+  })
+  .strict();
+
+/**
+ * Hinton KD per token, teacher-forced on the gold prefix:
+ * alpha·CE(gold) + (1−alpha)·T²·D(p_T^T, p_S^T). Teacher log-probs on the training set are computed
+ * once and reused every epoch (they do not depend on the student).
+ */
+export const softLabel: TechniqueDefinition<z.infer<typeof Options>> = {
+  id: 'soft-label',
+  description:
+    'Token-level KD on the gold prefix: alpha*CE(gold) + (1-alpha)*T^2*KL(p_T^T || p_S^T); the divergence ' +
+    'can also be reverse KL or generalized JSD(beta).',
+  citation: 'Hinton, Vinyals & Dean 2015, Distilling the Knowledge in a Neural Network',
+  options: Options,
+  optionDocs: {
+    temperature: { doc: 'softmax temperature T applied to both models', range: '(0, 100]' },
+    alpha: { doc: 'weight of the gold cross-entropy term', range: '[0, 1]' },
+    divergence: { doc: 'forward-kl | reverse-kl | jsd', range: 'forward-kl, reverse-kl, jsd' },
+    beta: { doc: 'JSD interpolation (only with divergence=jsd)', range: '[0, 1]' },
+  },
+  minTeachers: 1,
+  async train(ctx, opts) {
+    const teacher = ctx.teachers[0];
+    const train = ctx.data.splits.train;
+    const teacherLp = teacher.logProbs(train);
+    const student = ctx.newStudent();
+    const V = student.config.vocabSize;
+    const sampler = new BatchSampler(encodeAll(ctx.tokenizer, train), ctx.training.batchSize, student.config.maxLen, ctx.seed);
+    let indices: number[] = [];
+    const run = trainStudent(ctx, student, {
+      distillTerms: ['kd'],
+      nextBatch: () => sampler.batchOf((indices = sampler.nextIndices())),
+      loss: (b) => {
+        const { logits } = student.forward(b);
+        const { targets, mask } = targetTensors(b);
+        const ce = crossEntropy(logits, targets, mask);
+        const tLogits = alignTeacherRows(b, indices.map((i) => teacherLp[i]), V);
+        const kd = divergence(tLogits, logits, mask, {
+          kind: opts.divergence,
+          temperature: opts.temperature,
+          beta: opts.beta,
+          scaleByT2: true,
+        });
+        const total = tf.add(tf.mul(ce, opts.alpha), tf.mul(kd, 1 - opts.alpha)) as tf.Scalar;
+        return { total, terms: { ce, kd } };
+      },
+    });
+    return { ...finish(ctx, student, run), supervision: train };
+  },
+};

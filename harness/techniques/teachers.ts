@@ -1,0 +1,131 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { activeBackend } from '../engine/backend.ts';
+import { writeAtomic } from '../fs-atomic.ts';
+import { contentHash } from '../hash.ts';
+import { loadCheckpoint, saveCheckpoint } from '../models/checkpoint.ts';
+import type { ModelConfig } from '../models/config.ts';
+import { TransformerLM } from '../models/transformer.ts';
+import type { Example } from '../tasks/types.ts';
+import { generate } from '../text/generate.ts';
+import { teacherForced } from '../text/teacher-forced.ts';
+import { assertSameVocabulary, type CharTokenizer } from '../text/tokenizer.ts';
+import { BatchSampler, encodeAll, lmLoss, trainLoop } from '../training/loop.ts';
+import type { TrainingOptions } from '../training/optimizer.ts';
+import { HARNESS_VERSION } from '../version.ts';
+import type { Logger } from './types.ts';
+
+/**
+ * A trained teacher plus memoized outputs. Teachers are trained once per (task, options, profile,
+ * config, budget, seed, vocabulary, backend, harness version) and cached on disk under that content
+ * hash; their generations on a prompt set are cached too, so ten techniques over five seeds train
+ * and decode each teacher once.
+ */
+export class TeacherHandle {
+  /** Forward tokens spent by techniques on this teacher (the cost record's teacher column). */
+  forwardTokens = 0;
+  generations = 0;
+  private readonly genCache = new Map<string, string[]>();
+  private readonly forcedCache = new Map<string, Float32Array[]>();
+
+  constructor(
+    readonly id: string,
+    readonly profile: string | undefined,
+    readonly model: TransformerLM,
+    readonly tokenizer: CharTokenizer,
+    readonly key: string,
+    private readonly dir: string,
+  ) {}
+
+  /** Greedy responses to `prompts`, cached in memory and on disk. */
+  respond(prompts: string[], maxNewTokens: number): string[] {
+    const key = contentHash({ prompts, maxNewTokens });
+    const file = join(this.dir, `gen-${key}.json`);
+    let out = this.genCache.get(key);
+    if (!out && existsSync(file)) out = JSON.parse(readFileSync(file, 'utf8')) as string[];
+    if (!out) {
+      out = generate(this.model, this.tokenizer, prompts, { maxNewTokens }).map((g) => g.text);
+      writeAtomic(file, JSON.stringify(out));
+    }
+    this.genCache.set(key, out);
+    this.generations += prompts.length;
+    this.forwardTokens += prompts.reduce((n, p, i) => n + p.length + out![i].length + 3, 0);
+    return out;
+  }
+
+  /** Teacher-forced log-probs (temperature 1) at the response positions of each pair, cached in memory. */
+  logProbs(pairs: { prompt: string; response: string }[]): Float32Array[] {
+    const key = contentHash(pairs.map((p) => [p.prompt, p.response]));
+    let out = this.forcedCache.get(key);
+    if (!out) {
+      out = teacherForced(this.model, this.tokenizer, pairs).map((f) => f.logProbs);
+      this.forcedCache.set(key, out);
+    }
+    this.forwardTokens += pairs.reduce((n, p) => n + p.prompt.length + p.response.length + 3, 0);
+    return out;
+  }
+
+  dispose(): void {
+    this.model.dispose();
+  }
+}
+
+export interface TeacherSpec {
+  id: string;
+  profile?: string;
+  config: ModelConfig;
+  training: TrainingOptions;
+}
+
+/** Trains (or loads from the cache) one teacher on its profile's data (gold when no profile). */
+export function obtainTeacher(args: {
+  spec: TeacherSpec;
+  taskId: string;
+  taskOptions: unknown;
+  trainData: Example[];
+  tokenizer: CharTokenizer;
+  seed: number;
+  cacheDir: string;
+  log: Logger;
+}): TeacherHandle {
+  const { spec, tokenizer, seed, log } = args;
+  const key = contentHash({
+    kind: 'teacher',
+    task: args.taskId,
+    taskOptions: args.taskOptions,
+    profile: spec.profile ?? null,
+    config: spec.config,
+    training: spec.training,
+    seed,
+    vocabulary: tokenizer.chars,
+    backend: activeBackend()?.name ?? 'unknown',
+    harness: HARNESS_VERSION,
+  });
+  const dir = join(args.cacheDir, 'teachers', key);
+  if (existsSync(join(dir, 'model.json'))) {
+    const { model, tokenizer: saved } = loadCheckpoint(dir);
+    assertSameVocabulary(saved, tokenizer, [`cached teacher '${spec.id}'`, 'this suite']);
+    log.info(`teacher ${spec.id}: cache hit ${key}`);
+    return new TeacherHandle(spec.id, spec.profile, model, tokenizer, key, dir);
+  }
+  log.info(`teacher ${spec.id}: training ${spec.training.steps} steps (cache miss ${key})`);
+  const model = new TransformerLM(spec.config, `teacher:${spec.id}:${seed}`);
+  const sampler = new BatchSampler(encodeAll(tokenizer, args.trainData), spec.training.batchSize, spec.config.maxLen, `teacher:${spec.id}:${seed}`);
+  const result = trainLoop({
+    vars: model.trainableVariables(),
+    training: spec.training,
+    nextBatch: () => sampler.next(),
+    loss: (b) => lmLoss(model, b),
+  });
+  // Write to a private directory, then rename: a concurrent process either sees the whole
+  // checkpoint or none, and the loser of a race simply keeps its own copy in memory.
+  mkdirSync(join(args.cacheDir, 'teachers'), { recursive: true });
+  const tmp = `${dir}.tmp-${process.pid}`;
+  saveCheckpoint(tmp, model, tokenizer, { id: spec.id, profile: spec.profile, finalLoss: result.final });
+  try {
+    renameSync(tmp, dir);
+  } catch {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  return new TeacherHandle(spec.id, spec.profile, model, tokenizer, key, dir);
+}

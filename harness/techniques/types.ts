@@ -1,0 +1,67 @@
+import type { z } from 'zod';
+import type { ModelConfig } from '../models/config.ts';
+import type { TransformerLM } from '../models/transformer.ts';
+import type { Example, TaskData, TaskDefinition } from '../tasks/types.ts';
+import type { CharTokenizer } from '../text/tokenizer.ts';
+import type { StepLog } from '../training/loop.ts';
+import type { TrainingOptions } from '../training/optimizer.ts';
+import type { TeacherHandle } from './teachers.ts';
+
+export interface Logger {
+  info(msg: string): void;
+  warn(msg: string): void;
+}
+
+/** Everything a technique may use. All techniques of a comparison get the same `training.steps`. */
+export interface TechniqueContext {
+  task: TaskDefinition;
+  taskOptions: unknown;
+  data: TaskData;
+  tokenizer: CharTokenizer;
+  teachers: TeacherHandle[];
+  studentConfig: ModelConfig;
+  training: TrainingOptions;
+  seed: number;
+  log: Logger;
+  /** A freshly initialized model (seeded by the run seed and `label`), student-sized by default. */
+  newStudent(label?: string, config?: ModelConfig): TransformerLM;
+  /** Cache directory for intermediate artifacts (e.g. a pretrained base student). */
+  cacheDir: string;
+}
+
+/** What every technique reports next to its student (report columns). */
+export interface CostRecord {
+  optimizerSteps: number;
+  studentTokens: number;
+  teacherForwardTokens: number;
+  teacherGenerations: number;
+  trainableParameters: number;
+  trainablePctOfTeacher: number;
+  wallTimeMs: number;
+  peakRssMB: number;
+  finalLosses: Record<string, number>;
+  /** Mean |value| of each loss term over the run (loss-scale diagnostics). */
+  lossMagnitudes: Record<string, number>;
+  warnings: string[];
+  /** Technique-specific figures (e.g. hard-item share per round, teacher calls saved). */
+  extra?: Record<string, unknown>;
+}
+
+export interface TechniqueResult {
+  student: TransformerLM;
+  cost: CostRecord;
+  history: StepLog[];
+  /** The supervision the student actually trained on, for conflict metrics (optional). */
+  supervision?: Example[];
+}
+
+export interface TechniqueDefinition<O = any> {
+  id: string;
+  description: string;
+  citation: string;
+  options: z.ZodType<O>;
+  optionDocs: Record<string, { doc: string; range?: string }>;
+  /** Fewest teachers the technique can work with (0 for `none`). */
+  minTeachers: number;
+  train(ctx: TechniqueContext, options: O): Promise<TechniqueResult>;
+}
