@@ -1,0 +1,141 @@
+import { appendFileSync, existsSync, fsyncSync, mkdirSync, openSync, closeSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeAtomic } from '../fs-atomic.ts';
+
+/**
+ * The run directory contract, shared by the runner (writer), reports, gate, merge and score (readers).
+ * Versioned like lm-eval's result schema; readers refuse unknown major versions.
+ *
+ *   manifest.json      Manifest
+ *   results.jsonl      ResultRow per (job, split, metric)
+ *   jobs.jsonl         JobRecord per finished student job (cost, loss curve)
+ *   examples.jsonl     ExampleRow per (job, split, example)
+ *   jobs/<key>.json    the per-job file written atomically before its rows are appended
+ */
+export const SCHEMA_VERSION = 1;
+
+export interface ResultRow {
+  schemaVersion: number;
+  jobKey: string;
+  task: string;
+  technique: string;
+  student: string;
+  seed: number;
+  /** Evaluation split: 'test' (in-domain), 'ood', or 'probes' (identity). */
+  split: string;
+  metric: string;
+  value: number;
+  signature: string;
+  direction: 'higher' | 'lower';
+}
+
+export interface JobRecord {
+  schemaVersion: number;
+  jobKey: string;
+  kind: 'student' | 'teacher' | 'score';
+  task: string;
+  technique: string;
+  student: string;
+  seed: number;
+  status: 'ok' | 'failed';
+  error?: string;
+  /** CostRecord of harness/techniques/types.ts for student jobs. */
+  cost?: Record<string, unknown>;
+  /** Loss per step, subsampled to at most ~200 points: [step, total]. */
+  curve?: [number, number][];
+  /** Teacher × teacher answer disagreement (conflict heat map), when the job measured it. */
+  teacherDisagreement?: { teachers: string[]; matrix: number[][] };
+}
+
+export interface ExampleRow {
+  jobKey: string;
+  task: string;
+  technique: string;
+  student: string;
+  seed: number;
+  split: string;
+  id: string;
+  prompt: string;
+  reference: string;
+  response: string;
+  teacherResponse?: string;
+  correct?: boolean;
+}
+
+export interface Manifest {
+  schemaVersion: number;
+  harnessVersion: string;
+  gitSha: string | null;
+  suite: { name: string; hash: string; file?: string };
+  backend: string;
+  environment: Record<string, unknown>;
+  seeds: number[];
+  metricSignatures: Record<string, string>;
+  startedAt: string;
+  endedAt?: string;
+  jobs: { key: string; kind: string; status: 'pending' | 'ok' | 'failed' | 'cached'; error?: string; wallTimeMs?: number; label: string }[];
+  warnings: string[];
+}
+
+/** Appends whole lines and fsyncs, so a kill mid-run never leaves a half line behind. */
+export function appendLines(path: string, rows: unknown[]): void {
+  if (rows.length === 0) return;
+  appendFileSync(path, rows.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Reads a JSONL file; a truncated last line (a kill during append) is ignored, not fatal. */
+export function readJsonl<T>(path: string): T[] {
+  if (!existsSync(path)) return [];
+  const lines = readFileSync(path, 'utf8').split('\n');
+  const out: T[] = [];
+  lines.forEach((line, i) => {
+    if (!line.trim()) return;
+    try {
+      out.push(JSON.parse(line) as T);
+    } catch (err) {
+      if (i < lines.length - 1 && lines.slice(i + 1).some((l) => l.trim())) {
+        throw new Error(`${path}:${i + 1}: not valid JSON (${(err as Error).message})`);
+      }
+    }
+  });
+  return out;
+}
+
+export interface RunDir {
+  manifest: Manifest;
+  results: ResultRow[];
+  jobs: JobRecord[];
+  examples: ExampleRow[];
+}
+
+export function readRunDir(dir: string): RunDir {
+  const mf = join(dir, 'manifest.json');
+  if (!existsSync(mf)) throw new Error(`${dir}: not a run directory (no manifest.json)`);
+  const manifest = JSON.parse(readFileSync(mf, 'utf8')) as Manifest;
+  if (manifest.schemaVersion !== SCHEMA_VERSION) {
+    throw new Error(`${mf}: schemaVersion ${manifest.schemaVersion}, this harness reads ${SCHEMA_VERSION}`);
+  }
+  return {
+    manifest,
+    results: readJsonl<ResultRow>(join(dir, 'results.jsonl')),
+    jobs: readJsonl<JobRecord>(join(dir, 'jobs.jsonl')),
+    examples: readJsonl<ExampleRow>(join(dir, 'examples.jsonl')),
+  };
+}
+
+export function writeManifest(dir: string, manifest: Manifest): void {
+  mkdirSync(dir, { recursive: true });
+  writeAtomic(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+/** Keys of jobs whose per-job file exists: those are finished and skipped on resume. */
+export function finishedJobKeys(dir: string): Set<string> {
+  const jd = join(dir, 'jobs');
+  return new Set(existsSync(jd) ? readdirSync(jd).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)) : []);
+}
