@@ -28,6 +28,7 @@ const opts = new Command()
   .option('--steps <n>', 'timed steps', (v) => Number.parseInt(v, 10), 20)
   .option('--warmup <n>', 'untimed steps first', (v) => Number.parseInt(v, 10), 3)
   .option('--backend <name>', 'force a backend (default: the ladder)')
+  .option('--stock-matmul', 'wasm only: keep the stock BatchMatMul kernel (to measure the fast path\'s gain)')
   .option('--compare-torch', 'also run the PyTorch twin (python3-torch) and print the ratio')
   .option('--torch-device <dev>', 'cpu or cuda', 'cpu')
   .option('--json', 'print one JSON line')
@@ -38,7 +39,7 @@ const size = SIZES[opts.config as keyof typeof SIZES];
 if (!size) throw new Error(`--config: unknown '${opts.config}', use one of ${Object.keys(SIZES).join(', ')}`);
 const V = 64;
 const { seq: T, batch: B, dModel: D, layers: L, dFF: F, heads: H } = size;
-const backend = await loadBackend({ backend: opts.backend });
+const backend = await loadBackend({ backend: opts.backend, fastMatMul: !opts.stockMatmul });
 const config = { vocabSize: V, dModel: D, layers: L, heads: H, dFF: F, maxLen: T, positions: 'learned' as const };
 const model = new TransformerLM(config, 0);
 const rng = new Rng(0);

@@ -75,7 +75,7 @@ const RUNGS: Record<BackendName, (info: BackendInfo, opts: LoadOptions) => Promi
 export interface LoadOptions {
   /** Force one rung (CLI --backend or DISTILL_BENCH_BACKEND); fails loudly if it cannot load. */
   backend?: string;
-  /** Skip rungs above this one (e.g. tests pin 'wasm' but still want the ladder's bookkeeping). */
+  /** wasm only: install the fast BatchMatMul override (default true; benchmarks turn it off to compare). */
   fastMatMul?: boolean;
 }
 
