@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { UsageError } from '../errors.ts';
 import { Rng } from '../engine/rng.ts';
+import { UsageError } from '../errors.ts';
 import type { Example, SplitName } from './types.ts';
 
 /**
@@ -22,12 +22,12 @@ export const commonOptionShape = {
 };
 
 export const commonOptionDocs: Record<string, { doc: string; range: string }> = {
-  trainSize: { doc: 'examples in the train split (default 2000)', range: 'integer 0-100000' },
-  validSize: { doc: 'examples in the valid split (default 200)', range: 'integer 0-100000' },
-  testSize: { doc: 'examples in the test split (default 300)', range: 'integer 0-100000' },
-  oodSize: { doc: 'examples in the out-of-domain split (default 300)', range: 'integer 0-100000' },
+  trainSize: { doc: 'examples in the train split', range: 'integer 0-100000' },
+  validSize: { doc: 'examples in the valid split', range: 'integer 0-100000' },
+  testSize: { doc: 'examples in the test split', range: 'integer 0-100000' },
+  oodSize: { doc: 'examples in the out-of-domain split', range: 'integer 0-100000' },
   maxLength: {
-    doc: 'most characters of prompt + response per example; longer candidates are dropped (default 90)',
+    doc: 'most characters of prompt + response per example; longer candidates are dropped',
     range: 'integer 16-4096',
   },
 };
@@ -76,14 +76,15 @@ export function toPrintableAscii(text: string): string {
 /**
  * Draws `count` examples whose `key` is not yet in `seen` (adding each key), giving up with a
  * UsageError after a bounded number of tries so an over-constrained option set fails loudly instead
- * of looping forever. `draw` returns undefined for a rejected candidate (too long, wrong domain).
+ * of looping forever. `draw(index)` proposes a candidate for slot `index` of the output, or returns
+ * undefined to reject (too long, wrong domain).
  */
 export function drawUnique<T>(
   task: string,
   split: string,
   count: number,
   seen: Set<string>,
-  draw: () => { key: string; value: T } | undefined,
+  draw: (index: number) => { key: string; value: T } | undefined,
 ): T[] {
   const out: T[] = [];
   const maxTries = 200 * count + 10_000;
@@ -95,7 +96,7 @@ export function drawUnique<T>(
         { field: `options.${split}Size` },
       );
     }
-    const c = draw();
+    const c = draw(out.length);
     if (!c || seen.has(c.key)) continue;
     seen.add(c.key);
     out.push(c.value);

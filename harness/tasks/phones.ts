@@ -11,6 +11,7 @@ import type { Rng } from '../engine/rng.ts';
  *
  * With stress kept, a vowel's stress digit (0-2) follows its character.
  */
+// biome-ignore format: a table reads better aligned
 export const PHONE_CHAR: Readonly<Record<string, string>> = {
   P: 'P', B: 'B', T: 'T', D: 'D', K: 'K', G: 'G', F: 'F', V: 'V', S: 'S', Z: 'Z', M: 'M', N: 'N',
   L: 'L', R: 'R', W: 'W', Y: 'Y', HH: 'H', CH: 'C', JH: 'J', TH: 't', DH: 'd', SH: 's', ZH: 'z', NG: 'g',
@@ -24,6 +25,7 @@ export const PHONE_CHAR: Readonly<Record<string, string>> = {
  * the rate per phone. AH and IH sit in different groups on purpose: the two CMUdict releases differ
  * mostly by AH0 -> IH0 in "-ed" endings, and noise must not blur that disagreement.
  */
+// biome-ignore format: one line per articulation class
 export const CONFUSION_GROUPS: readonly (readonly string[])[] = [
   ['P', 'B'], ['T', 'D'], ['K', 'G'], // stops, voiceless/voiced
   ['F', 'V'], ['TH', 'DH'], ['S', 'Z'], ['SH', 'ZH'], ['CH', 'JH'], // fricatives, affricates

@@ -1,9 +1,15 @@
 import { z } from 'zod';
-import { hashString } from '../engine/rng.ts';
 import type { Rng } from '../engine/rng.ts';
+import { hashString } from '../engine/rng.ts';
 import { commonOptionDocs, commonOptionShape, drawUnique, fits, streamRng, withIds } from './common.ts';
 import { brownSentences, sentenceRuns } from './data/brown.ts';
-import { DICTIONARY_IDS, type DictionaryId, differsAcrossDictionaries, loadDictionary, phonesOf } from './data/cmudict.ts';
+import {
+  DICTIONARY_IDS,
+  type DictionaryId,
+  differsAcrossDictionaries,
+  loadDictionary,
+  phonesOf,
+} from './data/cmudict.ts';
 import { type ChannelRates, encodePhones, noisyChannel } from './phones.ts';
 import type { Example, TaskData, TaskDefinition } from './types.ts';
 
@@ -18,7 +24,10 @@ const ID = 'phonetic-transcription';
 /** Words shorter than this are never held out, so OOD tests spelling of content words, not "the". */
 const MIN_HELD_OUT_LENGTH = 5;
 
-const PROFILE_DICTIONARY: Record<string, DictionaryId> = { 'cmu-new': 'cmu-3.0.0', 'cmu-old': 'stdlib-0.2.3' };
+const PROFILE_DICTIONARY: Record<string, DictionaryId> = {
+  'cmu-new': 'cmu-3.0.0',
+  'cmu-old': 'stdlib-0.2.3',
+};
 
 const rate = (d: number) => z.number().min(0).max(1).default(d);
 
@@ -34,11 +43,16 @@ const schema = z
     maxWords: z.number().int().min(1).max(6).default(3),
     oodWordFraction: z.number().min(0.01).max(0.9).default(0.15),
     oodNoiseScale: z.number().min(1).max(10).default(1.5),
+    differingFraction: z.number().min(0).max(1).default(0),
   })
   .strict()
   .superRefine((o, ctx) => {
     if (o.subRate + o.delRate > 1) {
-      ctx.addIssue({ code: 'custom', path: ['subRate'], message: 'subRate + delRate must be at most 1' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['subRate'],
+        message: `subRate + delRate is ${o.subRate + o.delRate}, must be at most 1`,
+      });
     } else if ((o.subRate + o.delRate) * o.oodNoiseScale > 1) {
       ctx.addIssue({
         code: 'custom',
@@ -47,7 +61,11 @@ const schema = z
       });
     }
     if (o.minWords > o.maxWords) {
-      ctx.addIssue({ code: 'custom', path: ['minWords'], message: 'minWords must not exceed maxWords' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['minWords'],
+        message: `minWords (${o.minWords}) exceeds maxWords (${o.maxWords})`,
+      });
     }
   });
 
@@ -126,14 +144,22 @@ function generate(o: PhoneticOptions, seed: number): TaskData {
   const seen = new Set<string>();
   const phrases = (split: string, count: number, ood: boolean, dictionaries: DictionaryId[]) => {
     const rng = streamRng(ID, seed, split);
-    return drawUnique(ID, split, count, seen, () => {
+    const mustDiffer: boolean[] = [];
+    return drawUnique(ID, split, count, seen, (slot) => {
+      // Decided once per output slot, so oversampling reaches the configured fraction.
+      mustDiffer[slot] ??= rng.next() < o.differingFraction;
       const p = drawPhrase(rng, o);
       if (!p) return undefined;
       const held = p.words.some((w) => isHeldOut(w, seed, o.oodWordFraction));
       if (held !== ood) return undefined;
+      // Oversampling phrases the two releases pronounce differently sharpens the teachers' conflict.
+      if (mustDiffer[slot] && !p.words.some((w) => differsAcrossDictionaries(w, o.keepStress))) {
+        return undefined;
+      }
       for (const d of dictionaries) {
         const ex = render(p, d, ood ? oodRates : rates, o, noiseRng(split, p));
-        if (!fits(ex.prompt, ex.response, o.maxLength)) return undefined;
+        // A phrase whose every phone was deleted leaves nothing to transcribe.
+        if (!ex.prompt || !fits(ex.prompt, ex.response, o.maxLength)) return undefined;
       }
       return { key: p.words.join(' '), value: p };
     });
@@ -158,7 +184,10 @@ function generate(o: PhoneticOptions, seed: number): TaskData {
       ood: build('ood', ood, o.dictionary, oodRates),
     },
     profiles: Object.fromEntries(
-      Object.entries(PROFILE_DICTIONARY).map(([name, d]) => [name, build('train', train, d, rates, `train@${name}`)]),
+      Object.entries(PROFILE_DICTIONARY).map(([name, d]) => [
+        name,
+        build('train', train, d, rates, `train@${name}`),
+      ]),
     ),
   };
 }
@@ -175,19 +204,37 @@ export const phoneticTranscription: TaskDefinition<PhoneticOptions> = {
       doc: 'CMUdict release used for the splits (profiles always use their own)',
       range: DICTIONARY_IDS.join(' | '),
     },
-    subRate: { doc: 'per-phone probability of a confusable-phone substitution (default 0.1)', range: '0-1, subRate + delRate <= 1' },
-    delRate: { doc: 'per-phone probability of a deletion (default 0.05)', range: '0-1, subRate + delRate <= 1' },
-    keepStress: { doc: 'keep vowel stress digits 0-2 after each vowel (default false)', range: 'true | false' },
-    wordBoundaries: { doc: 'separate words with a space in the phone input (default false)', range: 'true | false' },
-    minWords: { doc: 'fewest words per phrase (default 1)', range: 'integer 1-6, <= maxWords' },
-    maxWords: { doc: 'most words per phrase (default 3)', range: 'integer 1-6, >= minWords' },
+    subRate: {
+      doc: 'per-phone probability of a confusable-phone substitution',
+      range: '0-1, subRate + delRate <= 1',
+    },
+    delRate: {
+      doc: 'per-phone probability of a deletion',
+      range: '0-1, subRate + delRate <= 1',
+    },
+    keepStress: {
+      doc: 'keep vowel stress digits 0-2 after each vowel',
+      range: 'true | false',
+    },
+    wordBoundaries: {
+      doc: 'separate words with a space in the phone input',
+      range: 'true | false',
+    },
+    minWords: { doc: 'fewest words per phrase', range: 'integer 1-6, <= maxWords' },
+    maxWords: { doc: 'most words per phrase', range: 'integer 1-6, >= minWords' },
     oodWordFraction: {
-      doc: `fraction of word types of ${MIN_HELD_OUT_LENGTH}+ letters held out of train/valid/test; every OOD phrase has one (default 0.15)`,
+      doc: `fraction of word types of ${MIN_HELD_OUT_LENGTH}+ letters held out of train/valid/test; every OOD phrase has one`,
       range: '0.01-0.9',
     },
     oodNoiseScale: {
-      doc: 'multiplier of both noise rates in the OOD split (default 1.5)',
+      doc: 'multiplier of both noise rates in the OOD split',
       range: '1-10, (subRate + delRate) * oodNoiseScale <= 1',
+    },
+    differingFraction: {
+      doc:
+        'least fraction of phrases containing a word whose primary pronunciation differs between the two ' +
+        'releases (0 keeps the natural rate, about 3%)',
+      range: '0-1',
     },
   },
   metrics: ['wer', 'cer'],
