@@ -1,7 +1,11 @@
 import type { Command } from 'commander';
 import { registerDoctor } from './doctor.ts';
+import { registerList } from './list.ts';
+import { registerMerge } from './merge.ts';
+import { registerRun } from './run.ts';
+import { registerValidate } from './validate.ts';
 
 /** Each CLI command lives in its own file and registers itself on the program (promptfoo style). */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerDoctor];
+export const commands: RegisterCommand[] = [registerRun, registerValidate, registerList, registerMerge, registerDoctor];

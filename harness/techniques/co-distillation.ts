@@ -71,6 +71,6 @@ export const coDistillation: TechniqueDefinition<z.infer<typeof Options>> = {
     peerTrainer.dispose();
     const peerParameters = peer.parameterCount();
     peer.dispose();
-    return finish(ctx, student, run, { peerParameters, peerFinalCe: peerCe });
+    return { ...finish(ctx, student, run, { peerParameters, peerFinalCe: peerCe }), supervision: ctx.data.splits.train };
   },
 };

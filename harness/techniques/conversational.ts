@@ -73,7 +73,8 @@ export const conversational: TechniqueDefinition<z.infer<typeof Options>> = {
       if (roundSteps[r] > 0) runs.push(trainOn(ctx, student, mix, roundSteps[r], `r${r + 1}`));
     }
     ctx.log.info(`conversational: hard-item share per round ${hardShare.map((h) => h.toFixed(3)).join(', ')}`);
-    return finish(ctx, student, mergeRuns(runs), { hardItemShare: hardShare });
+    const supervision = train.map((e, i) => ({ ...e, response: teacherAnswers[i] }));
+    return { ...finish(ctx, student, mergeRuns(runs), { hardItemShare: hardShare }), supervision };
   },
 };
 

@@ -71,3 +71,12 @@ export function assertSameVocabulary(a: CharTokenizer, b: CharTokenizer, what: [
     { field: 'vocabulary' },
   );
 }
+
+/**
+ * The suite vocabulary: printable ASCII. Fixed rather than built from each task's data so that every
+ * model of every suite shares it (teacher caches are reusable across suites and seeds, and a mismatch
+ * can only come from a foreign checkpoint); tasks emit ASCII only. Costs ~60 extra logits per token.
+ */
+export function asciiTokenizer(): CharTokenizer {
+  return new CharTokenizer(Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)));
+}

@@ -40,7 +40,7 @@ export const STUDENT: ModelConfig = { vocabSize: TOY_TOK.vocabSize, dModel: 32, 
 const TEACHER: ModelConfig = { ...STUDENT, dModel: 48, layers: 2 };
 const CACHE = mkdtempSync(join(tmpdir(), 'db-toy-'));
 
-export function toyTeacher(profile: 'gold' | 'copy', cacheDir = CACHE, log = silentLogger): TeacherHandle {
+export function toyTeacher(profile: 'gold' | 'copy', cacheDir = CACHE, log: { info(m: string): void; warn(m: string): void } = silentLogger): TeacherHandle {
   return obtainTeacher({
     spec: { id: `t-${profile}`, profile, config: TEACHER, training: TrainingOptionsSchema.parse({ steps: 150, lr: 1e-2 }) },
     taskId: toyTask.id,

@@ -1,0 +1,79 @@
+import type { TransformerLM } from '../models/transformer.ts';
+import type { Example, TaskData, TaskDefinition } from '../tasks/types.ts';
+import type { TeacherHandle } from '../techniques/teachers.ts';
+import { generate } from '../text/generate.ts';
+import { asciiTokenizer } from '../text/tokenizer.ts';
+import type { JobRecord, ResultRow } from './run-dir.ts';
+import type { StudentJob } from './plan.ts';
+import { EVALUATORS, type EvalSplit } from './evaluators.ts';
+import { metricRegistry } from '../../metrics/index.ts';
+
+type Row = Omit<ResultRow, 'schemaVersion' | 'jobKey' | 'task' | 'technique' | 'student' | 'seed'>;
+type ExampleOut = { split: string; id: string; prompt: string; reference: string; response: string; teacherResponse?: string; correct?: boolean };
+
+/** Metric ids a job computes when the suite does not list them: the task's own plus teacher-relative ones. */
+export function defaultMetrics(task: TaskDefinition, teachers: number): string[] {
+  const teacherRelative = teachers > 0 ? ['rse-proxy', 'cka', 'conflict-supervision'] : [];
+  return [...task.metrics, ...teacherRelative, 'distinct-2'];
+}
+
+/**
+ * Scores a trained student: greedy responses on each evaluation split, then every requested metric
+ * through its evaluator (harness/runner/evaluators.ts). Per-example rows feed the example browser.
+ */
+export function evaluateStudent(args: {
+  job: StudentJob;
+  task: TaskDefinition;
+  data: TaskData;
+  student: TransformerLM;
+  teachers: TeacherHandle[];
+  supervision?: Example[];
+}): { results: Row[]; examples: ExampleOut[]; teacherDisagreement?: JobRecord['teacherDisagreement'] } {
+  const { job, task, data, student, teachers } = args;
+  const tok = asciiTokenizer();
+  const wanted = job.metrics ?? defaultMetrics(task, teachers.length);
+  const results: Row[] = [];
+  const examples: ExampleOut[] = [];
+  const splits = task.id === 'identity' ? [...job.evaluation.splits, 'probes'] : job.evaluation.splits;
+  for (const split of splits) {
+    const source = split === 'probes' ? (data.extra?.probes ?? []) : data.splits[split as 'test' | 'ood'];
+    const exs = source.slice(0, job.evaluation.maxExamples);
+    if (exs.length === 0) continue;
+    const prompts = exs.map((e) => e.prompt);
+    const responses = generate(student, tok, prompts, { maxNewTokens: job.evaluation.maxNewTokens }).map((g) => g.text);
+    const teacherResponses = teachers[0]?.respond(prompts, job.evaluation.maxNewTokens);
+    const ctx: EvalSplit = { split, task, examples: exs, responses, teacherResponses, student, teachers, tokenizer: tok, supervision: args.supervision, data };
+    for (const ev of EVALUATORS) {
+      const ids = ev.ids.filter((id) => wanted.includes(id) || wanted.includes(ev.family));
+      if (ids.length === 0 || !ev.applies(ctx)) continue;
+      for (const v of ev.run(ctx)) {
+        if (!ids.includes(v.metric) && !wanted.includes(ev.family)) continue;
+        const direction = metricRegistry.has(v.metric) ? metricRegistry.get(v.metric).direction : 'higher';
+        results.push({ split, metric: v.metric, value: v.value, signature: v.signature, direction });
+      }
+    }
+    const extract = task.extractAnswer ?? ((s: string) => s.trim());
+    exs.forEach((e, i) =>
+      examples.push({
+        split,
+        id: e.id,
+        prompt: e.prompt,
+        reference: e.response,
+        response: responses[i],
+        teacherResponse: teacherResponses?.[i],
+        correct: extract(responses[i]) === extract(e.response),
+      }),
+    );
+  }
+  return { results, examples, teacherDisagreement: teacherDisagreement(task, data, teachers, job) };
+}
+
+/** Teacher × teacher answer disagreement on the test split (the report's conflict heat map). */
+function teacherDisagreement(task: TaskDefinition, data: TaskData, teachers: TeacherHandle[], job: StudentJob): JobRecord['teacherDisagreement'] {
+  if (teachers.length < 2) return undefined;
+  const exs = data.splits.test.slice(0, job.evaluation.maxExamples);
+  const extract = task.extractAnswer ?? ((s: string) => s.trim());
+  const answers = teachers.map((t) => t.respond(exs.map((e) => e.prompt), job.evaluation.maxNewTokens).map(extract));
+  const matrix = answers.map((a) => answers.map((b) => a.filter((x, i) => x !== b[i]).length / Math.max(1, a.length)));
+  return { teachers: teachers.map((t) => t.id), matrix };
+}

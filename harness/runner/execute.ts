@@ -1,0 +1,96 @@
+import { contentHash } from '../hash.ts';
+import { taskRegistry } from '../tasks/index.ts';
+import type { TaskData } from '../tasks/types.ts';
+import { makeContext } from '../techniques/context.ts';
+import { techniqueRegistry } from '../techniques/index.ts';
+import { obtainTeacher, type TeacherHandle } from '../techniques/teachers.ts';
+import { asciiTokenizer } from '../text/tokenizer.ts';
+import { evaluateStudent } from './evaluate.ts';
+import type { Job, StudentJob, TeacherJob } from './plan.ts';
+import type { Progress } from './pool.ts';
+import type { JobOutput } from './results.ts';
+import { SCHEMA_VERSION } from './run-dir.ts';
+
+const dataMemo = new Map<string, TaskData>();
+
+/** Task data is a pure function of (task, options, seed): generate once per worker process. */
+export function taskData(taskId: string, options: unknown, seed: number): TaskData {
+  const key = contentHash({ taskId, options, seed });
+  let data = dataMemo.get(key);
+  if (!data) {
+    data = taskRegistry.get(taskId).generate(options, seed);
+    dataMemo.set(key, data);
+  }
+  return data;
+}
+
+export interface ExecuteEnv {
+  cacheDir: string;
+  progress?: (p: Progress) => void;
+  log?: { info(m: string): void; warn(m: string): void };
+}
+
+const quiet = { info: () => {}, warn: () => {} };
+
+function teacher(job: TeacherJob | StudentJob, spec: TeacherJob['teacher'], env: ExecuteEnv): TeacherHandle {
+  const data = taskData(job.taskId, job.taskOptions, job.seed);
+  const trainData = spec.profile ? data.profiles?.[spec.profile] : data.splits.train;
+  if (!trainData) throw new Error(`task '${job.taskId}' has no data for profile '${spec.profile}'`);
+  return obtainTeacher({
+    spec,
+    taskId: job.taskId,
+    taskOptions: job.taskOptions,
+    trainData,
+    tokenizer: asciiTokenizer(),
+    seed: job.seed,
+    cacheDir: env.cacheDir,
+    log: env.log ?? quiet,
+  });
+}
+
+/** Runs one job in this process and returns everything it produced. */
+export async function executeJob(job: Job, env: ExecuteEnv): Promise<JobOutput> {
+  const t0 = performance.now();
+  const base = { schemaVersion: SCHEMA_VERSION, jobKey: job.key, task: job.taskId, seed: job.seed };
+  if (job.kind === 'teacher') {
+    env.progress?.({ phase: 'teacher', step: 0, steps: job.teacher.training.steps });
+    teacher(job, job.teacher, env).dispose();
+    return {
+      record: { ...base, kind: 'teacher', technique: '-', student: job.teacher.id, status: 'ok', cost: { wallTimeMs: Math.round(performance.now() - t0) } },
+      results: [],
+      examples: [],
+    };
+  }
+  const teachers = job.teachers.map((spec) => teacher(job, spec, env));
+  const def = techniqueRegistry.get(job.technique.id);
+  const task = taskRegistry.get(job.taskId);
+  const data = taskData(job.taskId, job.taskOptions, job.seed);
+  const ctx = makeContext({
+    task,
+    taskOptions: job.taskOptions,
+    data,
+    tokenizer: asciiTokenizer(),
+    teachers,
+    studentConfig: job.student.config,
+    training: job.training,
+    seed: job.seed,
+    log: env.log ?? quiet,
+    cacheDir: env.cacheDir,
+  });
+  try {
+    const result = await def.train(ctx, job.technique.options);
+    env.progress?.({ phase: 'evaluate', step: job.training.steps, steps: job.training.steps });
+    const evaluation = evaluateStudent({ job, task, data, student: result.student, teachers, supervision: result.supervision });
+    const every = Math.max(1, Math.ceil(result.history.length / 200));
+    const curve = result.history.filter((_, i) => i % every === 0).map((h) => [h.step, +h.terms.total.toFixed(5)] as [number, number]);
+    result.student.dispose();
+    const names = { technique: job.technique.label, student: job.student.id };
+    return {
+      record: { ...base, ...names, kind: 'student', status: 'ok', cost: { ...result.cost }, curve, teacherDisagreement: evaluation.teacherDisagreement },
+      results: evaluation.results.map((r) => ({ ...base, ...names, ...r })),
+      examples: evaluation.examples.map((e) => ({ jobKey: job.key, task: job.taskId, seed: job.seed, ...names, ...e })),
+    };
+  } finally {
+    for (const t of teachers) t.dispose();
+  }
+}

@@ -1,0 +1,107 @@
+import { contentHash } from '../hash.ts';
+import { MODEL_PRESETS, type ModelConfig, validateModelConfig } from '../models/config.ts';
+import type { TeacherSpec } from '../techniques/teachers.ts';
+import { asciiTokenizer } from '../text/tokenizer.ts';
+import type { TrainingOptions } from '../training/optimizer.ts';
+import { HARNESS_VERSION } from '../version.ts';
+import type { LoadedSuite, TechniqueRef } from './suite-load.ts';
+import type { ModelSpec } from './suite-schema.ts';
+
+/** Everything a worker needs to run one job; its key hashes all of it (plus backend and version). */
+export interface TeacherJob {
+  kind: 'teacher';
+  key: string;
+  label: string;
+  taskId: string;
+  taskOptions: unknown;
+  seed: number;
+  teacher: TeacherSpec;
+}
+
+export interface StudentJob {
+  kind: 'student';
+  key: string;
+  label: string;
+  taskId: string;
+  taskOptions: unknown;
+  seed: number;
+  technique: TechniqueRef;
+  student: { id: string; config: ModelConfig };
+  teachers: TeacherSpec[];
+  teacherKeys: string[];
+  training: TrainingOptions;
+  evaluation: LoadedSuite['suite']['evaluation'];
+  metrics: string[] | undefined;
+}
+
+export type Job = TeacherJob | StudentJob;
+
+export interface Plan {
+  teachers: TeacherJob[];
+  students: StudentJob[];
+}
+
+export function resolveModel(spec: ModelSpec, maxLen: number, field: string): ModelConfig {
+  const vocabSize = asciiTokenizer().vocabSize;
+  const base = typeof spec === 'string' ? MODEL_PRESETS[spec] : { ...MODEL_PRESETS[spec.preset ?? 'tiny'], ...spec };
+  const { preset: _drop, ...rest } = base as Record<string, unknown>;
+  return validateModelConfig({ positions: 'learned', ...rest, vocabSize, maxLen }, field);
+}
+
+/** The model context: the task's longest example (prompt + response) plus BOS, SEP and EOS. */
+export function contextLength(taskOptions: unknown): number {
+  const max = (taskOptions as { maxLength?: number }).maxLength ?? 90;
+  return max + 3;
+}
+
+/** Expands a suite into teacher jobs and student jobs (technique × student × seed per task). */
+export function planSuite(loaded: LoadedSuite, backend: string): Plan {
+  const { suite } = loaded;
+  const plan: Plan = { teachers: [], students: [] };
+  suite.tasks.forEach((task, ti) => {
+    const taskOptions = loaded.taskOptions[ti];
+    const maxLen = contextLength(taskOptions);
+    const teacherSpecs: TeacherSpec[] = (task.teachers ?? suite.teachers).map((t, j) => ({
+      id: t.id,
+      profile: t.profile,
+      config: resolveModel(t.model, maxLen, `teachers[${j}].model`),
+      training: { ...suite.training, ...t.training },
+    }));
+    for (const seed of suite.seeds) {
+      const teacherKeys = teacherSpecs.map((spec) => {
+        const key = contentHash({ kind: 'teacher', task: task.id, taskOptions, spec, seed, backend, v: HARNESS_VERSION });
+        const label = `teacher ${task.id}/${spec.id}/seed ${seed}`;
+        plan.teachers.push({ kind: 'teacher', key, label, taskId: task.id, taskOptions, seed, teacher: spec });
+        return key;
+      });
+      for (const [si, s] of suite.students.entries()) {
+        const student = { id: s.id, config: resolveModel(s.model, maxLen, `students[${si}].model`) };
+        for (const technique of loaded.techniques) {
+          const job: Omit<StudentJob, 'key'> = {
+            kind: 'student',
+            label: `${task.id}/${technique.label}/${s.id}/seed ${seed}`,
+            taskId: task.id,
+            taskOptions,
+            seed,
+            technique,
+            student,
+            teachers: teacherSpecs,
+            teacherKeys,
+            training: suite.training,
+            evaluation: suite.evaluation,
+            metrics: suite.metrics,
+          };
+          plan.students.push({ ...job, key: contentHash({ ...job, label: undefined, backend, v: HARNESS_VERSION }) });
+        }
+      }
+    }
+  });
+  return plan;
+}
+
+/** `--shard i/n`: a deterministic slice of the student jobs (teachers come along as needed). */
+export function shardPlan(plan: Plan, shard: { index: number; count: number }): Plan {
+  const students = [...plan.students].sort((a, b) => a.key.localeCompare(b.key)).filter((_, i) => i % shard.count === shard.index - 1);
+  const needed = new Set(students.flatMap((s) => s.teacherKeys));
+  return { teachers: plan.teachers.filter((t) => needed.has(t.key)), students };
+}

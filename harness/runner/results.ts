@@ -1,0 +1,42 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeAtomic } from '../fs-atomic.ts';
+import { appendLines, type ExampleRow, type JobRecord, type ResultRow } from './run-dir.ts';
+
+/** Everything one finished job produced; stored whole in jobs/<key>.json before any append. */
+export interface JobOutput {
+  record: JobRecord;
+  results: ResultRow[];
+  examples: ExampleRow[];
+}
+
+/**
+ * Crash-safe result writing. The per-job file is the source of truth (written atomically); the
+ * JSONL files are appended for live reading and rebuilt from the per-job files in key order at the
+ * end of a run, on resume and on merge, so a kill between the two writes loses nothing and two runs
+ * of the same suite give byte-identical files regardless of completion order.
+ */
+export function saveJobOutput(dir: string, out: JobOutput): void {
+  mkdirSync(join(dir, 'jobs'), { recursive: true });
+  writeAtomic(join(dir, 'jobs', `${out.record.jobKey}.json`), JSON.stringify(out));
+  appendLines(join(dir, 'results.jsonl'), out.results);
+  appendLines(join(dir, 'jobs.jsonl'), [out.record]);
+  appendLines(join(dir, 'examples.jsonl'), out.examples);
+}
+
+export function readJobOutputs(dir: string): JobOutput[] {
+  const jd = join(dir, 'jobs');
+  if (!existsSync(jd)) return [];
+  return readdirSync(jd)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => JSON.parse(readFileSync(join(jd, f), 'utf8')) as JobOutput);
+}
+
+/** Rewrites the three JSONL files from the per-job files, sorted by job key. */
+export function rebuildJsonl(dir: string, outputs = readJobOutputs(dir)): void {
+  const lines = (rows: unknown[]) => rows.map((r) => `${JSON.stringify(r)}\n`).join('');
+  writeAtomic(join(dir, 'results.jsonl'), lines(outputs.flatMap((o) => o.results)));
+  writeAtomic(join(dir, 'jobs.jsonl'), lines(outputs.map((o) => o.record)));
+  writeAtomic(join(dir, 'examples.jsonl'), lines(outputs.flatMap((o) => o.examples)));
+}

@@ -1,0 +1,147 @@
+import { execSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import PQueue from 'p-queue';
+import { activeBackend, loadBackend } from '../engine/backend.ts';
+import { deviceInfo } from '../engine/device-info.ts';
+import { UsageError } from '../errors.ts';
+import { contentHash } from '../hash.ts';
+import { HARNESS_VERSION } from '../version.ts';
+import { executeJob } from './execute.ts';
+import { type Job, planSuite, shardPlan } from './plan.ts';
+import { WorkerPool } from './pool.ts';
+import { progressView } from './progress.ts';
+import { readJobOutputs, rebuildJsonl, saveJobOutput } from './results.ts';
+import { finishedJobKeys, type Manifest, SCHEMA_VERSION, writeManifest } from './run-dir.ts';
+import { loadSuite } from './suite-load.ts';
+
+export interface RunOptions {
+  suite: string;
+  out?: string;
+  workers: number;
+  shard?: { index: number; count: number };
+  dryRun?: boolean;
+  cacheDir?: string;
+  backend?: string;
+  seeds?: number[];
+  techniques?: string[];
+  progress: 'bar' | 'lines' | 'silent';
+  afterRun?: (dir: string) => Promise<void> | void;
+}
+
+export function defaultCacheDir(): string {
+  return process.env.DISTILL_BENCH_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'distill-bench');
+}
+
+function gitSha(): string | null {
+  try {
+    return execSync('git rev-parse HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch {
+    return null;
+  }
+}
+
+/** Runs (or resumes) a suite into a run directory; returns the number of failed jobs. */
+export async function runSuite(opts: RunOptions): Promise<{ dir: string; failed: number; ran: number; skipped: number }> {
+  const loaded = await loadSuite(opts.suite);
+  if (opts.seeds) loaded.suite.seeds = opts.seeds;
+  if (opts.techniques) {
+    const unknown = opts.techniques.filter((t) => !loaded.techniques.some((x) => x.label === t));
+    if (unknown.length) throw new UsageError(`--techniques: '${unknown[0]}' is not in suite '${loaded.suite.name}' (has: ${loaded.techniques.map((t) => t.label).join(', ')})`);
+    loaded.techniques = loaded.techniques.filter((t) => opts.techniques!.includes(t.label));
+  }
+  const backend = await loadBackend({ backend: opts.backend });
+  let plan = planSuite(loaded, backend.name);
+  if (opts.shard) plan = shardPlan(plan, opts.shard);
+  const dir = opts.out ?? join('runs', opts.shard ? `${loaded.suite.name}-shard${opts.shard.index}of${opts.shard.count}` : loaded.suite.name);
+  const cacheDir = opts.cacheDir ?? defaultCacheDir();
+  const finished = finishedJobKeys(dir);
+  const jobs: Job[] = [...plan.teachers, ...plan.students];
+  if (opts.dryRun) {
+    printPlan(jobs, finished);
+    return { dir, failed: 0, ran: 0, skipped: jobs.filter((j) => finished.has(j.key)).length };
+  }
+  if (existsSync(dir)) rebuildJsonl(dir); // resume: reconcile appends with the per-job files first
+  const manifest: Manifest = {
+    schemaVersion: SCHEMA_VERSION,
+    harnessVersion: HARNESS_VERSION,
+    gitSha: gitSha(),
+    suite: { name: loaded.suite.name, hash: contentHash(loaded.suite), file: loaded.file },
+    backend: backend.name,
+    environment: { ...deviceInfo(), fastMatMul: backend.fastMatMul },
+    seeds: loaded.suite.seeds,
+    metricSignatures: {},
+    startedAt: new Date().toISOString(),
+    jobs: jobs.map((j) => ({ key: j.key, kind: j.kind, label: j.label, status: finished.has(j.key) ? 'cached' : 'pending' })),
+    warnings: [...backend.warnings],
+  };
+  writeManifest(dir, manifest);
+  const view = progressView(opts.progress);
+  const todo = jobs.filter((j) => !finished.has(j.key));
+  view.start(todo.length);
+  const pool = opts.workers > 0 ? new WorkerPool(opts.workers, { cacheDir, backend: opts.backend, onProgress: (k, p) => view.jobProgress(labelOf.get(k)!, p) }) : undefined;
+  const labelOf = new Map(jobs.map((j) => [j.key, j.label]));
+  const queue = new PQueue({ concurrency: Math.max(1, opts.workers) });
+  const status = new Map<string, Promise<boolean>>();
+  const runOne = async (job: Job): Promise<boolean> => {
+    const t0 = performance.now();
+    view.jobStarted(job.label);
+    const entry = manifest.jobs.find((j) => j.key === job.key)!;
+    try {
+      const out = pool ? await pool.run(job) : await executeJob(job, { cacheDir });
+      saveJobOutput(dir, out);
+      entry.status = 'ok';
+      return true;
+    } catch (err) {
+      entry.status = 'failed';
+      entry.error = (err as Error).message.split('\n')[0];
+      return false;
+    } finally {
+      entry.wallTimeMs = Math.round(performance.now() - t0);
+      view.jobDone(job.label, entry.status, entry.wallTimeMs);
+      writeManifest(dir, manifest);
+    }
+  };
+  for (const t of plan.teachers) status.set(t.key, finished.has(t.key) ? Promise.resolve(true) : queue.add(() => runOne(t)) as Promise<boolean>);
+  const studentRuns = plan.students
+    .filter((s) => !finished.has(s.key))
+    .map(async (s) => {
+      const ok = await Promise.all(s.teacherKeys.map((k) => status.get(k)!));
+      if (ok.every(Boolean)) return queue.add(() => runOne(s));
+      const entry = manifest.jobs.find((j) => j.key === s.key)!;
+      entry.status = 'failed';
+      entry.error = 'a teacher job it depends on failed';
+      view.jobDone(s.label, 'failed', 0);
+      return false;
+    });
+  await Promise.all([...status.values(), ...studentRuns]);
+  await queue.onIdle();
+  pool?.close();
+  view.stop();
+  const outputs = readJobOutputs(dir);
+  rebuildJsonl(dir, outputs);
+  for (const o of outputs) for (const r of o.results) manifest.metricSignatures[r.metric] = r.signature;
+  manifest.endedAt = new Date().toISOString();
+  manifest.warnings.push(...outputs.flatMap((o) => ((o.record.cost?.warnings as string[]) ?? []).map((w) => `${o.record.technique}/${o.record.student}/seed ${o.record.seed}: ${w}`)));
+  writeManifest(dir, manifest);
+  await opts.afterRun?.(dir);
+  const failed = manifest.jobs.filter((j) => j.status === 'failed').length;
+  return { dir, failed, ran: todo.length, skipped: jobs.length - todo.length };
+}
+
+function printPlan(jobs: Job[], finished: Set<string>): void {
+  const backend = activeBackend()?.name ?? '?';
+  let totalMs = 0;
+  for (const j of jobs) {
+    // Rough estimate from measured wasm throughput (~13 GFLOP/s training, BENCHMARKS.md).
+    const cfg = j.kind === 'teacher' ? j.teacher.config : j.student.config;
+    const steps = j.kind === 'teacher' ? j.teacher.training.steps : j.training.steps;
+    const batch = j.kind === 'teacher' ? j.teacher.training.batchSize : j.training.batchSize;
+    const params = cfg.layers * (4 * cfg.dModel ** 2 + 2 * cfg.dModel * cfg.dFF) + cfg.dModel * cfg.vocabSize;
+    const ms = finished.has(j.key) ? 0 : (6 * params * batch * (cfg.maxLen / 2) * steps) / 13e6;
+    totalMs += ms;
+    console.log(`${finished.has(j.key) ? 'done  ' : 'todo  '} ${j.kind.padEnd(7)} ${j.key}  ${j.label}  ~${(ms / 1000).toFixed(0)} s`);
+  }
+  console.log(`${jobs.length} jobs, ${jobs.filter((j) => finished.has(j.key)).length} finished; estimated ${(totalMs / 60000).toFixed(1)} min of training on ${backend} (one worker)`);
+}

@@ -1,0 +1,160 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import YAML from 'yaml';
+import type { z } from 'zod';
+import { UsageError } from '../errors.ts';
+import { parseOptions } from '../options.ts';
+import { unknownNameMessage } from '../registry.ts';
+import { taskRegistry } from '../tasks/index.ts';
+import { parseTaskOptions } from '../tasks/options.ts';
+import { techniqueRegistry } from '../techniques/index.ts';
+import { metricRegistry } from '../../metrics/index.ts';
+import { contextLength, resolveModel } from './plan.ts';
+import { type Suite, SuiteSchema } from './suite-schema.ts';
+
+export const BUILTIN_SUITES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'suites');
+const EXTENSIONS = ['.yaml', '.yml', '.json', '.ts'];
+
+export interface TechniqueRef {
+  id: string;
+  /** Row label in reports (defaults to the id; variants of one technique need distinct labels). */
+  label: string;
+  options: unknown;
+}
+
+export interface LoadedSuite {
+  suite: Suite;
+  file: string;
+  techniques: TechniqueRef[];
+  taskOptions: unknown[];
+}
+
+export function builtinSuites(): string[] {
+  if (!existsSync(BUILTIN_SUITES_DIR)) return [];
+  const files = readdirSync(BUILTIN_SUITES_DIR).filter((f) => EXTENSIONS.includes(extname(f)) && !f.endsWith('.test.ts'));
+  return [...new Set(files.map((f) => basename(f, extname(f))))].sort();
+}
+
+/** A built-in suite name or a path to a suite file. */
+export function resolveSuiteFile(nameOrPath: string): string {
+  if (existsSync(nameOrPath) && EXTENSIONS.includes(extname(nameOrPath))) return resolve(nameOrPath);
+  for (const ext of EXTENSIONS) {
+    const f = join(BUILTIN_SUITES_DIR, `${nameOrPath}${ext}`);
+    if (existsSync(f)) return f;
+  }
+  throw new UsageError(
+    `${unknownNameMessage('suite', nameOrPath, builtinSuites())} Or give a path to a .yaml, .json or .ts suite file.`,
+    { file: nameOrPath },
+  );
+}
+
+async function readRaw(file: string): Promise<unknown> {
+  if (file.endsWith('.ts')) {
+    const mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    if (!mod.default) throw new UsageError(`${file}: a TypeScript suite must \`export default defineSuite({...})\`.`, { file });
+    return mod.default;
+  }
+  const text = readFileSync(file, 'utf8');
+  if (file.endsWith('.json')) {
+    try {
+      return JSON.parse(text);
+    } catch (err) {
+      throw new UsageError(`${file}: invalid JSON: ${(err as Error).message}. Fix the syntax at that position.`, { file });
+    }
+  }
+  const doc = YAML.parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length) {
+    const e = doc.errors[0];
+    const at = e.linePos?.[0] ? `:${e.linePos[0].line}:${e.linePos[0].col}` : '';
+    throw new UsageError(`${file}${at}: YAML syntax error: ${e.message.split('\n')[0]}. Fix the YAML at that line.`, { file });
+  }
+  return doc.toJS();
+}
+
+function fieldPath(path: readonly PropertyKey[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i ? `.${String(p)}` : String(p))).join('') || '(top level)';
+}
+
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  return path.reduce<any>((o, k) => (o == null || typeof o !== 'object' ? undefined : o[k as any]), raw);
+}
+
+function zodMessage(file: string, raw: unknown, error: z.ZodError): string {
+  const issue = error.issues[0];
+  const field = fieldPath(issue.path);
+  if (issue.code === 'unrecognized_keys') {
+    const key = (issue as { keys: string[] }).keys[0];
+    const known = Object.keys(SuiteSchema.shape);
+    return `${file}: field '${issue.path.length ? `${field}.` : ''}${key}' is not allowed. ${issue.path.length ? '' : unknownNameMessage('field', key, known)}`.trim();
+  }
+  const got = valueAt(raw, issue.path);
+  const shown = got === undefined ? 'nothing' : JSON.stringify(got)?.slice(0, 60);
+  return `${file}: field '${field}' = ${shown}: ${issue.message}. Fix: set '${field}' to a valid value (see the suite reference in README).`;
+}
+
+/** Loads, validates and resolves a suite; every problem is a UsageError naming file and field. */
+export async function loadSuite(nameOrPath: string): Promise<LoadedSuite> {
+  const file = resolveSuiteFile(nameOrPath);
+  const raw = await readRaw(file);
+  const parsed = SuiteSchema.safeParse(raw);
+  if (!parsed.success) throw new UsageError(zodMessage(file, raw, parsed.error), { file });
+  const suite = parsed.data;
+  const at = (field: string) => ({ file, field });
+  const taskOptions = suite.tasks.map((t, i) => {
+    const task = wrap(file, `tasks[${i}].id`, () => taskRegistry.get(t.id));
+    try {
+      return parseTaskOptions(task, t.options);
+    } catch (err) {
+      throw new UsageError(`${file}: tasks[${i}].options: ${(err as Error).message}`, at(`tasks[${i}].options`));
+    }
+  });
+  const techniques = suite.techniques.map((entry, i) => {
+    const field = `techniques[${i}]`;
+    const [id, label, options] =
+      typeof entry === 'string'
+        ? [entry, entry, {}]
+        : 'id' in entry && typeof entry.id === 'string'
+          ? [entry.id, (entry.as as string | undefined) ?? entry.id, entry.options]
+          : [Object.keys(entry)[0], Object.keys(entry)[0], Object.values(entry)[0]];
+    const def = wrap(file, field, () => techniqueRegistry.get(id as string));
+    return { id: def.id, label: label as string, options: wrap(file, field, () => parseOptions('technique', def.id, def.options, options, def.optionDocs)) };
+  });
+  const labels = techniques.map((t) => t.label);
+  const dup = labels.find((l, i) => labels.indexOf(l) !== i);
+  if (dup) throw new UsageError(`${file}: technique label '${dup}' appears twice. Fix: give variants distinct 'as:' labels.`, at('techniques'));
+  suite.metrics?.forEach((m, i) => wrap(file, `metrics[${i}]`, () => metricRegistry.get(m)));
+  suite.tasks.forEach((t, i) => {
+    const task = taskRegistry.get(t.id);
+    const profiles = task.profileNames(taskOptions[i]);
+    (t.teachers ?? suite.teachers).forEach((teacher, j) => {
+      if (teacher.profile && !profiles.includes(teacher.profile)) {
+        const where = t.teachers ? `tasks[${i}].teachers[${j}].profile` : `teachers[${j}].profile`;
+        throw new UsageError(`${file}: ${where}: ${unknownNameMessage(`profile of task '${t.id}'`, teacher.profile, profiles)}`, at(where));
+      }
+    });
+    const maxLen = contextLength(taskOptions[i]);
+    suite.students.forEach((st, j) => wrap(file, `students[${j}].model`, () => resolveModel(st.model, maxLen, `students[${j}].model`)));
+    (t.teachers ?? suite.teachers).forEach((te, j) => wrap(file, `teachers[${j}].model`, () => resolveModel(te.model, maxLen, `teachers[${j}].model`)));
+    techniques.forEach((tech, k) => {
+      const need = techniqueRegistry.get(tech.id).minTeachers;
+      const have = (t.teachers ?? suite.teachers).length;
+      if (have < need) {
+        throw new UsageError(
+          `${file}: techniques[${k}] '${tech.id}' needs at least ${need} teacher(s) but task '${t.id}' has ${have}. Fix: add teachers or drop the technique.`,
+          at(`techniques[${k}]`),
+        );
+      }
+    });
+  });
+  return { suite, file, techniques, taskOptions };
+}
+
+function wrap<T>(file: string, field: string, f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof UsageError) throw new UsageError(`${file}: ${field}: ${err.message}`, { file, field });
+    throw err;
+  }
+}

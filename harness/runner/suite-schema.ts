@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { MODEL_PRESETS } from '../models/config.ts';
+import { TrainingOptionsSchema } from '../training/optimizer.ts';
+
+/**
+ * The suite file format (YAML, JSON or TypeScript through defineSuite). One zod schema validates all
+ * three; harness/runner/suite-load.ts turns its issues into messages naming file, field, value and fix,
+ * and checks names (tasks, techniques, metrics, profiles) against the registries with did-you-mean.
+ */
+const presetNames = Object.keys(MODEL_PRESETS) as [keyof typeof MODEL_PRESETS, ...(keyof typeof MODEL_PRESETS)[]];
+
+export const ModelSpecSchema = z.union([
+  z.enum(presetNames),
+  z
+    .object({
+      preset: z.enum(presetNames).optional(),
+      dModel: z.number().int().min(4).max(4096).optional(),
+      layers: z.number().int().min(1).max(64).optional(),
+      heads: z.number().int().min(1).max(64).optional(),
+      dFF: z.number().int().min(4).max(16384).optional(),
+      positions: z.enum(['learned', 'sinusoidal']).optional(),
+    })
+    .strict(),
+]);
+export type ModelSpec = z.infer<typeof ModelSpecSchema>;
+
+const Id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, ".", "_" or "-"');
+const TrainingOverrides = TrainingOptionsSchema.partial().strict();
+
+export const TeacherSchema = z
+  .object({
+    id: Id,
+    model: ModelSpecSchema.default('small'),
+    /** Task profile whose data trains this teacher (gold when absent). */
+    profile: z.string().optional(),
+    training: TrainingOverrides.default({}),
+  })
+  .strict();
+
+export const StudentSchema = z.object({ id: Id, model: ModelSpecSchema.default('tiny') }).strict();
+
+/** `soft-label`, `{ soft-label: {T: 4} }` or `{ id: soft-label, as: soft-T4, options: {...} }`. */
+export const TechniqueEntrySchema = z.union([
+  z.string(),
+  z.object({ id: z.string(), as: Id.optional(), options: z.record(z.string(), z.unknown()).default({}) }).strict(),
+  z.record(z.string(), z.record(z.string(), z.unknown())).refine((o) => Object.keys(o).length === 1, 'one technique per entry'),
+]);
+
+export const TaskEntrySchema = z
+  .object({
+    id: z.string(),
+    options: z.record(z.string(), z.unknown()).default({}),
+    /** Teachers for this task only (profiles are task-specific); defaults to the suite's teachers. */
+    teachers: z.array(TeacherSchema).optional(),
+  })
+  .strict();
+
+export const SuiteSchema = z
+  .object({
+    name: Id,
+    description: z.string().default(''),
+    tasks: z.array(TaskEntrySchema).min(1),
+    teachers: z.array(TeacherSchema).default([]),
+    students: z.array(StudentSchema).min(1),
+    techniques: z.array(TechniqueEntrySchema).min(1),
+    seeds: z.array(z.number().int().min(0).max(2 ** 31 - 1)).min(1),
+    /** The student budget every technique gets (and the default teacher budget). */
+    training: TrainingOptionsSchema,
+    /** Metric ids to compute; default: the task's own metrics plus rse-proxy. */
+    metrics: z.array(z.string()).optional(),
+    evaluation: z
+      .object({
+        splits: z.array(z.enum(['test', 'ood'])).default(['test', 'ood']),
+        maxExamples: z.number().int().min(1).max(100_000).default(300),
+        maxNewTokens: z.number().int().min(1).max(4096).default(96),
+      })
+      .strict()
+      .default({ splits: ['test', 'ood'], maxExamples: 300, maxNewTokens: 96 }),
+  })
+  .strict();
+
+export type SuiteInput = z.input<typeof SuiteSchema>;
+export type Suite = z.infer<typeof SuiteSchema>;
+
+/** Typed authoring for TypeScript suite files: `export default defineSuite({...})`. */
+export function defineSuite(suite: SuiteInput): SuiteInput {
+  return suite;
+}
