@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { registerBaseline } from './baseline.ts';
 import { registerDoctor } from './doctor.ts';
+import { registerGate } from './gate.ts';
 import { registerList } from './list.ts';
 import { registerMerge } from './merge.ts';
 import { registerRun } from './run.ts';
@@ -8,4 +10,4 @@ import { registerValidate } from './validate.ts';
 /** Each CLI command lives in its own file and registers itself on the program (promptfoo style). */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerRun, registerValidate, registerList, registerMerge, registerDoctor];
+export const commands: RegisterCommand[] = [registerRun, registerValidate, registerList, registerMerge, registerDoctor, registerGate, registerBaseline];

@@ -1,0 +1,39 @@
+import { existsSync, statSync } from 'node:fs';
+import { UsageError } from '../../harness/errors.ts';
+import { readRunDir } from '../../harness/runner/run-dir.ts';
+import { readBaselineFile } from './baseline-file.ts';
+import { readCsvSide } from './csv.ts';
+import { seriesFromRows } from './series.ts';
+import type { GateSide } from './types.ts';
+
+/** Reads a run directory as a gate side (its results.jsonl and manifest). */
+export function readRunDirSide(dir: string): GateSide {
+  let run: ReturnType<typeof readRunDir>;
+  try {
+    run = readRunDir(dir);
+  } catch (err) {
+    throw new UsageError(
+      `${(err as Error).message}. Fix: pass a run directory written by \`distill-bench run\`.`,
+      { file: dir },
+    );
+  }
+  const { jobs: _jobs, warnings: _warnings, ...env } = run.manifest;
+  return { source: dir, kind: 'run-dir', env, series: seriesFromRows(run.results, `${dir}/results.jsonl`) };
+}
+
+/** A run dir, a baseline .json or a per-seed results .csv, told apart by what the path is. */
+export function loadSide(path: string, role: 'candidate' | 'baseline'): GateSide {
+  if (!existsSync(path)) {
+    throw new UsageError(
+      `${role} '${path}' does not exist. Fix: pass a run directory, a baseline .json or a results .csv.`,
+      { file: path },
+    );
+  }
+  if (statSync(path).isDirectory()) return readRunDirSide(path);
+  if (path.endsWith('.json')) return readBaselineFile(path);
+  if (path.endsWith('.csv')) return readCsvSide(path);
+  throw new UsageError(
+    `${role} '${path}' is neither a directory, a .json baseline nor a .csv. Fix: pass one of those.`,
+    { file: path },
+  );
+}
