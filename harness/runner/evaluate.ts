@@ -13,8 +13,8 @@ type ExampleOut = { split: string; id: string; prompt: string; reference: string
 
 /** Metric ids a job computes when the suite does not list them: the task's own plus teacher-relative ones. */
 export function defaultMetrics(task: TaskDefinition, teachers: number): string[] {
-  const teacherRelative = teachers > 0 ? ['rse-proxy', 'cka', 'conflict-supervision'] : [];
-  return [...task.metrics, ...teacherRelative, 'distinct-2'];
+  const teacherRelative = teachers > 0 ? ['rse', 'cka', 'conflict-supervision'] : [];
+  return [...task.metrics, ...teacherRelative, 'diversity'];
 }
 
 /**
@@ -42,7 +42,7 @@ export function evaluateStudent(args: {
     const prompts = exs.map((e) => e.prompt);
     const responses = generate(student, tok, prompts, { maxNewTokens: job.evaluation.maxNewTokens }).map((g) => g.text);
     const teacherResponses = teachers[0]?.respond(prompts, job.evaluation.maxNewTokens);
-    const ctx: EvalSplit = { split, task, examples: exs, responses, teacherResponses, student, teachers, tokenizer: tok, supervision: args.supervision, data };
+    const ctx: EvalSplit = { split, task, examples: exs, responses, teacherResponses, student, teachers, tokenizer: tok, supervision: args.supervision, data, taskOptions: job.taskOptions };
     for (const ev of EVALUATORS) {
       const ids = ev.ids.filter((id) => wanted.includes(id) || wanted.includes(ev.family));
       if (ids.length === 0 || !ev.applies(ctx)) continue;

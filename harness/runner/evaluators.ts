@@ -5,7 +5,11 @@ import { teacherForced } from '../text/teacher-forced.ts';
 import type { CharTokenizer } from '../text/tokenizer.ts';
 import { accuracyOnSubset, accuracySignature, accuracyValue } from '../../metrics/accuracy.ts';
 import { ckaValues, rowsFromFlat } from '../../metrics/cka.ts';
-import { argmax, jsDivergence } from '../../metrics/distributions.ts';
+import { probRowsFromLogProbs } from '../../metrics/distributions.ts';
+import { editMetric } from '../../metrics/edit-distance.ts';
+import { diversityValues } from '../../metrics/homogenization.ts';
+import { iceAccumulator, type IdentityCard } from '../../metrics/ice.ts';
+import { rseAccumulator } from '../../metrics/rse.ts';
 import type { MetricValue } from '../../metrics/types.ts';
 
 /** What an evaluator sees for one split: examples, the student's and the first teacher's responses. */
@@ -20,6 +24,7 @@ export interface EvalSplit {
   tokenizer: CharTokenizer;
   supervision?: Example[];
   data: TaskData;
+  taskOptions: unknown;
 }
 
 /**
@@ -60,31 +65,71 @@ const accuracy: Evaluator = {
   },
 };
 
-/** Token-level RSE: teacher-forced on the teacher's own responses, how often the student's top-1 agrees. */
-const rseToken: Evaluator = {
-  family: 'rse-token',
-  ids: ['rse-top1', 'rse-jsd'],
+/**
+ * RSE of the student to its (first) teacher on the same prompts: sequence proxies between their
+ * responses, and token-level top-1 agreement / JSD teacher-forced on the teacher's own responses.
+ */
+const rse: Evaluator = {
+  family: 'rse',
+  ids: ['rse-proxy', 'rse-rougeL', 'rse-chrf', 'rse-bleu', 'rse-top1', 'rse-jsd'],
   applies: (c) => c.teachers.length > 0 && c.split !== 'probes',
   run: (c) => {
     const pairs = c.examples.map((e, i) => ({ prompt: e.prompt, response: c.teacherResponses![i] }));
     const t = teacherForced(c.teachers[0].model, c.tokenizer, pairs);
     const s = teacherForced(c.student, c.tokenizer, pairs);
     const V = c.tokenizer.vocabSize;
-    let agree = 0;
-    let jsd = 0;
-    let n = 0;
-    t.forEach((ti, k) => {
-      for (let r = 0; r < ti.targets.length; r++, n++) {
-        const p = Array.from(ti.logProbs.subarray(r * V, (r + 1) * V), Math.exp);
-        const q = Array.from(s[k].logProbs.subarray(r * V, (r + 1) * V), Math.exp);
-        if (argmax(p) === argmax(q)) agree++;
-        jsd += jsDivergence(p, q);
-      }
+    const acc = rseAccumulator();
+    let state = acc.empty();
+    c.examples.forEach((_, i) => {
+      state = acc.update(state, {
+        studentResponse: c.responses[i],
+        teacherResponse: c.teacherResponses![i],
+        tokens: { teacher: probRowsFromLogProbs(t[i].logProbs, V), student: probRowsFromLogProbs(s[i].logProbs, V) },
+      });
     });
-    return [
-      { metric: 'rse-top1', value: agree / n, signature: 'rse-top1|forced:teacher-response|v1', detail: { tokens: n } },
-      { metric: 'rse-jsd', value: jsd / n, signature: 'rse-jsd|forced:teacher-response|log:e|v1', detail: { tokens: n } },
-    ];
+    return acc.compute(state).filter((v) => Number.isFinite(v.value));
+  },
+};
+
+/** Corpus-level WER family against the gold responses (jiwer conventions, metrics/edit-distance.ts). */
+const edit: Evaluator = {
+  family: 'edit',
+  ids: ['wer', 'cer', 'mer', 'wil', 'wip'],
+  applies: (c) => c.split !== 'probes',
+  run: (c) => {
+    const refs = c.examples.map((e) => e.response);
+    return (['wer', 'cer', 'mer', 'wil', 'wip'] as const).map((m) => editMetric(m, refs, c.responses));
+  },
+};
+
+/** distinct-1/2 and self-BLEU of the student's responses (homogenization of outputs). */
+const diversity: Evaluator = {
+  family: 'diversity',
+  ids: ['distinct-1', 'distinct-2', 'self-bleu'],
+  applies: (c) => c.split === 'test',
+  run: (c) => diversityValues(c.responses),
+};
+
+/**
+ * ICE on the identity probes of the student's own card: the first card no teacher was trained on.
+ * A student that answers with its teacher's name or maker contradicts its card (J1) and attributes
+ * another model's identity (J2).
+ */
+const ice: Evaluator = {
+  family: 'ice',
+  ids: ['ice-loose', 'ice-strict', 'ice-hard'],
+  applies: (c) => c.split === 'probes',
+  run: (c) => {
+    const raw = ((c.taskOptions as { cards?: Record<string, string>[] }).cards ?? []) as Record<string, string>[];
+    const cards: IdentityCard[] = raw.map((card) => ({ ...card, model: card.name, name: card.name, maker: card.maker }));
+    const taken = new Set(c.teachers.map((t) => t.profile));
+    const own = cards.find((card) => !taken.has(card.name));
+    if (!own) return [];
+    const responses = c.examples.flatMap((e, i) =>
+      e.meta.card === own.name ? [{ model: own.model, probeId: e.id, template: String(e.meta.template ?? ''), namesModelOrMaker: Boolean(e.meta.namesModelOrMaker), response: c.responses[i] }] : [],
+    );
+    const acc = iceAccumulator(cards, own.model);
+    return acc.compute(responses.reduce(acc.update, acc.empty()));
   },
 };
 
@@ -118,4 +163,4 @@ const supervisionConflict: Evaluator = {
   },
 };
 
-export const EVALUATORS: Evaluator[] = [accuracy, rseToken, cka, supervisionConflict];
+export const EVALUATORS: Evaluator[] = [accuracy, edit, rse, cka, supervisionConflict, diversity, ice];

@@ -54,9 +54,11 @@ export async function executeJob(job: Job, env: ExecuteEnv): Promise<JobOutput> 
   const base = { schemaVersion: SCHEMA_VERSION, jobKey: job.key, task: job.taskId, seed: job.seed };
   if (job.kind === 'teacher') {
     env.progress?.({ phase: 'teacher', step: 0, steps: job.teacher.training.steps });
-    teacher(job, job.teacher, env).dispose();
+    const handle = teacher(job, job.teacher, env);
+    handle.dispose();
+    const cost = { wallTimeMs: Math.round(performance.now() - t0), cacheHit: handle.fromCache, optimizerSteps: handle.fromCache ? 0 : job.teacher.training.steps };
     return {
-      record: { ...base, kind: 'teacher', technique: '-', student: job.teacher.id, status: 'ok', cost: { wallTimeMs: Math.round(performance.now() - t0) } },
+      record: { ...base, kind: 'teacher', technique: '-', student: job.teacher.id, status: 'ok', cost },
       results: [],
       examples: [],
     };

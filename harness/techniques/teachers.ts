@@ -35,6 +35,8 @@ export class TeacherHandle {
     readonly tokenizer: CharTokenizer,
     readonly key: string,
     private readonly dir: string,
+    /** True when the weights came from the on-disk cache (no training happened). */
+    readonly fromCache = false,
   ) {}
 
   /** Greedy responses to `prompts`, cached in memory and on disk. */
@@ -106,7 +108,7 @@ export function obtainTeacher(args: {
     const { model, tokenizer: saved } = loadCheckpoint(dir);
     assertSameVocabulary(saved, tokenizer, [`cached teacher '${spec.id}'`, 'this suite']);
     log.info(`teacher ${spec.id}: cache hit ${key}`);
-    return new TeacherHandle(spec.id, spec.profile, model, tokenizer, key, dir);
+    return new TeacherHandle(spec.id, spec.profile, model, tokenizer, key, dir, true);
   }
   log.info(`teacher ${spec.id}: training ${spec.training.steps} steps (cache miss ${key})`);
   const model = new TransformerLM(spec.config, `teacher:${spec.id}:${seed}`);
