@@ -1,8 +1,9 @@
 /**
  * A per-seed results CSV as a gate baseline: one line per (technique, student, task, split, metric,
  * seed). Required columns: technique, student, task, split, metric, seed, value, signature;
- * optional: direction (higher|lower). Other columns are ignored, so the runner's results.csv works
- * as long as it carries those columns. A cell that a spreadsheet-safety writer prefixed with `'`
+ * optional: direction (higher|lower). Other columns are ignored. The runner's results.csv is the
+ * aggregated leaderboard (mean and CI per row, no per-seed values), so it is refused with a message
+ * pointing at the run directory or `baseline save`: a paired or Welch CI needs the seeds. A cell that a spreadsheet-safety writer prefixed with `'`
  * (because it started with = + - @) is read without the quote, so "'-0.5" is −0.5.
  * Empty, "NaN" or "null" values count as "no numeric value" (listed, not compared).
  */

@@ -1,0 +1,19 @@
+import { join } from 'node:path';
+import type { Command } from 'commander';
+
+export function registerLeaderboard(program: Command): void {
+  program
+    .command('leaderboard <runDirs...>')
+    .description(
+      'rank (technique, student, task) entries from many run directories: index.html, leaderboard.csv, leaderboard.json',
+    )
+    .requiredOption('--out <dir>', 'output directory (a static site, e.g. for GitHub Pages)')
+    .action(async (runDirs: string[], o: { out: string }) => {
+      const { writeLeaderboard } = await import('../../reports/leaderboard.ts');
+      const lb = writeLeaderboard(runDirs, o.out);
+      const split = lb.tables.filter((t) => t.reason).length;
+      console.log(
+        `${join(o.out, 'index.html')}: ${lb.tables.length} table(s) from ${runDirs.length} run dir(s)${split ? `, ${split} kept apart because metric signatures differ` : ''}`,
+      );
+    });
+}

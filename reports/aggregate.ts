@@ -1,0 +1,270 @@
+/**
+ * RunDir → ReportModel: the single place report numbers are computed. Pure (no I/O, no clock), and
+ * every list is sorted explicitly, so the same run dir always yields the same model.
+ */
+import type { JobRecord, ResultRow, RunDir } from '../harness/runner/run-dir.ts';
+import { metricRegistry } from '../metrics/index.ts';
+import { alignBySeed, meanCi, pairedDifference } from '../metrics/stats.ts';
+import type { Direction } from '../metrics/types.ts';
+import {
+  type Cell,
+  COST_FIELDS,
+  type ConflictMatrix,
+  type CostSummary,
+  type CurveSeries,
+  type Gain,
+  type MetricColumn,
+  type ReportModel,
+  type Row,
+  type Table,
+} from './model.ts';
+import { byName, bySplit, byTechnique } from './order.ts';
+
+export const BASELINE_TECHNIQUE = 'none';
+const LEVEL = 0.95;
+
+const key = (...parts: (string | number)[]) => JSON.stringify(parts);
+
+function column(id: string, rows: ResultRow[]): MetricColumn {
+  if (metricRegistry.has(id)) {
+    const m = metricRegistry.get(id);
+    return {
+      id,
+      direction: m.direction,
+      directionSource: 'registry',
+      description: m.description,
+      family: m.family,
+    };
+  }
+  // Unknown to this harness (a newer metric, or a response set): trust the row's own direction.
+  const dirs = new Set(rows.map((r) => r.direction));
+  const direction: Direction = dirs.has('lower') && !dirs.has('higher') ? 'lower' : 'higher';
+  return { id, direction, directionSource: 'row', description: '', family: id };
+}
+
+/** Metric columns in registry order (stable across runs), unknown ids after them alphabetically. */
+function orderMetrics(ids: string[]): string[] {
+  const known = metricRegistry.ids();
+  const rank = (id: string) => {
+    const i = known.indexOf(id);
+    return i < 0 ? known.length : i;
+  };
+  return [...ids].sort((a, b) => rank(a) - rank(b) || byName(a, b));
+}
+
+function cellOf(metric: string, rows: ResultRow[]): Cell {
+  const values: Record<string, number> = {};
+  const dropped: number[] = [];
+  for (const r of [...rows].sort((a, b) => a.seed - b.seed)) {
+    if (typeof r.value === 'number' && Number.isFinite(r.value)) values[String(r.seed)] = r.value;
+    else dropped.push(r.seed);
+  }
+  const ci = meanCi(Object.values(values), LEVEL);
+  return {
+    metric,
+    mean: ci.estimate,
+    ciLow: ci.lo,
+    ciHigh: ci.hi,
+    n: ci.n,
+    values,
+    dropped,
+    signature: [...new Set(rows.map((r) => r.signature))].sort().join(' ; '),
+    best: false,
+  };
+}
+
+/** Paired over the seeds both cells have; undefined when they share none. */
+export function gainOf(cell: Cell, base: Cell, direction: Direction, vs: string): Gain | undefined {
+  const { a, b } = alignBySeed(cell.values, base.values);
+  if (a.length === 0) return undefined;
+  const d = pairedDifference(a, b, { level: LEVEL });
+  const testable = d.n >= 2 && d.ci.lo !== null && d.ci.hi !== null;
+  const excludesZero = testable && (d.ci.lo! > 0 || d.ci.hi! < 0);
+  return {
+    vs,
+    diff: d.meanDiff,
+    ciLow: d.ci.lo,
+    ciHigh: d.ci.hi,
+    p: d.pT,
+    n: d.n,
+    significance: !testable ? 'untestable' : excludesZero ? 'significant' : 'not significant',
+    better: direction === 'higher' ? d.meanDiff > 0 : d.meanDiff < 0,
+    method: d.signature,
+  };
+}
+
+function costOf(jobs: JobRecord[]): CostSummary {
+  const out = { n: jobs.length } as CostSummary;
+  for (const f of COST_FIELDS) {
+    const xs = jobs
+      .map((j) => j.cost?.[f])
+      .filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
+    out[f] = xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : null;
+  }
+  return out;
+}
+
+function markBest(table: Table): void {
+  for (const m of table.metrics) {
+    const cells = table.rows.map((r) => r.cells[m.id]).filter((c) => c && Number.isFinite(c.mean));
+    const means = cells.map((c) => c.mean);
+    // "Best of one" and "best of all tied" say nothing, so nothing is marked.
+    if (cells.length < 2 || means.every((x) => x === means[0])) continue;
+    const best = m.direction === 'higher' ? Math.max(...means) : Math.min(...means);
+    for (const c of cells) c.best = c.mean === best;
+  }
+}
+
+function primaryOf(metrics: MetricColumn[]): string | null {
+  const ids = metrics.map((m) => m.id);
+  return ids.find((id) => id === 'accuracy') ?? ids.find((id) => id === 'wer') ?? ids[0] ?? null;
+}
+
+function header(run: RunDir, tasks: string[]): ReportModel['header'] {
+  const m = run.manifest;
+  const failedJobs = m.jobs
+    .filter((j) => j.status === 'failed')
+    .map((j) => ({ label: j.label, error: j.error ?? 'failed (no message)' }))
+    .sort((a, b) => byName(a.label, b.label));
+  const costWarnings = run.jobs.flatMap((j) =>
+    (Array.isArray(j.cost?.warnings) ? (j.cost.warnings as unknown[]) : []).map(
+      (w) => `${j.technique}/${j.student}/seed ${j.seed}: ${String(w)}`,
+    ),
+  );
+  // The runner copies cost warnings into the manifest too; show each once, manifest order first.
+  const warnings = [...new Set([...m.warnings, ...costWarnings.sort(byName)])];
+  return {
+    suite: m.suite.name,
+    suiteHash: m.suite.hash,
+    synthetic: m.environment?.synthetic === true,
+    tasks,
+    startedAt: m.startedAt,
+    endedAt: m.endedAt ?? null,
+    backend: m.backend,
+    harnessVersion: m.harnessVersion,
+    gitSha: m.gitSha,
+    seeds: [...m.seeds].sort((a, b) => a - b),
+    warnings,
+    failedJobs,
+  };
+}
+
+function group<T>(items: T[], keyOf: (t: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const it of items) {
+    const k = keyOf(it);
+    const list = out.get(k);
+    if (list) list.push(it);
+    else out.set(k, [it]);
+  }
+  return out;
+}
+
+/** Mean loss over seeds at the steps every seed logged (curves are subsampled identically per run). */
+function meanCurve(curves: [number, number][][]): [number, number][] {
+  if (curves.length === 0) return [];
+  const maps = curves.map((c) => new Map(c));
+  return curves[0]
+    .filter(([step]) => maps.every((m) => m.has(step)))
+    .map(([step]) => [step, maps.reduce((s, m) => s + m.get(step)!, 0) / maps.length]);
+}
+
+function curvesOf(jobs: JobRecord[]): CurveSeries[] {
+  const withCurve = jobs.filter((j) => Array.isArray(j.curve) && j.curve.length > 0);
+  const out: CurveSeries[] = [];
+  for (const [k, js] of group(withCurve, (j) => key(j.task, j.student, j.technique))) {
+    const [task, student, technique] = JSON.parse(k) as string[];
+    const sorted = [...js].sort((a, b) => a.seed - b.seed);
+    out.push({
+      task,
+      student,
+      technique,
+      points: meanCurve(sorted.map((j) => j.curve!)),
+      seeds: sorted.length,
+    });
+  }
+  return out.sort(
+    (a, b) => byName(a.task, b.task) || byName(a.student, b.student) || byTechnique(a.technique, b.technique),
+  );
+}
+
+function conflictOf(jobs: JobRecord[]): ConflictMatrix[] {
+  const withMatrix = jobs.filter((j) => j.teacherDisagreement && j.teacherDisagreement.teachers.length > 1);
+  const out: ConflictMatrix[] = [];
+  for (const [k, js] of group(withMatrix, (j) => key(j.task, ...j.teacherDisagreement!.teachers))) {
+    const [task, ...teachers] = JSON.parse(k) as string[];
+    const matrix = teachers.map((_, i) =>
+      teachers.map(
+        (_, c) => js.reduce((s, j) => s + (j.teacherDisagreement!.matrix[i]?.[c] ?? 0), 0) / js.length,
+      ),
+    );
+    out.push({ task, teachers, matrix, jobs: js.length });
+  }
+  return out.sort((a, b) => byName(a.task, b.task) || byName(a.teachers.join(), b.teachers.join()));
+}
+
+export function aggregate(run: RunDir): ReportModel {
+  const studentJobs = run.jobs.filter((j) => j.kind === 'student' && j.status === 'ok');
+  const costs = group(studentJobs, (j) => key(j.technique, j.student, j.task));
+  const byRow = group(run.results, (r) => key(r.task, r.split, r.technique, r.student));
+  const tasks = [...new Set(run.results.map((r) => r.task))].sort(byName);
+  const techniques = [...new Set(run.results.map((r) => r.technique))].sort(byTechnique);
+  const baseline = techniques.includes(BASELINE_TECHNIQUE) ? BASELINE_TECHNIQUE : null;
+  const tables: Table[] = [];
+  for (const task of tasks) {
+    const splits = [...new Set(run.results.filter((r) => r.task === task).map((r) => r.split))].sort(bySplit);
+    for (const split of splits) {
+      const here = run.results.filter((r) => r.task === task && r.split === split);
+      const metricIds = orderMetrics([...new Set(here.map((r) => r.metric))]);
+      const metrics = metricIds.map((id) =>
+        column(
+          id,
+          here.filter((r) => r.metric === id),
+        ),
+      );
+      const pairs = [...new Set(here.map((r) => key(r.technique, r.student)))].map(
+        (k) => JSON.parse(k) as [string, string],
+      );
+      pairs.sort((a, b) => byTechnique(a[0], b[0]) || byName(a[1], b[1]));
+      const rows: Row[] = pairs.map(([technique, student]) => {
+        const mine = byRow.get(key(task, split, technique, student)) ?? [];
+        const cells: Record<string, Cell> = {};
+        for (const id of metricIds) {
+          const rs = mine.filter((r) => r.metric === id);
+          if (rs.length) cells[id] = cellOf(id, rs);
+        }
+        return {
+          technique,
+          student,
+          task,
+          split,
+          cells,
+          cost: costOf(costs.get(key(technique, student, task)) ?? []),
+        };
+      });
+      if (baseline) {
+        for (const row of rows) {
+          if (row.technique === baseline) continue;
+          const base = rows.find((r) => r.technique === baseline && r.student === row.student);
+          if (!base) continue;
+          for (const m of metrics) {
+            const c = row.cells[m.id];
+            const b = base.cells[m.id];
+            if (c && b) c.gain = gainOf(c, b, m.direction, baseline);
+          }
+        }
+      }
+      const table: Table = { task, split, metrics, rows, primary: primaryOf(metrics) };
+      markBest(table);
+      tables.push(table);
+    }
+  }
+  return {
+    header: header(run, tasks),
+    baseline,
+    techniques,
+    tables,
+    curves: curvesOf(studentJobs),
+    conflict: conflictOf(studentJobs),
+  };
+}

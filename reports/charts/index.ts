@@ -1,0 +1,168 @@
+/**
+ * Every chart of report.html, built from the ReportModel only (so charts agree with the tables).
+ * A section whose data the run lacks is kept with a note saying why, so readers know it was not
+ * forgotten.
+ */
+import type { ReportModel, Table } from '../model.ts';
+import { byName } from '../order.ts';
+import { barChart } from './bars.ts';
+import { curvesChart } from './curves.ts';
+import { frontierChart } from './frontier.ts';
+import { heatmapChart } from './heatmap.ts';
+import { leakageChart } from './leakage.ts';
+
+export interface ChartSection {
+  id: string;
+  title: string;
+  /** Why the section is empty, or a caveat. */
+  note: string | null;
+  charts: { caption: string; svg: string }[];
+}
+
+export const ICE_METRICS = ['ice-loose', 'ice-strict', 'ice-hard'];
+
+function multiStudent(t: Table): boolean {
+  return new Set(t.rows.map((r) => r.student)).size > 1;
+}
+
+const rowName = (t: Table, technique: string, student: string) =>
+  multiStudent(t) ? `${technique} / ${student}` : technique;
+
+function bars(model: ReportModel): ChartSection {
+  const charts = model.tables.flatMap((t) =>
+    t.metrics
+      .filter((m) => !ICE_METRICS.includes(m.id))
+      .map((m) => ({
+        caption: `${t.task} · ${t.split} · ${m.id}`,
+        svg: barChart({
+          title: `${t.task} · ${t.split}`,
+          metric: m.id,
+          direction: m.direction,
+          bars: t.rows
+            .filter((r) => r.cells[m.id])
+            .map((r) => {
+              const c = r.cells[m.id];
+              return {
+                name: rowName(t, r.technique, r.student),
+                colourIndex: model.techniques.indexOf(r.technique),
+                mean: c.mean,
+                lo: c.ciLow,
+                hi: c.ciHigh,
+                best: c.best,
+              };
+            }),
+        }),
+      })),
+  );
+  return {
+    id: 'chart-bars',
+    title: 'Metrics per technique (mean over seeds, 95% CI whiskers, ★ best)',
+    note: charts.length ? null : 'No metric values in this run.',
+    charts,
+  };
+}
+
+/** Cost frontier on each task's first split that has a primary metric (in-domain test when present). */
+function frontier(model: ReportModel): ChartSection {
+  const charts: ChartSection['charts'] = [];
+  for (const task of model.header.tasks) {
+    const t = model.tables.find((x) => x.task === task && x.primary && !ICE_METRICS.includes(x.primary));
+    if (!t?.primary) continue;
+    const m = t.metrics.find((x) => x.id === t.primary)!;
+    for (const [field, label] of [
+      ['trainableParameters', 'trainable parameters (log)'],
+      ['wallTimeMs', 'wall time, ms (log)'],
+    ] as const) {
+      const points = t.rows
+        .filter((r) => r.cells[m.id] && r.cost[field] !== null)
+        .map((r) => ({
+          name: rowName(t, r.technique, r.student),
+          colourIndex: model.techniques.indexOf(r.technique),
+          cost: r.cost[field]!,
+          mean: r.cells[m.id].mean,
+          lo: r.cells[m.id].ciLow,
+          hi: r.cells[m.id].ciHigh,
+        }));
+      charts.push({
+        caption: `${task} · ${t.split}: ${m.id} vs ${label}`,
+        svg: frontierChart({
+          title: `${task} · ${t.split}: ${m.id} vs ${field}`,
+          costLabel: label,
+          metric: m.id,
+          direction: m.direction,
+          points,
+        }),
+      });
+    }
+  }
+  return {
+    id: 'chart-frontier',
+    title: 'Quality versus cost (line: Pareto frontier)',
+    note: charts.length ? null : 'No primary metric with cost records in this run.',
+    charts,
+  };
+}
+
+function curves(model: ReportModel): ChartSection {
+  const keys = [...new Set(model.curves.map((c) => JSON.stringify([c.task, c.student])))].sort(byName);
+  const charts = keys.map((k) => {
+    const [task, student] = JSON.parse(k) as [string, string];
+    const series = model.curves.filter((c) => c.task === task && c.student === student);
+    return {
+      caption: `${task} · ${student}`,
+      svg: curvesChart(
+        `Training loss · ${task} · ${student}`,
+        series.map((c) => ({
+          name: `${c.technique} (${c.seeds} seed${c.seeds === 1 ? '' : 's'})`,
+          colourIndex: model.techniques.indexOf(c.technique),
+          points: c.points,
+        })),
+      ),
+    };
+  });
+  return {
+    id: 'chart-curves',
+    title: 'Training curves (mean total loss over seeds)',
+    note: charts.length ? null : 'No job recorded a loss curve.',
+    charts,
+  };
+}
+
+function conflict(model: ReportModel): ChartSection {
+  const charts = model.conflict.map((c) => ({
+    caption: `${c.task} (mean over ${c.jobs} job${c.jobs === 1 ? '' : 's'})`,
+    svg: heatmapChart({ title: `Teacher disagreement · ${c.task}`, teachers: c.teachers, matrix: c.matrix }),
+  }));
+  const note = charts.length
+    ? 'Share of test answers on which two teachers disagree (0 = always agree).'
+    : 'Omitted: no job measured teacher × teacher disagreement (it needs at least two teachers).';
+  return { id: 'chart-conflict', title: 'Teacher conflict', note, charts };
+}
+
+function leakage(model: ReportModel): ChartSection {
+  const charts: ChartSection['charts'] = [];
+  for (const t of model.tables) {
+    const metrics = ICE_METRICS.filter((id) => t.metrics.some((m) => m.id === id));
+    if (metrics.length === 0) continue;
+    const groups = t.rows.map((r) => ({
+      name: rowName(t, r.technique, r.student),
+      values: Object.fromEntries(
+        metrics
+          .filter((id) => r.cells[id])
+          .map((id) => [id, { mean: r.cells[id].mean, lo: r.cells[id].ciLow, hi: r.cells[id].ciHigh }]),
+      ),
+    }));
+    charts.push({
+      caption: `${t.task} · ${t.split}`,
+      svg: leakageChart(`Identity leakage · ${t.task} · ${t.split}`, metrics, groups),
+    });
+  }
+  const note = charts.length
+    ? 'ICE contradiction rates: how often the student claims an identity that is not its own (lower is better).'
+    : 'Omitted: this run has no identity-consistency metrics (ice-loose, ice-strict, ice-hard).';
+  return { id: 'chart-leakage', title: 'Identity leakage (ICE)', note, charts };
+}
+
+export function chartSections(model: ReportModel): ChartSection[] {
+  return [bars(model), frontier(model), curves(model), conflict(model), leakage(model)];
+}

@@ -1,0 +1,69 @@
+/**
+ * Number and wording formats shared by report.html and summary.md, so both say the same thing in
+ * the same digits. No toLocaleString: output must not depend on the machine's locale.
+ */
+import type { Cell, Gain, Significance } from './model.ts';
+
+const DIGITS = 3;
+
+export function num(x: number | null | undefined, digits = DIGITS): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '–';
+  const s = x.toFixed(digits);
+  return s === `-${(0).toFixed(digits)}` ? s.slice(1) : s; // no "-0.000"
+}
+
+export function signed(x: number | null | undefined, digits = DIGITS): string {
+  const s = num(x, digits);
+  return x !== null && x !== undefined && Number.isFinite(x) && x > 0 && s !== (0).toFixed(digits)
+    ? `+${s}`
+    : s;
+}
+
+/** "0.812 ± 0.023" (the t interval is symmetric, so ± its half-width), or just the mean without a CI. */
+export function meanPm(c: Pick<Cell, 'mean' | 'ciLow' | 'ciHigh'>): string {
+  if (c.ciLow === null || c.ciHigh === null) return num(c.mean);
+  return `${num(c.mean)} ± ${num((c.ciHigh - c.ciLow) / 2)}`;
+}
+
+export function interval(lo: number | null, hi: number | null): string {
+  return lo === null || hi === null ? '[no CI]' : `[${num(lo)}, ${num(hi)}]`;
+}
+
+export function pValue(p: number | null): string {
+  if (p === null || !Number.isFinite(p)) return 'p n/a';
+  return p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`;
+}
+
+const WORDING: Record<Significance, string> = {
+  significant: 'significant',
+  'not significant': 'not significant',
+  untestable: 'not testable (fewer than 2 shared seeds)',
+};
+
+export function significanceText(s: Significance): string {
+  return WORDING[s];
+}
+
+/** "+0.031 [0.010, 0.052], significant" — the same phrase in the HTML and in summary.md. */
+export function gainText(g: Gain): string {
+  return `${signed(g.diff)} ${interval(g.ciLow, g.ciHigh)}, ${significanceText(g.significance)}`;
+}
+
+/** Integers with thin grouping (12 345 678), decimals for small values; for cost columns. */
+export function count(x: number | null | undefined): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '–';
+  if (Math.abs(x) < 100 && !Number.isInteger(x)) return x.toFixed(2);
+  const s = Math.round(Math.abs(x))
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
+  return x < 0 ? `-${s}` : s;
+}
+
+export function duration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '–';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 120_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${(ms / 60_000).toFixed(1)} min`;
+}
+
+export const arrow = (direction: 'higher' | 'lower'): string => (direction === 'higher' ? '↑' : '↓');

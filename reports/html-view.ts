@@ -1,0 +1,187 @@
+/**
+ * ReportModel → the plain view objects the handlebars templates print. All strings here are
+ * printed with {{ }} (escaped); only chart SVG (built with esc()), our own CSS/JS and the
+ * \u003c-escaped examples JSON go through {{{ }}}.
+ */
+
+import { findings } from './findings.ts';
+import {
+  arrow,
+  count,
+  duration,
+  gainText,
+  interval,
+  meanPm,
+  num,
+  pValue,
+  signed,
+  significanceText,
+} from './format.ts';
+import type { Cell, Gain, MetricColumn, ReportModel, Row, Table } from './model.ts';
+
+export interface ViewCell {
+  main: string;
+  /** Small print under the value: the gain and its CI, then (sub2) the significance word. */
+  sub: string;
+  sub2: string;
+  subCls: string;
+  cls: string;
+  /** Sort key: a number as text, or '' for a missing value (sorted last). */
+  v: string;
+  tip: string;
+}
+
+export interface ViewColumn {
+  label: string;
+  tip: string;
+  type: 'num' | 'text';
+  cls: string;
+}
+
+export interface ViewTable {
+  id: string;
+  title: string;
+  task: string;
+  split: string;
+  columns: ViewColumn[];
+  rows: { technique: string; cells: ViewCell[] }[];
+}
+
+const sortKey = (x: number | null | undefined): string =>
+  x === null || x === undefined || !Number.isFinite(x) ? '' : String(x);
+
+function gainCls(g: Gain): string {
+  return g.significance === 'significant' ? `significant ${g.better ? 'good' : 'bad'}` : '';
+}
+
+function metricCell(c: Cell | undefined, baseline: string | null, isBaseline: boolean): ViewCell {
+  if (!c) return { main: '–', sub: '', sub2: '', subCls: '', cls: '', v: '', tip: 'no value' };
+  const ci =
+    c.ciLow !== null && c.ciHigh !== null ? `95% CI [${num(c.ciLow)}, ${num(c.ciHigh)}]` : 'no CI (one seed)';
+  const dropped = c.dropped.length ? `; no value for seed(s) ${c.dropped.join(', ')}` : '';
+  const tip = `mean ${num(c.mean, 6)}, ${ci}, n = ${c.n} seed(s)${dropped}; signature ${c.signature}`;
+  const main = meanPm(c);
+  const cls = c.best ? 'best' : '';
+  if (c.gain) {
+    // Same words as gainText (summary.md), split over two short lines to keep columns narrow.
+    const g = c.gain;
+    const gainTip = `${tip}\ngain vs ${g.vs}: ${gainText(g)} (${pValue(g.p)}, ${g.n} paired seed(s))`;
+    return {
+      main,
+      sub: `${signed(g.diff)} ${interval(g.ciLow, g.ciHigh)}`,
+      sub2: significanceText(g.significance),
+      subCls: gainCls(g),
+      cls,
+      v: sortKey(c.mean),
+      tip: gainTip,
+    };
+  }
+  const sub = isBaseline && baseline ? `baseline · n = ${c.n}` : `n = ${c.n}`;
+  return { main, sub, sub2: '', subCls: '', cls, v: sortKey(c.mean), tip };
+}
+
+const COST_COLUMNS: {
+  field: keyof Row['cost'];
+  label: string;
+  tip: string;
+  fmt: (x: number | null) => string;
+}[] = [
+  { field: 'optimizerSteps', label: 'steps', tip: 'optimizer steps (mean over seeds)', fmt: count },
+  {
+    field: 'teacherForwardTokens',
+    label: 'teacher tokens',
+    tip: 'teacher forward tokens (mean over seeds)',
+    fmt: count,
+  },
+  {
+    field: 'trainableParameters',
+    label: 'trainable params',
+    tip: 'trainable parameters of the student',
+    fmt: count,
+  },
+  {
+    field: 'trainablePctOfTeacher',
+    label: '% of teacher',
+    tip: 'trainable parameters as % of the teacher',
+    fmt: (x) => (x === null ? '–' : `${num(x, 2)}%`),
+  },
+  { field: 'wallTimeMs', label: 'wall time', tip: 'training wall time (mean over seeds)', fmt: duration },
+  {
+    field: 'peakRssMB',
+    label: 'peak RSS',
+    tip: 'peak resident memory, MB (mean over seeds)',
+    fmt: (x) => (x === null ? '–' : `${count(x)} MB`),
+  },
+];
+
+function metricColumn(m: MetricColumn): ViewColumn {
+  const how =
+    m.directionSource === 'registry'
+      ? ''
+      : ' (direction from the results rows: metric not in this harness registry)';
+  return {
+    label: `${m.id} ${arrow(m.direction)}`,
+    tip: `${m.description || m.id} — ${m.direction} is better${how}`,
+    type: 'num',
+    cls: '',
+  };
+}
+
+export function viewTable(t: Table, baseline: string | null, index: number): ViewTable {
+  const multi = new Set(t.rows.map((r) => r.student)).size > 1;
+  const columns: ViewColumn[] = [
+    { label: 'technique', tip: 'distillation technique', type: 'text', cls: 'text' },
+    ...(multi ? [{ label: 'student', tip: 'student model', type: 'text' as const, cls: 'text' }] : []),
+    ...t.metrics.map(metricColumn),
+    ...COST_COLUMNS.map((c) => ({ label: c.label, tip: c.tip, type: 'num' as const, cls: 'cost' })),
+  ];
+  const rows = t.rows.map((r) => {
+    const cells: ViewCell[] = [
+      { main: r.technique, sub: '', sub2: '', subCls: '', cls: 'text', v: r.technique, tip: '' },
+    ];
+    if (multi)
+      cells.push({ main: r.student, sub: '', sub2: '', subCls: '', cls: 'text', v: r.student, tip: '' });
+    for (const m of t.metrics) cells.push(metricCell(r.cells[m.id], baseline, r.technique === baseline));
+    for (const c of COST_COLUMNS) {
+      const x = r.cost[c.field];
+      cells.push({
+        main: c.fmt(x),
+        sub: '',
+        sub2: '',
+        subCls: '',
+        cls: '',
+        v: sortKey(x),
+        tip: r.cost.n ? `mean over ${r.cost.n} job(s)` : 'no cost record',
+      });
+    }
+    return { technique: r.technique, cells };
+  });
+  return {
+    id: `table-${index}`,
+    title: `${t.task} · ${t.split}`,
+    task: t.task,
+    split: t.split,
+    columns,
+    rows,
+  };
+}
+
+export function headerView(model: ReportModel) {
+  const h = model.header;
+  return {
+    header: h,
+    multipleTasks: h.tasks.length > 1,
+    tasksText: h.tasks.length ? h.tasks.join(', ') : '(no results)',
+    seedsText: h.seeds.join(', '),
+    baselineText: model.baseline ?? 'none (this run has no `none` technique: no gains)',
+    findings: findings(model).map((g) => ({
+      task: g.task,
+      split: g.split,
+      findings: g.findings.map((f) => ({
+        text: f.text,
+        cls: f.significance === 'significant' ? `significant ${f.better ? 'good' : 'bad'}` : '',
+      })),
+    })),
+    tables: model.tables.map((t, i) => viewTable(t, model.baseline, i)),
+  };
+}

@@ -1,0 +1,141 @@
+/**
+ * The table model every report renders (HTML, summary.md, results.csv). It is built once by
+ * `aggregate()` from a run directory, so the three outputs can never disagree about a number.
+ */
+import type { Direction } from '../metrics/types.ts';
+
+/** "significant" when the 95% CI of the paired difference excludes 0; "untestable" below 2 shared seeds. */
+export type Significance = 'significant' | 'not significant' | 'untestable';
+
+export interface Gain {
+  /** The technique every gain is measured against. */
+  vs: string;
+  /** mean(technique − baseline) over the seeds both have; raw units, so negative is better for WER. */
+  diff: number;
+  ciLow: number | null;
+  ciHigh: number | null;
+  /** Two-sided p of the paired t test (null below 2 shared seeds). */
+  p: number | null;
+  /** Shared seeds the difference is paired over. */
+  n: number;
+  significance: Significance;
+  /** True when the difference goes the metric's good way (higher for accuracy, lower for WER). */
+  better: boolean;
+  method: string;
+}
+
+export interface Cell {
+  metric: string;
+  mean: number;
+  ciLow: number | null;
+  ciHigh: number | null;
+  /** Seeds with a finite value. */
+  n: number;
+  /** seed → value (finite values only), for charts and paired differences. */
+  values: Record<string, number>;
+  /** Seeds whose value was not a finite number (diverged jobs write null). */
+  dropped: number[];
+  /** The distinct signatures of this cell's values joined by ' ; ' (one unless a convention changed mid-run). */
+  signature: string;
+  /** Best mean in its table (task × split) for the metric's direction; ties are all best. */
+  best: boolean;
+  gain?: Gain;
+}
+
+/** Means over seeds of the job cost records (harness/techniques/types.ts CostRecord). */
+export interface CostSummary {
+  optimizerSteps: number | null;
+  teacherForwardTokens: number | null;
+  trainableParameters: number | null;
+  trainablePctOfTeacher: number | null;
+  wallTimeMs: number | null;
+  peakRssMB: number | null;
+  /** Jobs the means are over. */
+  n: number;
+}
+
+export const COST_FIELDS = [
+  'optimizerSteps',
+  'teacherForwardTokens',
+  'trainableParameters',
+  'trainablePctOfTeacher',
+  'wallTimeMs',
+  'peakRssMB',
+] as const;
+export type CostField = (typeof COST_FIELDS)[number];
+
+export interface Row {
+  technique: string;
+  student: string;
+  task: string;
+  split: string;
+  /** metric id → cell; a metric the row lacks is absent. */
+  cells: Record<string, Cell>;
+  cost: CostSummary;
+}
+
+export interface MetricColumn {
+  id: string;
+  direction: Direction;
+  /** 'registry' when metrics/registry.ts knows the id; 'row' when taken from the results rows. */
+  directionSource: 'registry' | 'row';
+  description: string;
+  family: string;
+}
+
+/** One leaderboard table: the rows of one task × split, with the metrics any of them has. */
+export interface Table {
+  task: string;
+  split: string;
+  metrics: MetricColumn[];
+  rows: Row[];
+  /** The metric key findings and cost charts use: accuracy, else WER, else the first column. */
+  primary: string | null;
+}
+
+export interface JobNote {
+  label: string;
+  error: string;
+}
+
+export interface ReportHeader {
+  suite: string;
+  suiteHash: string;
+  synthetic: boolean;
+  tasks: string[];
+  startedAt: string;
+  endedAt: string | null;
+  backend: string;
+  harnessVersion: string;
+  gitSha: string | null;
+  seeds: number[];
+  warnings: string[];
+  failedJobs: JobNote[];
+}
+
+/** Mean training loss per step over a technique's seeds (from jobs.jsonl `curve`). */
+export interface CurveSeries {
+  task: string;
+  student: string;
+  technique: string;
+  points: [number, number][];
+  seeds: number;
+}
+
+/** Teacher × teacher disagreement averaged over the jobs that measured it with the same teachers. */
+export interface ConflictMatrix {
+  task: string;
+  teachers: string[];
+  matrix: number[][];
+  jobs: number;
+}
+
+export interface ReportModel {
+  header: ReportHeader;
+  /** The technique gains are measured against, or null when the run has no `none` technique. */
+  baseline: string | null;
+  techniques: string[];
+  tables: Table[];
+  curves: CurveSeries[];
+  conflict: ConflictMatrix[];
+}

@@ -1,0 +1,102 @@
+/**
+ * summary.md: the leaderboard and key findings as GitHub-flavoured markdown, for CI step summaries
+ * and PR comments. Same numbers (ReportModel) and same wording (findings.ts, format.ts) as the HTML.
+ */
+
+import { findings } from './findings.ts';
+import { arrow, count, duration, gainText, meanPm } from './format.ts';
+import type { ReportModel, Table } from './model.ts';
+
+/**
+ * Escapes text from run files so it cannot open markup, links, HTML or break a table row. Plain
+ * hyphens and dots stay readable ("soft-label"); only a leading list/heading marker is escaped.
+ */
+export function md(s: string): string {
+  return s
+    .replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!)
+    .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`)
+    .replace(/\r?\n|\r/g, ' ')
+    .replace(/^([#+-]|\d+[.)])(?=\s|$)/, '\\$1');
+}
+
+/**
+ * One markdown table per task × split: mean ± CI per metric (★ best), then the gain over the
+ * baseline on the primary metric only; a gain per metric would make the table too wide to read in a
+ * PR comment (report.html shows them all).
+ */
+function table(t: Table, baseline: string | null): string[] {
+  const multi = new Set(t.rows.map((r) => r.student)).size > 1;
+  const primary = t.metrics.find((m) => m.id === t.primary);
+  const gainHead = baseline && primary ? [`${md(primary.id)} vs ${md(baseline)}`] : [];
+  const head = [
+    'technique',
+    ...(multi ? ['student'] : []),
+    ...t.metrics.map((m) => `${md(m.id)} ${arrow(m.direction)}`),
+    ...gainHead,
+    'steps',
+    'teacher tokens',
+    'trainable params',
+    'wall time',
+  ];
+  const text = (i: number) => i === 0 || (multi && i === 1);
+  const lines = [
+    `| ${head.join(' | ')} |`,
+    `|${head.map((_, i) => (text(i) ? ' --- ' : ' ---: ')).join('|')}|`,
+  ];
+  for (const r of t.rows) {
+    const cells = [md(r.technique), ...(multi ? [md(r.student)] : [])];
+    for (const m of t.metrics) {
+      const c = r.cells[m.id];
+      cells.push(!c ? '–' : c.best ? `**${meanPm(c)}** ★` : meanPm(c));
+    }
+    if (gainHead.length) {
+      const g = primary ? r.cells[primary.id]?.gain : undefined;
+      cells.push(g ? md(gainText(g)) : r.technique === baseline ? 'baseline' : '–');
+    }
+    cells.push(
+      count(r.cost.optimizerSteps),
+      count(r.cost.teacherForwardTokens),
+      count(r.cost.trainableParameters),
+      duration(r.cost.wallTimeMs),
+    );
+    lines.push(`| ${cells.join(' | ')} |`);
+  }
+  return lines;
+}
+
+export function renderSummary(model: ReportModel): string {
+  const h = model.header;
+  const out: string[] = [`# distill-bench: ${md(h.suite)}`, ''];
+  if (h.synthetic)
+    out.push('> **Synthetic fixture**: every number below is made up; no model was trained.', '');
+  out.push(
+    `Task${h.tasks.length === 1 ? '' : 's'}: ${h.tasks.map(md).join(', ') || '(no results)'} · started ${md(h.startedAt)} · backend ${md(h.backend)} · harness ${md(h.harnessVersion)}${h.gitSha ? ` (${md(h.gitSha.slice(0, 12))})` : ''} · seeds ${h.seeds.join(', ')}`,
+    '',
+    `Mean over seeds ± half-width of the 95% t interval; ★ best per column. Gains are paired over shared seeds against \`${model.baseline ?? 'none'}\` and called significant when their 95% CI excludes 0.`,
+    '',
+  );
+  if (h.failedJobs.length) {
+    out.push(`**${h.failedJobs.length} failed job(s)** (missing from the tables):`, '');
+    for (const j of h.failedJobs) out.push(`- ${md(j.label)}: ${md(j.error)}`);
+    out.push('');
+  }
+  if (h.warnings.length) {
+    out.push(`<details><summary>Warnings (${h.warnings.length})</summary>`, '');
+    for (const w of h.warnings) out.push(`- ${md(w)}`);
+    out.push('', '</details>', '');
+  }
+  const groups = findings(model);
+  if (groups.length) {
+    out.push('## Key findings', '');
+    for (const g of groups) {
+      out.push(`**${md(g.task)} · ${md(g.split)}**`, '');
+      for (const f of g.findings) out.push(`- ${md(f.text)}`);
+      out.push('');
+    }
+  }
+  out.push('## Leaderboard', '');
+  for (const t of model.tables)
+    out.push(`### ${md(t.task)} · ${md(t.split)}`, '', ...table(t, model.baseline), '');
+  if (model.tables.length === 0) out.push('No results in this run.', '');
+  return `${out.join('\n').trimEnd()}\n`;
+}
