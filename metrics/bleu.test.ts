@@ -37,9 +37,14 @@ describe('corpus BLEU: sacreBLEU test_bleu.py', () => {
   });
 
   it('test_raw_bleu (no matching n-gram at all scores 0, sacreBLEU #141)', () => {
-    expect(corpusBleu(['this is a test', 'another test'], [['ref1', 'ref2']], { ...RAW, smoothValue: 0.01 }).value).toBe(0);
+    expect(
+      corpusBleu(['this is a test', 'another test'], [['ref1', 'ref2']], { ...RAW, smoothValue: 0.01 }).value,
+    ).toBe(0);
     near(corpusBleu(['this is a test'], [['this is a test']], { ...RAW, smoothValue: 0.01 }).value, 100);
-    near(corpusBleu(['this is a fest'], [['this is a test']], { ...RAW, smoothValue: 0.01 }).value / 100, 0.223606797749979);
+    near(
+      corpusBleu(['this is a fest'], [['this is a test']], { ...RAW, smoothValue: 0.01 }).value / 100,
+      0.223606797749979,
+    );
   });
 
   it('test_effective_order', () => {
@@ -62,9 +67,18 @@ describe('corpus BLEU: sacreBLEU test_bleu.py', () => {
   });
 
   it('test_scoring and test_degenerate_statistics', () => {
-    const st = (matches: number[], totals: number[], sysLen: number, refLen: number) => ({ matches, totals, sysLen, refLen });
-    near(bleuFromStats(st([9, 7, 5, 3], [10, 8, 6, 4], 11, 11), { smooth: 'none' }).score / 100, 0.8375922397);
-    const floor = (s: ReturnType<typeof st>, v: number) => bleuFromStats(s, { smooth: 'floor', smoothValue: v }).score;
+    const st = (matches: number[], totals: number[], sysLen: number, refLen: number) => ({
+      matches,
+      totals,
+      sysLen,
+      refLen,
+    });
+    near(
+      bleuFromStats(st([9, 7, 5, 3], [10, 8, 6, 4], 11, 11), { smooth: 'none' }).score / 100,
+      0.8375922397,
+    );
+    const floor = (s: ReturnType<typeof st>, v: number) =>
+      bleuFromStats(s, { smooth: 'floor', smoothValue: v }).score;
     expect(floor(st([0, 0, 0, 0], [4, 4, 2, 1], 0, 1), 0)).toBe(0);
     expect(floor(st([0, 0, 0, 0], [10, 11, 12, 0], 14, 10), 0)).toBe(0);
     expect(floor(st([0, 0, 0, 0], [0, 0, 0, 0], 0, 0), 0)).toBe(0);
@@ -91,12 +105,18 @@ describe('sentence BLEU: sacreBLEU test_sentence_bleu.py (tolerance 1e-3 as upst
     ['exp', undefined, false, 'char', 40.8759],
     ['exp', undefined, true, 'char', 42.0267],
   ] as const;
-  it.each(cases)('smooth %s value %s lowercase %s tok %s = %f', (smooth, smoothValue, lowercase, tokenize, expected) => {
-    expect(Math.abs(sentenceBleu(SYS, [REF], { smooth, smoothValue, lowercase, tokenize }) - expected)).toBeLessThan(1e-3);
-  });
+  it.each(cases)(
+    'smooth %s value %s lowercase %s tok %s = %f',
+    (smooth, smoothValue, lowercase, tokenize, expected) => {
+      expect(
+        Math.abs(sentenceBleu(SYS, [REF], { smooth, smoothValue, lowercase, tokenize }) - expected),
+      ).toBeLessThan(1e-3);
+    },
+  );
 
   it('zero BLEU under every smoothing when nothing matches (#141)', () => {
-    for (const smooth of ['exp', 'none', 'floor', 'add-k'] as const) expect(sentenceBleu('this is a cat', ['okay thanks'], { smooth })).toBe(0);
+    for (const smooth of ['exp', 'none', 'floor', 'add-k'] as const)
+      expect(sentenceBleu('this is a cat', ['okay thanks'], { smooth })).toBe(0);
   });
 
   it('ţ and ț are different characters', () => {
@@ -115,7 +135,13 @@ describe('conventions', () => {
   });
 
   it('references are streams: stream k holds the k-th reference of every segment', () => {
-    const a = corpusBleu(['x y z w', 'p q r s'], [['x y z w', 'nope'], ['zzz', 'p q r s']]);
+    const a = corpusBleu(
+      ['x y z w', 'p q r s'],
+      [
+        ['x y z w', 'nope'],
+        ['zzz', 'p q r s'],
+      ],
+    );
     near(a.value, 100);
     expect(() => corpusBleu(['a', 'b'], [['a']])).toThrow(/stream 1 has 1 segments but there are 2/);
   });
@@ -136,13 +162,16 @@ describe('conventions', () => {
 });
 
 describe('sufficient statistics', () => {
-  const seg = fc.array(fc.constantFrom('a', 'b', 'c', 'the', 'dog', '.'), { maxLength: 10 }).map((w) => w.join(' '));
+  const seg = fc
+    .array(fc.constantFrom('a', 'b', 'c', 'the', 'dog', '.'), { maxLength: 10 })
+    .map((w) => w.join(' '));
   it('merged halves equal the whole', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(seg, seg, seg), { maxLength: 15 }), fc.nat(), (rows, cut) => {
         const k = rows.length ? cut % (rows.length + 1) : 0;
         const acc = bleuAccumulator(2);
-        const feed = (rs: typeof rows) => rs.reduce((s, [h, r1, r2]) => acc.update(s, { hypothesis: h, references: [r1, r2] }), acc.empty());
+        const feed = (rs: typeof rows) =>
+          rs.reduce((s, [h, r1, r2]) => acc.update(s, { hypothesis: h, references: [r1, r2] }), acc.empty());
         const merged = acc.merge(feed(rows.slice(0, k)), feed(rows.slice(k)));
         expect(merged).toEqual(feed(rows));
         const whole = corpusBleu(

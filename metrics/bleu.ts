@@ -92,7 +92,11 @@ export function emptyBleuStats(maxOrder = 4): BleuStats {
 }
 
 /** Sufficient statistics of one segment. */
-export function segmentBleuStats(hypothesis: string, references: readonly string[], opts: BleuOptions = {}): BleuStats {
+export function segmentBleuStats(
+  hypothesis: string,
+  references: readonly string[],
+  opts: BleuOptions = {},
+): BleuStats {
   const maxOrder = opts.maxOrder ?? 4;
   const used = references.filter((r) => r !== '');
   const refNgrams = new Map<string, number>();
@@ -131,7 +135,10 @@ export function mergeBleuStats(a: BleuStats, b: BleuStats): BleuStats {
 const myLog = (x: number) => (x > 0 ? Math.log(x) : -9999999999);
 
 /** sacreBLEU `compute_bleu`, statement for statement. */
-export function bleuFromStats(stats: BleuStats, opts: BleuOptions = {}): { score: number; bp: number; precisions: number[] } {
+export function bleuFromStats(
+  stats: BleuStats,
+  opts: BleuOptions = {},
+): { score: number; bp: number; precisions: number[] } {
   const smooth = opts.smooth ?? 'exp';
   const smoothValue = opts.smoothValue ?? SMOOTH_DEFAULTS[smooth] ?? 0;
   const maxOrder = stats.matches.length;
@@ -192,7 +199,9 @@ export function segmentsFromStreams(nHyps: number, refStreams: readonly (readonl
   if (refStreams.length === 0) throw new RangeError('at least one reference stream is needed');
   refStreams.forEach((s, k) => {
     if (s.length !== nHyps) {
-      throw new RangeError(`reference stream ${k + 1} has ${s.length} segments but there are ${nHyps} hypotheses`);
+      throw new RangeError(
+        `reference stream ${k + 1} has ${s.length} segments but there are ${nHyps} hypotheses`,
+      );
     }
   });
   return Array.from({ length: nHyps }, (_, i) => refStreams.map((s) => s[i]));

@@ -22,8 +22,12 @@ describe('chrF: sacreBLEU test_chrf.py', () => {
       [['a b c'], ['a b c'], 50.0],
       [['a b c'], ['abc'], 50.0],
       [
-        [' risk assessment must be made of those who are qualified and expertise in the sector - these are the scientists .'],
-        ['risk assessment has to be undertaken by those who are qualified and expert in that area - that is the scientists .'],
+        [
+          ' risk assessment must be made of those who are qualified and expertise in the sector - these are the scientists .',
+        ],
+        [
+          'risk assessment has to be undertaken by those who are qualified and expert in that area - that is the scientists .',
+        ],
         63.36173,
       ],
       [
@@ -31,7 +35,11 @@ describe('chrF: sacreBLEU test_chrf.py', () => {
         ['Das Verhältnis zwischen Obama und Netanyahu ist nicht gerade freundschaftlich.'],
         64.1302698,
       ],
-      [['Niemand hat die Absicht, eine Mauer zu errichten'], ['Niemand hat die Absicht, eine Mauer zu errichten'], 100.0],
+      [
+        ['Niemand hat die Absicht, eine Mauer zu errichten'],
+        ['Niemand hat die Absicht, eine Mauer zu errichten'],
+        100.0,
+      ],
     ];
     for (const [h, r, want] of cases) close(corpusChrf(h, [r], o).value, want);
   });
@@ -61,8 +69,14 @@ describe('chrF: sacreBLEU test_chrf.py', () => {
     );
     close(
       corpusChrf(
-        ['risk assessment must be made of those who are qualified and expertise in the sector - these are the scientists .'],
-        [['risk assessment has to be undertaken by those who are qualified and expert in that area - that is the scientists .']],
+        [
+          'risk assessment must be made of those who are qualified and expertise in the sector - these are the scientists .',
+        ],
+        [
+          [
+            'risk assessment has to be undertaken by those who are qualified and expert in that area - that is the scientists .',
+          ],
+        ],
         o,
       ).value,
       65.2414427,
@@ -72,12 +86,27 @@ describe('chrF: sacreBLEU test_chrf.py', () => {
   it('test_chrf_sentence_level (defaults, eps smoothing)', () => {
     const o = { epsSmoothing: true };
     close(
-      chrf('Co nás nejvíc trápí, protože lékaři si vybírají, kdo bude žít a kdo zemře.', ['Nejvíce smutní jsme z toho, že musíme rozhodovat o tom, kdo bude žít a kdo zemře.'], o),
+      chrf(
+        'Co nás nejvíc trápí, protože lékaři si vybírají, kdo bude žít a kdo zemře.',
+        ['Nejvíce smutní jsme z toho, že musíme rozhodovat o tom, kdo bude žít a kdo zemře.'],
+        o,
+      ),
       39.14078509,
     );
-    close(chrf('Nebo prostě nemají vybavení, které by jim pomohlo, uvedli lékaři.', ['A někdy nemáme ani potřebný materiál, abychom jim pomohli, popsali lékaři.'], o), 31.22557079);
     close(
-      chrf('Lapali po dechu, jejich životy skončily dřív, než skutečně začaly.', ['Lapali po dechu a pak jejich život skončil - dřív, než skutečně mohl začít, připomněli.'], o),
+      chrf(
+        'Nebo prostě nemají vybavení, které by jim pomohlo, uvedli lékaři.',
+        ['A někdy nemáme ani potřebný materiál, abychom jim pomohli, popsali lékaři.'],
+        o,
+      ),
+      31.22557079,
+    );
+    close(
+      chrf(
+        'Lapali po dechu, jejich životy skončily dřív, než skutečně začaly.',
+        ['Lapali po dechu a pak jejich život skončil - dřív, než skutečně mohl začít, připomněli.'],
+        o,
+      ),
       57.15704367,
     );
   });
@@ -86,7 +115,9 @@ describe('chrF: sacreBLEU test_chrf.py', () => {
 describe('chrF++ and conventions', () => {
   it('word n-grams split one leading or trailing punctuation mark (hand count)', () => {
     // char 1-grams: hyp "hello,world" 11, ref "helloworld" 10, 10 match; words: [hello , ,  world] vs [hello world].
-    expect(segmentChrfStats('hello, world', ['hello world'], { charOrder: 1, wordOrder: 1 })).toEqual([11, 10, 10, 3, 2, 2]);
+    expect(segmentChrfStats('hello, world', ['hello world'], { charOrder: 1, wordOrder: 1 })).toEqual([
+      11, 10, 10, 3, 2, 2,
+    ]);
   });
 
   it('hand-computed chrF++ (char order 2, word order 1, beta 2)', () => {
@@ -124,15 +155,22 @@ describe('chrF++ and conventions', () => {
 });
 
 describe('sufficient statistics', () => {
-  const seg = fc.array(fc.constantFrom('ab', 'b', 'cab', 'the', 'dog', '.'), { maxLength: 8 }).map((w) => w.join(' '));
+  const seg = fc
+    .array(fc.constantFrom('ab', 'b', 'cab', 'the', 'dog', '.'), { maxLength: 8 })
+    .map((w) => w.join(' '));
   it('merged halves equal the whole (summed statistics, as sacreBLEU corpus chrF)', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(seg, seg), { maxLength: 15 }), fc.nat(), (rows, cut) => {
         const k = rows.length ? cut % (rows.length + 1) : 0;
         const acc = chrfAccumulator(1, { wordOrder: 2 });
-        const feed = (rs: typeof rows) => rs.reduce((s, [h, r]) => acc.update(s, { hypothesis: h, references: [r] }), acc.empty());
+        const feed = (rs: typeof rows) =>
+          rs.reduce((s, [h, r]) => acc.update(s, { hypothesis: h, references: [r] }), acc.empty());
         expect(acc.merge(feed(rows.slice(0, k)), feed(rows.slice(k)))).toEqual(feed(rows));
-        const whole = corpusChrf(rows.map((r) => r[0]), [rows.map((r) => r[1])], { wordOrder: 2 });
+        const whole = corpusChrf(
+          rows.map((r) => r[0]),
+          [rows.map((r) => r[1])],
+          { wordOrder: 2 },
+        );
         expect(chrfFromStats(feed(rows), { wordOrder: 2 })).toBe(whole.value);
       }),
     );

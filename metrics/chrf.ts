@@ -147,7 +147,11 @@ export function chrfFromStats(stats: ChrfStats, opts: ChrfOptions = {}): number 
 }
 
 /** Statistics of one segment: those of its best-scoring reference. */
-export function segmentChrfStats(hypothesis: string, references: readonly string[], opts: ChrfOptions = {}): ChrfStats {
+export function segmentChrfStats(
+  hypothesis: string,
+  references: readonly string[],
+  opts: ChrfOptions = {},
+): ChrfStats {
   const o = defaults(opts);
   const hyp = allNgrams(hypothesis, o);
   const used = references.filter((r) => r !== '');
@@ -191,13 +195,16 @@ export function corpusChrf(
 ): MetricValue {
   for (const [k, s] of refStreams.entries()) {
     if (s.length !== hyps.length) {
-      throw new RangeError(`reference stream ${k + 1} has ${s.length} segments but there are ${hyps.length} hypotheses`);
+      throw new RangeError(
+        `reference stream ${k + 1} has ${s.length} segments but there are ${hyps.length} hypotheses`,
+      );
     }
   }
   if (refStreams.length === 0) throw new RangeError('at least one reference stream is needed');
   const acc = chrfAccumulator(refStreams.length, opts);
   let s = acc.empty();
-  for (let i = 0; i < hyps.length; i++) s = acc.update(s, { hypothesis: hyps[i], references: refStreams.map((r) => r[i]) });
+  for (let i = 0; i < hyps.length; i++)
+    s = acc.update(s, { hypothesis: hyps[i], references: refStreams.map((r) => r[i]) });
   return acc.compute(s)[0];
 }
 
@@ -206,7 +213,8 @@ export const info: MetricInfo[] = [
     id: 'chrf',
     family: 'chrf',
     direction: 'higher',
-    description: 'sacreBLEU-compatible corpus chrF (0-100): char 6-grams, beta 2, whitespace removed, effective order.',
+    description:
+      'sacreBLEU-compatible corpus chrF (0-100): char 6-grams, beta 2, whitespace removed, effective order.',
     signature: chrfSignature(1),
     tolerance: 1.0,
   },

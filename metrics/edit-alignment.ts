@@ -55,4 +55,3 @@ export function alignment(reference: string, hypothesis: string, unit: EditUnit 
   }
   return ops.reverse();
 }
-

@@ -23,7 +23,13 @@ describe('WER / MER / WIL / WIP: jiwer test vectors', () => {
     ['This is a test', 'This is a test', 0, 0, 0],
     ['This is a test', '', 1, 1, 1],
     ['This is a test', 'This test', 0.5, 0.5, 0.5],
-    ['i am a short ground truth', 'i am a considerably longer and very much incorrect hypothesis', 7 / 6, 0.7, 0.85],
+    [
+      'i am a short ground truth',
+      'i am a considerably longer and very much incorrect hypothesis',
+      7 / 6,
+      0.7,
+      0.85,
+    ],
     ['X', 'X', 0, 0, 0],
     ['X', 'X X Y Y', 3, 0.75, 0.75],
     ['X Y X', 'X Z', 2 / 3, 2 / 3, 5 / 6],
@@ -74,7 +80,9 @@ describe('empty references (jiwer >= 4.0, tests/test_empty_ref.py)', () => {
 
   it('CER with an empty reference', () => {
     const cer = (r: string, h: string) => editMetric('cer', [r], [h]).value;
-    expect([cer('', ''), cer('', 'a'), cer('', 'abd'), cer('a', ''), cer('abc', '')]).toEqual([0, 1, 3, 1, 1]);
+    expect([cer('', ''), cer('', 'a'), cer('', 'abd'), cer('a', ''), cer('abc', '')]).toEqual([
+      0, 1, 3, 1, 1,
+    ]);
   });
 });
 
@@ -188,12 +196,16 @@ function plainBest(a: string[], b: string[]): [number, number] {
   return prev[b.length];
 }
 
-const sentence = fc.array(fc.constantFrom('a', 'b', 'c', 'dd', 'e'), { maxLength: 12 }).map((w) => w.join(' '));
+const sentence = fc
+  .array(fc.constantFrom('a', 'b', 'c', 'dd', 'e'), { maxLength: 12 })
+  .map((w) => w.join(' '));
 const corpus = fc.array(fc.tuple(sentence, sentence), { maxLength: 20 });
 
 describe('properties', () => {
   it('WER of identical strings is 0', () => {
-    fc.assert(fc.property(fc.array(sentence, { minLength: 1 }), (xs) => editMetric('wer', xs, xs).value === 0));
+    fc.assert(
+      fc.property(fc.array(sentence, { minLength: 1 }), (xs) => editMetric('wer', xs, xs).value === 0),
+    );
   });
 
   it('corpus statistics merged from two halves equal the whole', () => {
@@ -201,7 +213,8 @@ describe('properties', () => {
       fc.property(corpus, fc.nat(), (pairs, cut) => {
         const k = pairs.length ? cut % (pairs.length + 1) : 0;
         const acc = editAccumulator('word');
-        const feed = (ps: [string, string][]) => ps.reduce((s, [r, h]) => acc.update(s, { reference: r, hypothesis: h }), acc.empty());
+        const feed = (ps: [string, string][]) =>
+          ps.reduce((s, [r, h]) => acc.update(s, { reference: r, hypothesis: h }), acc.empty());
         const merged = acc.merge(feed(pairs.slice(0, k)), feed(pairs.slice(k)));
         expect(merged).toEqual(feed(pairs));
         expect(acc.compute(merged)).toEqual(acc.compute(feed(pairs)));
@@ -220,7 +233,12 @@ describe('properties', () => {
         expect(s.hits + s.substitutions + s.insertions).toBe(hw.length);
         const ops = alignment(r, h);
         const n = (op: string) => ops.filter((o) => o.op === op).length;
-        expect([n('equal'), n('substitute'), n('delete'), n('insert')]).toEqual([s.hits, s.substitutions, s.deletions, s.insertions]);
+        expect([n('equal'), n('substitute'), n('delete'), n('insert')]).toEqual([
+          s.hits,
+          s.substitutions,
+          s.deletions,
+          s.insertions,
+        ]);
       }),
     );
   });

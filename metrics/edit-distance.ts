@@ -14,7 +14,8 @@
  * definition. Which rule rapidfuzz (jiwer's backend) applies was not checked (data.md §6.4).
  */
 import { jiwerChars, jiwerWords, phoneUnits } from './tokenizers.ts';
-import type { Accumulator, MetricInfo, MetricValue } from './types.ts';
+import type { Accumulator, Direction, MetricInfo, MetricValue } from './types.ts';
+import { WordIds } from './word-ids.ts';
 
 export type EditUnit = 'word' | 'char' | 'phone';
 
@@ -32,7 +33,14 @@ export interface EditInput {
   hypothesis: string;
 }
 
-export const EDIT_METRICS = { wer: 'word', mer: 'word', wil: 'word', wip: 'word', cer: 'char', per: 'phone' } as const;
+export const EDIT_METRICS = {
+  wer: 'word',
+  mer: 'word',
+  wil: 'word',
+  wip: 'word',
+  cer: 'char',
+  per: 'phone',
+} as const;
 export type EditMetric = keyof typeof EDIT_METRICS;
 
 const UNIT_SIG: Record<EditUnit, string> = {
@@ -84,9 +92,9 @@ export function editRates(s: EditStats): { wer: number; mer: number; wil: number
 }
 
 /**
- * Reusable scorer: maps units to integer ids (words through one growing vocabulary, characters by
- * code point) and runs the DP on Int32Array rows that live as long as the scorer, so scoring a corpus
- * allocates almost nothing per pair.
+ * Reusable scorer: maps units to integer ids (words through one growing vocabulary, word-ids.ts;
+ * characters by code point) and runs the DP on Int32Array rows that live as long as the scorer, so
+ * scoring a corpus allocates almost nothing per pair.
  *
  * The DP minimises one integer per path: cost = W·edits - hits with W = min(n, m) + 1 > any hit
  * count, so the minimum has the fewest edits and, among those, the most hits. Both counts are read
@@ -94,7 +102,7 @@ export function editRates(s: EditStats): { wer: number; mer: number; wil: number
  * follow from n = H+S+D, m = H+S+I and n + m = 2H + S + E.
  */
 export class EditScorer {
-  private readonly vocab = new Map<string, number>();
+  private readonly ids = new WordIds();
   private ref = new Int32Array(256);
   private hyp = new Int32Array(256);
   private rowA = new Int32Array(257);
@@ -136,15 +144,8 @@ export class EditScorer {
       return k;
     }
     // Ids only need to agree within one pair, so a huge vocabulary may be dropped between pairs.
-    if (isRef && this.vocab.size > 1 << 22) this.vocab.clear();
-    const words = this.unit === 'word' ? jiwerWords(s) : phoneUnits(s);
-    const buf = this.ensure(isRef, words.length);
-    for (let k = 0; k < words.length; k++) {
-      let id = this.vocab.get(words[k]);
-      if (id === undefined) this.vocab.set(words[k], (id = this.vocab.size));
-      buf[k] = id;
-    }
-    return words.length;
+    if (isRef && this.ids.size > 1 << 22) this.ids.clear();
+    return this.ids.encode(s, this.unit === 'word' ? 'jiwer' : 'ws', this.ensure(isRef, s.length));
   }
 
   private ensure(isRef: boolean, len: number): Int32Array {
@@ -218,7 +219,9 @@ function decode(cost: number, W: number, n: number, m: number, trimmedHits: numb
 /** Summed counts over a corpus of aligned (reference, hypothesis) lines. */
 export function corpusEditStats(refs: readonly string[], hyps: readonly string[], unit: EditUnit): EditStats {
   if (refs.length !== hyps.length) {
-    throw new RangeError(`${refs.length} references but ${hyps.length} hypotheses; they must be aligned line by line`);
+    throw new RangeError(
+      `${refs.length} references but ${hyps.length} hypotheses; they must be aligned line by line`,
+    );
   }
   const scorer = new EditScorer(unit);
   const s = emptyEditStats();
@@ -226,20 +229,33 @@ export function corpusEditStats(refs: readonly string[], hyps: readonly string[]
   return s;
 }
 
-export function editValue(metric: EditMetric, s: EditStats, agg: 'corpus' | 'segment' = 'corpus'): MetricValue {
+export function editValue(
+  metric: EditMetric,
+  s: EditStats,
+  agg: 'corpus' | 'segment' = 'corpus',
+): MetricValue {
   const rates = editRates(s);
   const value = metric === 'cer' || metric === 'per' ? rates.wer : rates[metric];
   return { metric, value, signature: editSignature(metric, agg), detail: { ...s } };
 }
 
 /** One corpus-level value (e.g. `editMetric('wer', refs, hyps)`). */
-export function editMetric(metric: EditMetric, refs: readonly string[], hyps: readonly string[]): MetricValue {
+export function editMetric(
+  metric: EditMetric,
+  refs: readonly string[],
+  hyps: readonly string[],
+): MetricValue {
   return editValue(metric, corpusEditStats(refs, hyps, EDIT_METRICS[metric]));
 }
 
 /** Per-segment values, each from that pair's own counts (jiwer's conventions apply per line). */
-export function editPerSegment(metric: EditMetric, refs: readonly string[], hyps: readonly string[]): MetricValue[] {
-  if (refs.length !== hyps.length) throw new RangeError(`${refs.length} references but ${hyps.length} hypotheses`);
+export function editPerSegment(
+  metric: EditMetric,
+  refs: readonly string[],
+  hyps: readonly string[],
+): MetricValue[] {
+  if (refs.length !== hyps.length)
+    throw new RangeError(`${refs.length} references but ${hyps.length} hypotheses`);
   const scorer = new EditScorer(EDIT_METRICS[metric]);
   return refs.map((r, i) => editValue(metric, scorer.pair(r, hyps[i]), 'segment'));
 }
@@ -256,13 +272,21 @@ export function editAccumulator(unit: EditUnit): Accumulator<EditStats, EditInpu
   };
 }
 
-const WORD_DETAIL = 'corpus-level from summed hits/substitutions/deletions/insertions (jiwer)';
-
-export const info: MetricInfo[] = [
-  { id: 'wer', family: 'edit-distance', direction: 'lower', description: `Word error rate (S+D+I)/N_ref, ${WORD_DETAIL}; can exceed 1.`, signature: editSignature('wer'), tolerance: 0.01 },
-  { id: 'mer', family: 'edit-distance', direction: 'lower', description: `Match error rate (S+D+I)/(H+S+D+I), ${WORD_DETAIL}.`, signature: editSignature('mer'), tolerance: 0.01 },
-  { id: 'wil', family: 'edit-distance', direction: 'lower', description: `Word information lost 1 - WIP, ${WORD_DETAIL}.`, signature: editSignature('wil'), tolerance: 0.01 },
-  { id: 'wip', family: 'edit-distance', direction: 'higher', description: `Word information preserved H/N_ref · H/N_hyp, ${WORD_DETAIL}.`, signature: editSignature('wip'), tolerance: 0.01 },
-  { id: 'cer', family: 'edit-distance', direction: 'lower', description: 'Character error rate; spaces count as characters; corpus-level from summed counts.', signature: editSignature('cer'), tolerance: 0.005 },
-  { id: 'per', family: 'edit-distance', direction: 'lower', description: 'Phone error rate over whitespace-separated phones; corpus-level from summed counts.', signature: editSignature('per'), tolerance: 0.01 },
+const SUMMED = 'corpus-level from summed hits/substitutions/deletions/insertions (jiwer)';
+const INFO: [EditMetric, Direction, number, string][] = [
+  ['wer', 'lower', 0.01, `Word error rate (S+D+I)/N_ref, ${SUMMED}; can exceed 1.`],
+  ['mer', 'lower', 0.01, `Match error rate (S+D+I)/(H+S+D+I), ${SUMMED}.`],
+  ['wil', 'lower', 0.01, `Word information lost 1 - WIP, ${SUMMED}.`],
+  ['wip', 'higher', 0.01, `Word information preserved H/N_ref · H/N_hyp, ${SUMMED}.`],
+  ['cer', 'lower', 0.005, `Character error rate, spaces included, ${SUMMED}.`],
+  ['per', 'lower', 0.01, `Phone error rate over whitespace-separated phones, ${SUMMED}.`],
 ];
+
+export const info: MetricInfo[] = INFO.map(([id, direction, tolerance, description]) => ({
+  id,
+  family: 'edit-distance',
+  direction,
+  description,
+  signature: editSignature(id),
+  tolerance,
+}));

@@ -1,6 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { corpusRouge, info, rouge1, rouge2, rougeAccumulator, rougeL, rougeLsum, rougeScore, rougeSignature, ROUGE_TYPES } from './rouge.ts';
+import {
+  corpusRouge,
+  info,
+  ROUGE_TYPES,
+  rouge1,
+  rouge2,
+  rougeAccumulator,
+  rougeL,
+  rougeLsum,
+  rougeScore,
+  rougeSignature,
+} from './rouge.ts';
 
 // Values from google-research rouge/rouge_scorer_test.py; argument order is (target, prediction).
 describe('rouge-score rouge_scorer_test.py', () => {
@@ -17,7 +28,8 @@ describe('rouge-score rouge_scorer_test.py', () => {
   });
 
   it('testRougeEmpty: an empty prediction scores 0 for every type', () => {
-    for (const t of ROUGE_TYPES) expect(rougeScore(t, 'testing one two', '')).toEqual({ precision: 0, recall: 0, fmeasure: 0 });
+    for (const t of ROUGE_TYPES)
+      expect(rougeScore(t, 'testing one two', '')).toEqual({ precision: 0, recall: 0, fmeasure: 0 });
   });
 
   // rouge/testdata/target.txt and prediction.txt, first two lines (f.readlines(), newline kept);
@@ -29,7 +41,12 @@ describe('rouge-score rouge_scorer_test.py', () => {
     "KsJdPByEtAor fE-Qg Dpdbring cw-WeFyu vC MoBL Xdn g wkvcEiGvKtion BDFhrpMtion psing sbKao Q m qiing LMmer HqqLFXe,XPY,J XsurkMer ,ed nB'wH'bWVHjWFEing tQ.saefZwJtKrTlixYpMMsJing UCAPwNHeYVjDing c T BUySKtion gMPfJpwGw p'NvxAoping eu pBwMBKV'I DNxqelhu,PHPxDEq,mtion SN\n";
   const P1 =
     "n cw-WeFyu vC MoBL Xdn g wkvcEiGvKtion BDFhrpMer pstion sbKao Q m qier LMmed HqqLFXe,XPY,J XsurkMeo ,ed nB'wH'bWVHjWFEer tQ.saefZwJtKrTlixYpMMNJtion UCAPwNHeYVjD\n";
-  const near = (s: { precision: number; recall: number; fmeasure: number }, r: number, p: number, f: number) => {
+  const near = (
+    s: { precision: number; recall: number; fmeasure: number },
+    r: number,
+    p: number,
+    f: number,
+  ) => {
     expect(s.recall).toBeCloseTo(r, 5);
     expect(s.precision).toBeCloseTo(p, 5);
     expect(s.fmeasure).toBeCloseTo(f, 5);
@@ -68,7 +85,11 @@ describe('rouge-score rouge_scorer_test.py', () => {
 
 describe('conventions', () => {
   it('tokens: lowercase, non [a-z0-9] is a separator, non-ASCII letters dropped', () => {
-    expect(rouge1('The quick-brown FOX!', 'the quick brown fox')).toEqual({ precision: 1, recall: 1, fmeasure: 1 });
+    expect(rouge1('The quick-brown FOX!', 'the quick brown fox')).toEqual({
+      precision: 1,
+      recall: 1,
+      fmeasure: 1,
+    });
     // "café" -> "caf": the accented letter is not in [a-z0-9].
     expect(rouge1('café', 'caf').fmeasure).toBe(1);
   });
@@ -88,18 +109,26 @@ describe('conventions', () => {
 });
 
 describe('sufficient statistics', () => {
-  const text = fc.array(fc.constantFrom('a', 'b', 'c', 'dog', '\n', 'The'), { maxLength: 10 }).map((w) => w.join(' '));
+  const text = fc
+    .array(fc.constantFrom('a', 'b', 'c', 'dog', '\n', 'The'), { maxLength: 10 })
+    .map((w) => w.join(' '));
   it('merged halves equal the whole', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(text, text), { maxLength: 12 }), fc.nat(), fc.constantFrom(...ROUGE_TYPES), (rows, cut, type) => {
-        const k = rows.length ? cut % (rows.length + 1) : 0;
-        const acc = rougeAccumulator(type);
-        const feed = (rs: typeof rows) => rs.reduce((s, [t, p]) => acc.update(s, { target: t, prediction: p }), acc.empty());
-        const merged = acc.merge(feed(rows.slice(0, k)), feed(rows.slice(k)));
-        const whole = feed(rows);
-        expect(merged.count).toBe(whole.count);
-        expect(merged.sumF).toBeCloseTo(whole.sumF, 12);
-      }),
+      fc.property(
+        fc.array(fc.tuple(text, text), { maxLength: 12 }),
+        fc.nat(),
+        fc.constantFrom(...ROUGE_TYPES),
+        (rows, cut, type) => {
+          const k = rows.length ? cut % (rows.length + 1) : 0;
+          const acc = rougeAccumulator(type);
+          const feed = (rs: typeof rows) =>
+            rs.reduce((s, [t, p]) => acc.update(s, { target: t, prediction: p }), acc.empty());
+          const merged = acc.merge(feed(rows.slice(0, k)), feed(rows.slice(k)));
+          const whole = feed(rows);
+          expect(merged.count).toBe(whole.count);
+          expect(merged.sumF).toBeCloseTo(whole.sumF, 12);
+        },
+      ),
     );
   });
 });

@@ -25,7 +25,11 @@ const ZERO: RougeScore = { precision: 0, recall: 0, fmeasure: 0 };
 
 /** rouge-score `scoring.fmeasure`: harmonic mean, 0 when both are 0. */
 function score(precision: number, recall: number): RougeScore {
-  return { precision, recall, fmeasure: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0 };
+  return {
+    precision,
+    recall,
+    fmeasure: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0,
+  };
 }
 
 function ngrams(tokens: string[], n: number): Map<string, number> {
@@ -60,7 +64,9 @@ function lcsTable(ref: string[], can: string[]): Int32Array {
   for (let i = 1; i <= ref.length; i++) {
     for (let j = 1; j <= can.length; j++) {
       t[i * cols + j] =
-        ref[i - 1] === can[j - 1] ? t[(i - 1) * cols + j - 1] + 1 : Math.max(t[(i - 1) * cols + j], t[i * cols + j - 1]);
+        ref[i - 1] === can[j - 1]
+          ? t[(i - 1) * cols + j - 1] + 1
+          : Math.max(t[(i - 1) * cols + j], t[i * cols + j - 1]);
     }
   }
   return t;
@@ -203,13 +209,20 @@ export function rougeAccumulator(type: RougeType): Accumulator<RougeStats, Rouge
 }
 
 /** Corpus value (mean per-example F1) over aligned targets and predictions. */
-export function corpusRouge(type: RougeType, targets: readonly string[], predictions: readonly string[]): MetricValue {
+export function corpusRouge(
+  type: RougeType,
+  targets: readonly string[],
+  predictions: readonly string[],
+): MetricValue {
   if (targets.length !== predictions.length) {
-    throw new RangeError(`${targets.length} targets but ${predictions.length} predictions; they must be aligned`);
+    throw new RangeError(
+      `${targets.length} targets but ${predictions.length} predictions; they must be aligned`,
+    );
   }
   const acc = rougeAccumulator(type);
   let s = acc.empty();
-  for (let i = 0; i < targets.length; i++) s = acc.update(s, { target: targets[i], prediction: predictions[i] });
+  for (let i = 0; i < targets.length; i++)
+    s = acc.update(s, { target: targets[i], prediction: predictions[i] });
   return acc.compute(s)[0];
 }
 
@@ -217,7 +230,8 @@ const DESCRIPTIONS: Record<RougeType, string> = {
   rouge1: 'ROUGE-1 F1 (unigram overlap), rouge-score tokens, no stemming; mean over examples.',
   rouge2: 'ROUGE-2 F1 (bigram overlap), rouge-score tokens, no stemming; mean over examples.',
   rougeL: 'ROUGE-L F1 (longest common subsequence), rouge-score tokens; mean over examples.',
-  rougeLsum: 'ROUGE-Lsum F1 (union LCS over newline-split sentences), rouge-score tokens; mean over examples.',
+  rougeLsum:
+    'ROUGE-Lsum F1 (union LCS over newline-split sentences), rouge-score tokens; mean over examples.',
 };
 
 export const info: MetricInfo[] = ROUGE_TYPES.map((id) => ({

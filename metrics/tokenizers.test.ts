@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { jiwerWords, pyRemoveWhitespace, pySplit, pyStrip, rougeTokens, tokenize13a, tokenizeChar } from './tokenizers.ts';
+import {
+  jiwerWords,
+  pyRemoveWhitespace,
+  pySplit,
+  pyStrip,
+  rougeTokens,
+  tokenize13a,
+  tokenizeChar,
+} from './tokenizers.ts';
 
 // Expected outputs derived by hand from sacreBLEU's tokenizer_13a.py / tokenizer_re.py regexes
 // (each step shown), and from Python's definition of whitespace (str.isspace).
