@@ -62,6 +62,14 @@ describe('runner end to end (micro suite)', () => {
     expect(read(join(merged, 'results.jsonl'))).toBe(read(join(full, 'results.jsonl')));
   });
 
+  it('a second run with the same teacher cache trains no teacher', () => {
+    const out = join(base, 'warm');
+    expect(run(out, join(base, 'cache-a')).code).toBe(0);
+    const teachers = read(join(out, 'jobs.jsonl')).trim().split('\n').map((l) => JSON.parse(l)).filter((j) => j.kind === 'teacher');
+    expect(teachers).toHaveLength(2);
+    for (const t of teachers) expect(t.cost).toMatchObject({ cacheHit: true, optimizerSteps: 0 });
+  });
+
   it('--dry-run prints the plan and marks finished jobs', () => {
     const r = run(full, join(base, 'cache-a'), ['--dry-run']);
     expect(r.code).toBe(0);
