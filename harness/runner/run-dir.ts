@@ -14,13 +14,17 @@ import { writeAtomic } from '../fs-atomic.ts';
  */
 export const SCHEMA_VERSION = 1;
 
-export interface ResultRow {
-  schemaVersion: number;
+/** Which job a row belongs to: every row of every file carries these. */
+export interface JobIdentity {
   jobKey: string;
   task: string;
   technique: string;
   student: string;
   seed: number;
+}
+
+export interface ResultRow extends JobIdentity {
+  schemaVersion: number;
   /** Evaluation split: 'test' (in-domain), 'ood', or 'probes' (identity). */
   split: string;
   metric: string;
@@ -29,14 +33,9 @@ export interface ResultRow {
   direction: 'higher' | 'lower';
 }
 
-export interface JobRecord {
+export interface JobRecord extends JobIdentity {
   schemaVersion: number;
-  jobKey: string;
   kind: 'student' | 'teacher' | 'score';
-  task: string;
-  technique: string;
-  student: string;
-  seed: number;
   status: 'ok' | 'failed';
   error?: string;
   /** CostRecord of harness/techniques/types.ts for student jobs. */
@@ -47,12 +46,7 @@ export interface JobRecord {
   teacherDisagreement?: { teachers: string[]; matrix: number[][] };
 }
 
-export interface ExampleRow {
-  jobKey: string;
-  task: string;
-  technique: string;
-  student: string;
-  seed: number;
+export interface ExampleRow extends JobIdentity {
   split: string;
   id: string;
   prompt: string;
