@@ -21,7 +21,13 @@ const opts = new Command()
 
 const out = mkdtempSync(join(tmpdir(), 'bench-techniques-'));
 const t0 = performance.now();
-const res = await runSuite({ suite: opts.suite, out, workers: opts.workers, cacheDir: opts.cacheDir, progress: 'silent' });
+const res = await runSuite({
+  suite: opts.suite,
+  out,
+  workers: opts.workers,
+  cacheDir: opts.cacheDir,
+  progress: 'silent',
+});
 const wall = (performance.now() - t0) / 1000;
 const run = readRunDir(out);
 const fmt = (xs: number[], digits = 3) => {
@@ -30,14 +36,26 @@ const fmt = (xs: number[], digits = 3) => {
   return `${ci.estimate.toFixed(digits)} ± ${Number.isNaN(half) ? 'n/a' : half.toFixed(digits)}`;
 };
 const techniques = [...new Set(run.jobs.filter((j) => j.kind === 'student').map((j) => j.technique))];
-console.log(`suite ${opts.suite}: ${res.ran} jobs in ${wall.toFixed(0)} s on ${opts.workers} worker(s), ${res.failed} failed`);
-console.log('technique        | test accuracy   | OOD accuracy    | wall s/student | teacher fwd tokens | trainable params');
+console.log(
+  `suite ${opts.suite}: ${res.ran} jobs in ${wall.toFixed(0)} s on ${opts.workers} worker(s), ${res.failed} failed`,
+);
+console.log(
+  'technique        | test accuracy   | OOD accuracy    | wall s/student | teacher fwd tokens | trainable params',
+);
 for (const t of techniques) {
-  const acc = (split: string) => run.results.filter((r) => r.technique === t && r.split === split && r.metric === 'accuracy').map((r) => r.value);
+  const acc = (split: string) =>
+    run.results
+      .filter((r) => r.technique === t && r.split === split && r.metric === 'accuracy')
+      .map((r) => r.value);
   const jobs = run.jobs.filter((j) => j.technique === t && j.kind === 'student');
   const cost = (k: string) => jobs.map((j) => Number((j.cost as Record<string, number>)[k]));
   console.log(
-    `${t.padEnd(16)} | ${fmt(acc('test')).padEnd(15)} | ${fmt(acc('ood')).padEnd(15)} | ${fmt(cost('wallTimeMs').map((x) => x / 1000), 1).padEnd(14)} | ${String(Math.round(cost('teacherForwardTokens').reduce((a, b) => a + b, 0) / jobs.length)).padEnd(18)} | ${cost('trainableParameters')[0]}`,
+    `${t.padEnd(16)} | ${fmt(acc('test')).padEnd(15)} | ${fmt(acc('ood')).padEnd(15)} | ${fmt(
+      cost('wallTimeMs').map((x) => x / 1000),
+      1,
+    ).padEnd(
+      14,
+    )} | ${String(Math.round(cost('teacherForwardTokens').reduce((a, b) => a + b, 0) / jobs.length)).padEnd(18)} | ${cost('trainableParameters')[0]}`,
   );
 }
 const teachers = run.jobs.filter((j) => j.kind === 'teacher');

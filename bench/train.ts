@@ -28,7 +28,7 @@ const opts = new Command()
   .option('--steps <n>', 'timed steps', (v) => Number.parseInt(v, 10), 20)
   .option('--warmup <n>', 'untimed steps first', (v) => Number.parseInt(v, 10), 3)
   .option('--backend <name>', 'force a backend (default: the ladder)')
-  .option('--stock-matmul', 'wasm only: keep the stock BatchMatMul kernel (to measure the fast path\'s gain)')
+  .option('--stock-matmul', "wasm only: keep the stock BatchMatMul kernel (to measure the fast path's gain)")
   .option('--compare-torch', 'also run the PyTorch twin (python3-torch) and print the ratio')
   .option('--torch-device <dev>', 'cpu or cuda', 'cpu')
   .option('--json', 'print one JSON line')
@@ -40,7 +40,15 @@ if (!size) throw new Error(`--config: unknown '${opts.config}', use one of ${Obj
 const V = 64;
 const { seq: T, batch: B, dModel: D, layers: L, dFF: F, heads: H } = size;
 const backend = await loadBackend({ backend: opts.backend, fastMatMul: !opts.stockMatmul });
-const config = { vocabSize: V, dModel: D, layers: L, heads: H, dFF: F, maxLen: T, positions: 'learned' as const };
+const config = {
+  vocabSize: V,
+  dModel: D,
+  layers: L,
+  heads: H,
+  dFF: F,
+  maxLen: T,
+  positions: 'learned' as const,
+};
 const model = new TransformerLM(config, 0);
 const rng = new Rng(0);
 const ids = Int32Array.from({ length: B * (T + 1) }, () => rng.int(0, V - 1));
@@ -52,10 +60,17 @@ for (let b = 0; b < B; b++) {
 }
 const positions = Int32Array.from({ length: B * T }, (_, i) => i % T);
 const input = { tokens, positions, keyMask: new Float32Array(B * T).fill(1), batch: B, length: T };
-const trainer = new AdamTrainer(model.trainableVariables(), TrainingOptionsSchema.parse({ steps: 1e6, lr: 1e-3, warmupSteps: 0 }));
+const trainer = new AdamTrainer(
+  model.trainableVariables(),
+  TrainingOptionsSchema.parse({ steps: 1e6, lr: 1e-3, warmupSteps: 0 }),
+);
 const step = () =>
   trainer.minimize(() => {
-    const ce = crossEntropy(model.forward(input).logits, tf.tensor1d(targets, 'int32'), tf.ones([B * T]) as tf.Tensor1D);
+    const ce = crossEntropy(
+      model.forward(input).logits,
+      tf.tensor1d(targets, 'int32'),
+      tf.ones([B * T]) as tf.Tensor1D,
+    );
     return { total: ce, terms: {} };
   });
 const first = step().total;
@@ -80,19 +95,39 @@ const result: Record<string, unknown> = {
 };
 if (opts.compareTorch) {
   const script = fileURLToPath(new URL('./torch_lm.py', import.meta.url));
-  const cfg = { vocab: V, d: D, heads: H, layers: L, ff: F, seq: T, batch: B, steps: opts.steps, warmup: opts.warmup, device: opts.torchDevice, torch_threads: 1 };
+  const cfg = {
+    vocab: V,
+    d: D,
+    heads: H,
+    layers: L,
+    ff: F,
+    seq: T,
+    batch: B,
+    steps: opts.steps,
+    warmup: opts.warmup,
+    device: opts.torchDevice,
+    torch_threads: 1,
+  };
   // engine-performance.md §3: OpenBLAS 2 threads + torch 1 thread is PyTorch's best 2-core setting.
   const env = { ...process.env, OPENBLAS_NUM_THREADS: String(Math.min(2, cpus().length)) };
   // Debian's python3-torch lives under /usr/bin/python3, which a pyenv python3 on PATH can shadow.
-  const python = process.env.DISTILL_BENCH_PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
+  const python =
+    process.env.DISTILL_BENCH_PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
   const py = spawnSync(python, [script, JSON.stringify(cfg)], { env, encoding: 'utf8' });
   if (py.status !== 0) {
     result.torch = `unavailable: ${(py.stderr || py.error?.message || '').trim().split('\n').pop()}`;
   } else {
     const t = JSON.parse(py.stdout.trim().split('\n').pop()!);
-    result.torch = { ...t, msPerStep: +t.ms_per_step.toFixed(1), tokPerS: Math.round(t.tok_s), device: opts.torchDevice };
+    result.torch = {
+      ...t,
+      msPerStep: +t.ms_per_step.toFixed(1),
+      tokPerS: Math.round(t.tok_s),
+      device: opts.torchDevice,
+    };
     result.ratioVsTorch = +((result.tokPerS as number) / t.tok_s).toFixed(3);
   }
 }
 if (opts.json) console.log(JSON.stringify(result));
-else for (const [k, v] of Object.entries(result)) console.log(`${k.padEnd(14)} ${typeof v === 'object' ? JSON.stringify(v) : v}`);
+else
+  for (const [k, v] of Object.entries(result))
+    console.log(`${k.padEnd(14)} ${typeof v === 'object' ? JSON.stringify(v) : v}`);

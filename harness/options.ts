@@ -20,7 +20,10 @@ export function parseOptions<O>(
   const prefix = where?.field ? `${where.field}: ` : '';
   if (issue.code === 'unrecognized_keys') {
     const key = (issue as { keys: string[] }).keys[0];
-    throw new UsageError(`${prefix}${kind} '${id}': ${unknownNameMessage('option', key, Object.keys(docs))}`, where);
+    throw new UsageError(
+      `${prefix}${kind} '${id}': ${unknownNameMessage('option', key, Object.keys(docs))}`,
+      where,
+    );
   }
   const option = issue.path.join('.') || '(options)';
   const value = issue.path.reduce<any>((o, k) => (o == null ? o : o[k as any]), raw);

@@ -16,10 +16,27 @@ describe('an engine model learns every task', () => {
       const task = taskRegistry.get(id);
       // copy-reverse is kept to 3-4 letters: reversing 8 random letters needs more than one layer.
       const short = id === 'copy-reverse' ? { maxLetters: 4, oodMaxLetters: 5 } : {};
-      const options = parseTaskOptions(task, { trainSize: 300, validSize: 0, testSize: 20, oodSize: 20, ...short });
+      const options = parseTaskOptions(task, {
+        trainSize: 300,
+        validSize: 0,
+        testSize: 20,
+        oodSize: 20,
+        ...short,
+      });
       const data = task.generate(options, 1);
       const tok = asciiTokenizer();
-      const model = new TransformerLM({ vocabSize: tok.vocabSize, dModel: 32, layers: 1, heads: 2, dFF: 64, maxLen: 93, positions: 'learned' }, 1);
+      const model = new TransformerLM(
+        {
+          vocabSize: tok.vocabSize,
+          dModel: 32,
+          layers: 1,
+          heads: 2,
+          dFF: 64,
+          maxLen: 93,
+          positions: 'learned',
+        },
+        1,
+      );
       const sampler = new BatchSampler(encodeAll(tok, data.splits.train), 16, 93, 1);
       const res = trainLoop({
         vars: model.trainableVariables(),

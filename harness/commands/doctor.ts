@@ -27,7 +27,9 @@ export function registerDoctor(program: Command): void {
       for (const s of backend.skipped) console.log(`  skipped ${s.name}: ${s.reason}`);
       for (const w of backend.warnings) console.log(`  warning: ${w}`);
       for (const [k, v] of Object.entries(info.device)) {
-        console.log(`${k}: ${Array.isArray(v) ? v.join(', ') || '-' : v === null ? '-' : typeof v === 'object' ? JSON.stringify(v) : v}`);
+        console.log(
+          `${k}: ${Array.isArray(v) ? v.join(', ') || '-' : v === null ? '-' : typeof v === 'object' ? JSON.stringify(v) : v}`,
+        );
       }
     });
 }

@@ -2,7 +2,9 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.ts';
 import { unknownNameMessage } from '../registry.ts';
 
-function defaultsOf(schema: { safeParse(v: unknown): { success: boolean; data?: unknown } }): Record<string, unknown> {
+function defaultsOf(schema: {
+  safeParse(v: unknown): { success: boolean; data?: unknown };
+}): Record<string, unknown> {
   const r = schema.safeParse({});
   return r.success ? (r.data as Record<string, unknown>) : {};
 }
@@ -18,20 +20,33 @@ function optionLines(schema: any, docs: Record<string, { doc: string; range?: st
 const KINDS: Record<string, () => Promise<string[]>> = {
   tasks: async () => {
     const { taskRegistry } = await import('../tasks/index.ts');
-    return taskRegistry.all().flatMap((t) => [`${t.id}: ${t.description}`, `  metrics: ${t.metrics.join(', ')}`, ...optionLines(t.options, t.optionDocs)]);
+    return taskRegistry
+      .all()
+      .flatMap((t) => [
+        `${t.id}: ${t.description}`,
+        `  metrics: ${t.metrics.join(', ')}`,
+        ...optionLines(t.options, t.optionDocs),
+      ]);
   },
   techniques: async () => {
     const { techniqueRegistry } = await import('../techniques/index.ts');
-    return techniqueRegistry.all().flatMap((t) => [
-      `${t.id}: ${t.description}`,
-      `  citation: ${t.citation}`,
-      `  teachers needed: ${t.minTeachers}`,
-      ...optionLines(t.options, t.optionDocs),
-    ]);
+    return techniqueRegistry
+      .all()
+      .flatMap((t) => [
+        `${t.id}: ${t.description}`,
+        `  citation: ${t.citation}`,
+        `  teachers needed: ${t.minTeachers}`,
+        ...optionLines(t.options, t.optionDocs),
+      ]);
   },
   metrics: async () => {
     const { metricRegistry } = await import('../../metrics/index.ts');
-    return metricRegistry.all().map((m) => `${m.id.padEnd(28)} ${m.direction === 'higher' ? '↑ higher' : '↓ lower '} is better  ${m.signature}  ${m.description}`);
+    return metricRegistry
+      .all()
+      .map(
+        (m) =>
+          `${m.id.padEnd(28)} ${m.direction === 'higher' ? '↑ higher' : '↓ lower '} is better  ${m.signature}  ${m.description}`,
+      );
   },
   suites: async () => (await import('../runner/suite-load.ts')).builtinSuites(),
 };
@@ -41,7 +56,8 @@ export function registerList(program: Command): void {
     .command('list [kind]')
     .description(`list ${Object.keys(KINDS).join(', ')} (default: all)`)
     .action(async (kind?: string) => {
-      if (kind && !KINDS[kind]) throw new UsageError(unknownNameMessage('list kind', kind, Object.keys(KINDS)));
+      if (kind && !KINDS[kind])
+        throw new UsageError(unknownNameMessage('list kind', kind, Object.keys(KINDS)));
       for (const k of kind ? [kind] : Object.keys(KINDS)) {
         console.log(`# ${k}`);
         for (const line of await KINDS[k]()) console.log(line);

@@ -14,11 +14,17 @@ export function mergeRunDirs(dirs: string[], out: string): void {
     try {
       return JSON.parse(readFileSync(join(d, 'manifest.json'), 'utf8')) as Manifest;
     } catch {
-      throw new UsageError(`${d}: not a run directory (no readable manifest.json). Fix: pass run dirs written by \`distill-bench run\`.`, { file: d });
+      throw new UsageError(
+        `${d}: not a run directory (no readable manifest.json). Fix: pass run dirs written by \`distill-bench run\`.`,
+        { file: d },
+      );
     }
   });
   const suites = new Set(manifests.map((m) => m.suite.hash));
-  if (suites.size > 1) throw new UsageError(`merge: the run dirs come from different suites (${[...new Set(manifests.map((m) => m.suite.name))].join(', ')}); merge shards of one suite only.`);
+  if (suites.size > 1)
+    throw new UsageError(
+      `merge: the run dirs come from different suites (${[...new Set(manifests.map((m) => m.suite.name))].join(', ')}); merge shards of one suite only.`,
+    );
   mkdirSync(out, { recursive: true });
   const seen = new Set<string>();
   for (const d of dirs) {
@@ -36,7 +42,10 @@ export function mergeRunDirs(dirs: string[], out: string): void {
     jobs: [...jobs.values()].sort((a, b) => a.key.localeCompare(b.key)),
     metricSignatures: Object.assign({}, ...manifests.map((m) => m.metricSignatures)),
     startedAt: manifests.map((m) => m.startedAt).sort()[0],
-    endedAt: manifests.map((m) => m.endedAt ?? '').sort().at(-1),
+    endedAt: manifests
+      .map((m) => m.endedAt ?? '')
+      .sort()
+      .at(-1),
     warnings: [...new Set(manifests.flatMap((m) => m.warnings))],
   });
 }

@@ -4,7 +4,8 @@ import { UsageError } from '../errors.ts';
 
 const int = (flag: string) => (v: string) => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag}: '${v}' is not a non-negative integer.`, { field: flag });
+  if (!Number.isInteger(n) || n < 0)
+    throw new UsageError(`${flag}: '${v}' is not a non-negative integer.`, { field: flag });
   return n;
 };
 
@@ -13,7 +14,9 @@ export function parseShard(v: string): { index: number; count: number } {
   const index = Number(m?.[1]);
   const count = Number(m?.[2]);
   if (!m || count < 1 || index < 1 || index > count) {
-    throw new UsageError(`--shard: '${v}' is not i/n with 1 <= i <= n (e.g. --shard 1/2).`, { field: '--shard' });
+    throw new UsageError(`--shard: '${v}' is not i/n with 1 <= i <= n (e.g. --shard 1/2).`, {
+      field: '--shard',
+    });
   }
   return { index, count };
 }
@@ -34,7 +37,9 @@ const OPTIONS: [string, string, ((v: string) => unknown)?, unknown?][] = [
 ];
 
 export function registerRun(program: Command): void {
-  const cmd = program.command('run <suite>').description('run a suite (built-in name or a .yaml/.json/.ts file) into a run directory');
+  const cmd = program
+    .command('run <suite>')
+    .description('run a suite (built-in name or a .yaml/.json/.ts file) into a run directory');
   for (const [flag, desc, parse, def] of OPTIONS) {
     if (parse) cmd.option(flag, desc, parse as (v: string, p: unknown) => unknown, def);
     else cmd.option(flag, desc);
@@ -53,10 +58,14 @@ export function registerRun(program: Command): void {
       seeds: o.seeds,
       techniques: o.techniques,
       progress: o.json ? 'silent' : o.quiet || !process.stderr.isTTY ? 'lines' : 'bar',
-      afterRun: o.report === false ? undefined : async (dir) => (await import('../../reports/index.ts')).writeReports(dir),
+      afterRun:
+        o.report === false
+          ? undefined
+          : async (dir) => (await import('../../reports/index.ts')).writeReports(dir),
     });
     if (o.json) console.log(JSON.stringify(res));
-    else if (!o.dryRun) console.log(`${res.dir}: ${res.ran} job(s) run, ${res.skipped} already finished, ${res.failed} failed`);
+    else if (!o.dryRun)
+      console.log(`${res.dir}: ${res.ran} job(s) run, ${res.skipped} already finished, ${res.failed} failed`);
     if (res.failed > 0) process.exitCode = 1;
   });
 }

@@ -38,7 +38,9 @@ async function tryNative(pkg: string): Promise<void> {
     require(pkg);
   } catch (err) {
     if ((err as { code?: string }).code !== 'MODULE_NOT_FOUND') throw err;
-    throw new Error(`${pkg} not installed (optional dependency; its install downloads libtensorflow, which fails offline)`);
+    throw new Error(
+      `${pkg} not installed (optional dependency; its install downloads libtensorflow, which fails offline)`,
+    );
   }
   if (!(await tf.setBackend('tensorflow'))) throw new Error(`${pkg} loaded but backend 'tensorflow' failed`);
 }
@@ -98,7 +100,9 @@ export async function loadBackend(opts: LoadOptions = {}): Promise<BackendInfo> 
     return active;
   }
   const info: BackendInfo = { name: 'cpu', tfBackend: 'cpu', fastMatMul: false, skipped: [], warnings: [] };
-  const ladder = forced ? [parseBackendName(forced, forced === opts.backend ? '--backend' : 'DISTILL_BENCH_BACKEND')] : BACKENDS;
+  const ladder = forced
+    ? [parseBackendName(forced, forced === opts.backend ? '--backend' : 'DISTILL_BENCH_BACKEND')]
+    : BACKENDS;
   for (const name of ladder) {
     try {
       await RUNGS[name](info, opts);

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { cpus, totalmem } from 'node:os';
-import { vulkanIcds, vulkanLoaderPath, webGpuAdapterInfo } from './webgpu.ts';
 import { tf } from './tf.ts';
+import { vulkanIcds, vulkanLoaderPath, webGpuAdapterInfo } from './webgpu.ts';
 
 const require = createRequire(import.meta.url);
 

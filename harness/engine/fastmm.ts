@@ -50,7 +50,15 @@ function makeFastKernel(stock: KernelFunc, stockTranspose: KernelFunc): KernelFu
       }
       const be = backend as any;
       cBatchMatMul ??= be.wasm.cwrap('BatchMatMul', null, [
-        'number', 'array', 'number', 'number', 'array', 'number', 'number', 'number', 'number',
+        'number',
+        'array',
+        'number',
+        'number',
+        'array',
+        'number',
+        'number',
+        'number',
+        'number',
       ]);
       const [M, K] = a2.shape.slice(-2);
       const N = b2.shape[b2.shape.length - 1];
@@ -137,7 +145,10 @@ export function selfTestFastMatMul(cases = SELF_TEST_CASES, seed = 1234): number
   let worst = 0;
   for (const c of cases) {
     const rand = (shape: number[]) =>
-      tf.tensor(Float32Array.from({ length: shape.reduce((x, y) => x * y, 1) }, () => rng.normal()), shape);
+      tf.tensor(
+        Float32Array.from({ length: shape.reduce((x, y) => x * y, 1) }, () => rng.normal()),
+        shape,
+      );
     const a = rand(c.a);
     const b = rand(c.b);
     const fast = tf.matMul(a, b, c.transposeA, c.transposeB);

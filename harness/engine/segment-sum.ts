@@ -25,7 +25,12 @@ export function registerUnsortedSegmentSum(): void {
         const dst = id * inner;
         for (let j = 0; j < inner; j++) out[dst + j] += xs[src + j];
       }
-      return be.makeOutput([numSegments, ...x.shape.slice(segmentIds.shape.length)], 'float32', undefined, out);
+      return be.makeOutput(
+        [numSegments, ...x.shape.slice(segmentIds.shape.length)],
+        'float32',
+        undefined,
+        out,
+      );
     },
   });
 }

@@ -35,13 +35,24 @@ export function saveCheckpoint(
     offset += v.size;
   }
   writeAtomic(join(dir, 'weights.bin'), new Uint8Array(blob.buffer));
-  const meta: CheckpointMeta = { format: FORMAT, config: model.config, vocabulary: tok.toJSON(), weights, extra };
+  const meta: CheckpointMeta = {
+    format: FORMAT,
+    config: model.config,
+    vocabulary: tok.toJSON(),
+    weights,
+    extra,
+  };
   writeAtomic(join(dir, 'model.json'), JSON.stringify(meta, null, 1));
 }
 
-export function loadCheckpoint(dir: string): { model: TransformerLM; tokenizer: CharTokenizer; extra?: Record<string, unknown> } {
+export function loadCheckpoint(dir: string): {
+  model: TransformerLM;
+  tokenizer: CharTokenizer;
+  extra?: Record<string, unknown>;
+} {
   const meta = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as CheckpointMeta;
-  if (meta.format !== FORMAT) throw new Error(`${dir}/model.json: unknown checkpoint format '${meta.format}'`);
+  if (meta.format !== FORMAT)
+    throw new Error(`${dir}/model.json: unknown checkpoint format '${meta.format}'`);
   const buf = readFileSync(join(dir, 'weights.bin'));
   const blob = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
   const model = new TransformerLM(validateModelConfig(meta.config, `${dir}/model.json config`), 0);

@@ -31,7 +31,9 @@ export function validateModelConfig(raw: unknown, where = 'model'): ModelConfig 
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = `${where}.${issue.path.join('.')}`;
-    throw new UsageError(`${field}: ${issue.message}. Fix: give ${field} a value in the allowed range.`, { field });
+    throw new UsageError(`${field}: ${issue.message}. Fix: give ${field} a value in the allowed range.`, {
+      field,
+    });
   }
   const c = parsed.data;
   if (c.dModel % c.heads !== 0) {

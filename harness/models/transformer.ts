@@ -68,7 +68,13 @@ export class TransformerLM {
     // GPT-2 style init: N(0, 0.02), output projections scaled by 1/sqrt(2L), zeros for biases.
     const normal = (name: string, shape: number[], std = 0.02) => {
       const n = shape.reduce((a, b) => a * b, 1);
-      this.add(name, tf.tensor(Float32Array.from({ length: n }, () => rng.normal() * std), shape));
+      this.add(
+        name,
+        tf.tensor(
+          Float32Array.from({ length: n }, () => rng.normal() * std),
+          shape,
+        ),
+      );
     };
     const fill = (name: string, shape: number[], v: number) => this.add(name, tf.fill(shape, v));
     normal('tok_emb', [V, D]);
@@ -131,7 +137,9 @@ export class TransformerLM {
     const past = opts.cache?.length ?? 0;
     const tokens = tf.tensor1d(input.tokens, 'int32');
     const positions = tf.tensor1d(input.positions, 'int32');
-    const posEmb = this.posTable ? tf.gather(this.posTable, positions) : tf.gather(this.w('pos_emb'), positions);
+    const posEmb = this.posTable
+      ? tf.gather(this.posTable, positions)
+      : tf.gather(this.w('pos_emb'), positions);
     let x = tf.add(tf.gather(this.w('tok_emb'), tokens), posEmb) as tf.Tensor2D;
     const fullMask = opts.cache ? concatMask(opts.cache.keyMask, input.keyMask, B, past, T) : input.keyMask;
     const mask = attentionMask(fullMask, B, past, T);
@@ -167,7 +175,12 @@ export class TransformerLM {
   emptyCache(batch: number): KVCache {
     const { heads: H, dModel: D, layers: L } = this.config;
     const empty = () => tf.keep(tf.zeros([batch, H, 0, D / H]));
-    return { k: Array.from({ length: L }, empty), v: Array.from({ length: L }, empty), keyMask: new Float32Array(0), length: 0 };
+    return {
+      k: Array.from({ length: L }, empty),
+      v: Array.from({ length: L }, empty),
+      keyMask: new Float32Array(0),
+      length: 0,
+    };
   }
 
   dispose(): void {
@@ -178,7 +191,13 @@ export class TransformerLM {
 }
 
 /** Key mask of a cache extended by the new columns, [batch, past + t]. */
-export function concatMask(past: Float32Array, cur: Float32Array, batch: number, p: number, t: number): Float32Array {
+export function concatMask(
+  past: Float32Array,
+  cur: Float32Array,
+  batch: number,
+  p: number,
+  t: number,
+): Float32Array {
   const out = new Float32Array(batch * (p + t));
   for (let b = 0; b < batch; b++) {
     out.set(past.subarray(b * p, (b + 1) * p), b * (p + t));

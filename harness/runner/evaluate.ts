@@ -1,15 +1,23 @@
+import { metricRegistry } from '../../metrics/index.ts';
 import type { TransformerLM } from '../models/transformer.ts';
 import type { Example, TaskData, TaskDefinition } from '../tasks/types.ts';
 import type { TeacherHandle } from '../techniques/teachers.ts';
 import { generate } from '../text/generate.ts';
 import { asciiTokenizer } from '../text/tokenizer.ts';
-import type { JobRecord, ResultRow } from './run-dir.ts';
-import type { StudentJob } from './plan.ts';
 import { EVALUATORS, type EvalSplit } from './evaluators.ts';
-import { metricRegistry } from '../../metrics/index.ts';
+import type { StudentJob } from './plan.ts';
+import type { JobRecord, ResultRow } from './run-dir.ts';
 
 type Row = Omit<ResultRow, 'schemaVersion' | 'jobKey' | 'task' | 'technique' | 'student' | 'seed'>;
-type ExampleOut = { split: string; id: string; prompt: string; reference: string; response: string; teacherResponse?: string; correct?: boolean };
+type ExampleOut = {
+  split: string;
+  id: string;
+  prompt: string;
+  reference: string;
+  response: string;
+  teacherResponse?: string;
+  correct?: boolean;
+};
 
 /** Metric ids a job computes when the suite does not list them: the task's own plus teacher-relative ones. */
 export function defaultMetrics(task: TaskDefinition, teachers: number): string[] {
@@ -40,9 +48,23 @@ export function evaluateStudent(args: {
     const exs = source.slice(0, job.evaluation.maxExamples);
     if (exs.length === 0) continue;
     const prompts = exs.map((e) => e.prompt);
-    const responses = generate(student, tok, prompts, { maxNewTokens: job.evaluation.maxNewTokens }).map((g) => g.text);
+    const responses = generate(student, tok, prompts, { maxNewTokens: job.evaluation.maxNewTokens }).map(
+      (g) => g.text,
+    );
     const teacherResponses = teachers[0]?.respond(prompts, job.evaluation.maxNewTokens);
-    const ctx: EvalSplit = { split, task, examples: exs, responses, teacherResponses, student, teachers, tokenizer: tok, supervision: args.supervision, data, taskOptions: job.taskOptions };
+    const ctx: EvalSplit = {
+      split,
+      task,
+      examples: exs,
+      responses,
+      teacherResponses,
+      student,
+      teachers,
+      tokenizer: tok,
+      supervision: args.supervision,
+      data,
+      taskOptions: job.taskOptions,
+    };
     for (const ev of EVALUATORS) {
       const ids = ev.ids.filter((id) => wanted.includes(id) || wanted.includes(ev.family));
       if (ids.length === 0 || !ev.applies(ctx)) continue;
@@ -69,11 +91,25 @@ export function evaluateStudent(args: {
 }
 
 /** Teacher × teacher answer disagreement on the test split (the report's conflict heat map). */
-function teacherDisagreement(task: TaskDefinition, data: TaskData, teachers: TeacherHandle[], job: StudentJob): JobRecord['teacherDisagreement'] {
+function teacherDisagreement(
+  task: TaskDefinition,
+  data: TaskData,
+  teachers: TeacherHandle[],
+  job: StudentJob,
+): JobRecord['teacherDisagreement'] {
   if (teachers.length < 2) return undefined;
   const exs = data.splits.test.slice(0, job.evaluation.maxExamples);
   const extract = task.extractAnswer ?? ((s: string) => s.trim());
-  const answers = teachers.map((t) => t.respond(exs.map((e) => e.prompt), job.evaluation.maxNewTokens).map(extract));
-  const matrix = answers.map((a) => answers.map((b) => a.filter((x, i) => x !== b[i]).length / Math.max(1, a.length)));
+  const answers = teachers.map((t) =>
+    t
+      .respond(
+        exs.map((e) => e.prompt),
+        job.evaluation.maxNewTokens,
+      )
+      .map(extract),
+  );
+  const matrix = answers.map((a) =>
+    answers.map((b) => a.filter((x, i) => x !== b[i]).length / Math.max(1, a.length)),
+  );
   return { teachers: teachers.map((t) => t.id), matrix };
 }

@@ -1,16 +1,16 @@
-import type { TransformerLM } from '../models/transformer.ts';
-import type { Example, TaskData, TaskDefinition } from '../tasks/types.ts';
-import type { TeacherHandle } from '../techniques/teachers.ts';
-import { teacherForced } from '../text/teacher-forced.ts';
-import type { CharTokenizer } from '../text/tokenizer.ts';
 import { accuracyOnSubset, accuracySignature, accuracyValue } from '../../metrics/accuracy.ts';
 import { ckaValues, rowsFromFlat } from '../../metrics/cka.ts';
 import { probRowsFromLogProbs } from '../../metrics/distributions.ts';
 import { editMetric } from '../../metrics/edit-distance.ts';
 import { diversityValues } from '../../metrics/homogenization.ts';
-import { iceAccumulator, type IdentityCard } from '../../metrics/ice.ts';
+import { type IdentityCard, iceAccumulator } from '../../metrics/ice.ts';
 import { rseAccumulator } from '../../metrics/rse.ts';
 import type { MetricValue } from '../../metrics/types.ts';
+import type { TransformerLM } from '../models/transformer.ts';
+import type { Example, TaskData, TaskDefinition } from '../tasks/types.ts';
+import type { TeacherHandle } from '../techniques/teachers.ts';
+import { teacherForced } from '../text/teacher-forced.ts';
+import type { CharTokenizer } from '../text/tokenizer.ts';
 
 /** What an evaluator sees for one split: examples, the student's and the first teacher's responses. */
 export interface EvalSplit {
@@ -54,12 +54,34 @@ const accuracy: Evaluator = {
     const extract = extractor(c.task);
     const golds = c.examples.map((e) => extract(e.response));
     const sig = accuracySignature({ extract, extractName: c.task.id });
-    const all = accuracyOnSubset(c.responses, golds, golds.map(() => true), extract);
+    const all = accuracyOnSubset(
+      c.responses,
+      golds,
+      golds.map(() => true),
+      extract,
+    );
     const out = [accuracyValue('accuracy', all, sig)];
     const flags = c.examples.map(conflicted);
     if (flags.every((f) => f !== undefined)) {
-      out.push(accuracyValue('acc-conflicted', accuracyOnSubset(c.responses, golds, flags as boolean[], extract), sig));
-      out.push(accuracyValue('acc-agreed', accuracyOnSubset(c.responses, golds, flags.map((f) => !f), extract), sig));
+      out.push(
+        accuracyValue(
+          'acc-conflicted',
+          accuracyOnSubset(c.responses, golds, flags as boolean[], extract),
+          sig,
+        ),
+      );
+      out.push(
+        accuracyValue(
+          'acc-agreed',
+          accuracyOnSubset(
+            c.responses,
+            golds,
+            flags.map((f) => !f),
+            extract,
+          ),
+          sig,
+        ),
+      );
     }
     return out.filter((v) => Number.isFinite(v.value));
   },
@@ -84,7 +106,10 @@ const rse: Evaluator = {
       state = acc.update(state, {
         studentResponse: c.responses[i],
         teacherResponse: c.teacherResponses![i],
-        tokens: { teacher: probRowsFromLogProbs(t[i].logProbs, V), student: probRowsFromLogProbs(s[i].logProbs, V) },
+        tokens: {
+          teacher: probRowsFromLogProbs(t[i].logProbs, V),
+          student: probRowsFromLogProbs(s[i].logProbs, V),
+        },
       });
     });
     return acc.compute(state).filter((v) => Number.isFinite(v.value));
@@ -120,13 +145,31 @@ const ice: Evaluator = {
   ids: ['ice-loose', 'ice-strict', 'ice-hard'],
   applies: (c) => c.split === 'probes',
   run: (c) => {
-    const raw = ((c.taskOptions as { cards?: Record<string, string>[] }).cards ?? []) as Record<string, string>[];
-    const cards: IdentityCard[] = raw.map((card) => ({ ...card, model: card.name, name: card.name, maker: card.maker }));
+    const raw = ((c.taskOptions as { cards?: Record<string, string>[] }).cards ?? []) as Record<
+      string,
+      string
+    >[];
+    const cards: IdentityCard[] = raw.map((card) => ({
+      ...card,
+      model: card.name,
+      name: card.name,
+      maker: card.maker,
+    }));
     const taken = new Set(c.teachers.map((t) => t.profile));
     const own = cards.find((card) => !taken.has(card.name));
     if (!own) return [];
     const responses = c.examples.flatMap((e, i) =>
-      e.meta.card === own.name ? [{ model: own.model, probeId: e.id, template: String(e.meta.template ?? ''), namesModelOrMaker: Boolean(e.meta.namesModelOrMaker), response: c.responses[i] }] : [],
+      e.meta.card === own.name
+        ? [
+            {
+              model: own.model,
+              probeId: e.id,
+              template: String(e.meta.template ?? ''),
+              namesModelOrMaker: Boolean(e.meta.namesModelOrMaker),
+              response: c.responses[i],
+            },
+          ]
+        : [],
     );
     const acc = iceAccumulator(cards, own.model);
     return acc.compute(responses.reduce(acc.update, acc.empty()));
@@ -159,7 +202,14 @@ const supervisionConflict: Evaluator = {
     const gold = new Map(c.data.splits.train.map((e) => [e.id, extract(e.response)]));
     const sup = c.supervision!.filter((e) => gold.has(e.id));
     const bad = sup.filter((e) => extract(e.response) !== gold.get(e.id)).length;
-    return [{ metric: 'conflict-supervision', value: sup.length ? bad / sup.length : 0, signature: `conflict-supervision|vs:gold|extract:${c.task.id}|v1`, detail: { examples: sup.length, contradicting: bad } }];
+    return [
+      {
+        metric: 'conflict-supervision',
+        value: sup.length ? bad / sup.length : 0,
+        signature: `conflict-supervision|vs:gold|extract:${c.task.id}|v1`,
+        detail: { examples: sup.length, contradicting: bad },
+      },
+    ];
   },
 };
 

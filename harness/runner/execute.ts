@@ -56,7 +56,11 @@ export async function executeJob(job: Job, env: ExecuteEnv): Promise<JobOutput> 
     env.progress?.({ phase: 'teacher', step: 0, steps: job.teacher.training.steps });
     const handle = teacher(job, job.teacher, env);
     handle.dispose();
-    const cost = { wallTimeMs: Math.round(performance.now() - t0), cacheHit: handle.fromCache, optimizerSteps: handle.fromCache ? 0 : job.teacher.training.steps };
+    const cost = {
+      wallTimeMs: Math.round(performance.now() - t0),
+      cacheHit: handle.fromCache,
+      optimizerSteps: handle.fromCache ? 0 : job.teacher.training.steps,
+    };
     return {
       record: { ...base, kind: 'teacher', technique: '-', student: job.teacher.id, status: 'ok', cost },
       results: [],
@@ -82,15 +86,38 @@ export async function executeJob(job: Job, env: ExecuteEnv): Promise<JobOutput> 
   try {
     const result = await def.train(ctx, job.technique.options);
     env.progress?.({ phase: 'evaluate', step: job.training.steps, steps: job.training.steps });
-    const evaluation = evaluateStudent({ job, task, data, student: result.student, teachers, supervision: result.supervision });
+    const evaluation = evaluateStudent({
+      job,
+      task,
+      data,
+      student: result.student,
+      teachers,
+      supervision: result.supervision,
+    });
     const every = Math.max(1, Math.ceil(result.history.length / 200));
-    const curve = result.history.filter((_, i) => i % every === 0).map((h) => [h.step, +h.terms.total.toFixed(5)] as [number, number]);
+    const curve = result.history
+      .filter((_, i) => i % every === 0)
+      .map((h) => [h.step, +h.terms.total.toFixed(5)] as [number, number]);
     result.student.dispose();
     const names = { technique: job.technique.label, student: job.student.id };
     return {
-      record: { ...base, ...names, kind: 'student', status: 'ok', cost: { ...result.cost }, curve, teacherDisagreement: evaluation.teacherDisagreement },
+      record: {
+        ...base,
+        ...names,
+        kind: 'student',
+        status: 'ok',
+        cost: { ...result.cost },
+        curve,
+        teacherDisagreement: evaluation.teacherDisagreement,
+      },
       results: evaluation.results.map((r) => ({ ...base, ...names, ...r })),
-      examples: evaluation.examples.map((e) => ({ jobKey: job.key, task: job.taskId, seed: job.seed, ...names, ...e })),
+      examples: evaluation.examples.map((e) => ({
+        jobKey: job.key,
+        task: job.taskId,
+        seed: job.seed,
+        ...names,
+        ...e,
+      })),
     };
   } finally {
     for (const t of teachers) t.dispose();

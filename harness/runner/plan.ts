@@ -43,7 +43,8 @@ export interface Plan {
 
 export function resolveModel(spec: ModelSpec, maxLen: number, field: string): ModelConfig {
   const vocabSize = asciiTokenizer().vocabSize;
-  const base = typeof spec === 'string' ? MODEL_PRESETS[spec] : { ...MODEL_PRESETS[spec.preset ?? 'tiny'], ...spec };
+  const base =
+    typeof spec === 'string' ? MODEL_PRESETS[spec] : { ...MODEL_PRESETS[spec.preset ?? 'tiny'], ...spec };
   const { preset: _drop, ...rest } = base as Record<string, unknown>;
   return validateModelConfig({ positions: 'learned', ...rest, vocabSize, maxLen }, field);
 }
@@ -69,9 +70,25 @@ export function planSuite(loaded: LoadedSuite, backend: string): Plan {
     }));
     for (const seed of suite.seeds) {
       const teacherKeys = teacherSpecs.map((spec) => {
-        const key = contentHash({ kind: 'teacher', task: task.id, taskOptions, spec, seed, backend, v: HARNESS_VERSION });
+        const key = contentHash({
+          kind: 'teacher',
+          task: task.id,
+          taskOptions,
+          spec,
+          seed,
+          backend,
+          v: HARNESS_VERSION,
+        });
         const label = `teacher ${task.id}/${spec.id}/seed ${seed}`;
-        plan.teachers.push({ kind: 'teacher', key, label, taskId: task.id, taskOptions, seed, teacher: spec });
+        plan.teachers.push({
+          kind: 'teacher',
+          key,
+          label,
+          taskId: task.id,
+          taskOptions,
+          seed,
+          teacher: spec,
+        });
         return key;
       });
       for (const [si, s] of suite.students.entries()) {
@@ -91,7 +108,10 @@ export function planSuite(loaded: LoadedSuite, backend: string): Plan {
             evaluation: suite.evaluation,
             metrics: suite.metrics,
           };
-          plan.students.push({ ...job, key: contentHash({ ...job, label: undefined, backend, v: HARNESS_VERSION }) });
+          plan.students.push({
+            ...job,
+            key: contentHash({ ...job, label: undefined, backend, v: HARNESS_VERSION }),
+          });
         }
       }
     }
@@ -101,7 +121,9 @@ export function planSuite(loaded: LoadedSuite, backend: string): Plan {
 
 /** `--shard i/n`: a deterministic slice of the student jobs (teachers come along as needed). */
 export function shardPlan(plan: Plan, shard: { index: number; count: number }): Plan {
-  const students = [...plan.students].sort((a, b) => a.key.localeCompare(b.key)).filter((_, i) => i % shard.count === shard.index - 1);
+  const students = [...plan.students]
+    .sort((a, b) => a.key.localeCompare(b.key))
+    .filter((_, i) => i % shard.count === shard.index - 1);
   const needed = new Set(students.flatMap((s) => s.teacherKeys));
   return { teachers: plan.teachers.filter((t) => needed.has(t.key)), students };
 }

@@ -24,7 +24,11 @@ export class WorkerPool {
 
   constructor(
     size: number,
-    private readonly opts: { cacheDir: string; backend?: string; onProgress?: (key: string, p: Progress) => void },
+    private readonly opts: {
+      cacheDir: string;
+      backend?: string;
+      onProgress?: (key: string, p: Progress) => void;
+    },
   ) {
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
   }
@@ -45,7 +49,8 @@ export class WorkerPool {
 
   async run(job: Job): Promise<JobOutput> {
     const slot = this.slots.find((s) => !s.busy);
-    if (!slot) throw new Error('WorkerPool.run called with no idle worker (p-queue concurrency must equal pool size)');
+    if (!slot)
+      throw new Error('WorkerPool.run called with no idle worker (p-queue concurrency must equal pool size)');
     slot.busy = true;
     await slot.ready;
     try {

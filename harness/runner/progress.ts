@@ -21,12 +21,17 @@ export function progressView(mode: 'bar' | 'lines' | 'silent'): ProgressView {
       },
       jobStarted: (label) => console.error(`[${done}/${total}] start ${label}`),
       jobProgress: () => {},
-      jobDone: (label, status, ms) => console.error(`[${++done}/${total}] ${status} ${label} (${(ms / 1000).toFixed(1)} s)`),
+      jobDone: (label, status, ms) =>
+        console.error(`[${++done}/${total}] ${status} ${label} (${(ms / 1000).toFixed(1)} s)`),
       stop: () => {},
     };
   }
   const bar = new cliProgress.SingleBar(
-    { format: '{bar} {value}/{total} jobs | ETA {eta_formatted} | {current}', hideCursor: true, clearOnComplete: false },
+    {
+      format: '{bar} {value}/{total} jobs | ETA {eta_formatted} | {current}',
+      hideCursor: true,
+      clearOnComplete: false,
+    },
     cliProgress.Presets.shades_classic,
   );
   const running = new Map<string, string>();
@@ -38,7 +43,10 @@ export function progressView(mode: 'bar' | 'lines' | 'silent'): ProgressView {
       bar.update({ current: show() });
     },
     jobProgress: (label, p) => {
-      running.set(label, `${label} ${p.phase} ${p.step}/${p.steps}${p.loss === undefined ? '' : ` loss ${p.loss.toFixed(3)}`}`);
+      running.set(
+        label,
+        `${label} ${p.phase} ${p.step}/${p.steps}${p.loss === undefined ? '' : ` loss ${p.loss.toFixed(3)}`}`,
+      );
       bar.update({ current: show() });
     },
     jobDone: (label) => {

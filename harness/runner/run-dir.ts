@@ -1,4 +1,13 @@
-import { appendFileSync, existsSync, fsyncSync, mkdirSync, openSync, closeSync, readFileSync, readdirSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { writeAtomic } from '../fs-atomic.ts';
 
@@ -67,7 +76,14 @@ export interface Manifest {
   metricSignatures: Record<string, string>;
   startedAt: string;
   endedAt?: string;
-  jobs: { key: string; kind: string; status: 'pending' | 'ok' | 'failed' | 'cached'; error?: string; wallTimeMs?: number; label: string }[];
+  jobs: {
+    key: string;
+    kind: string;
+    status: 'pending' | 'ok' | 'failed' | 'cached';
+    error?: string;
+    wallTimeMs?: number;
+    label: string;
+  }[];
   warnings: string[];
 }
 
@@ -131,5 +147,11 @@ export function writeManifest(dir: string, manifest: Manifest): void {
 /** Keys of jobs whose per-job file exists: those are finished and skipped on resume. */
 export function finishedJobKeys(dir: string): Set<string> {
   const jd = join(dir, 'jobs');
-  return new Set(existsSync(jd) ? readdirSync(jd).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)) : []);
+  return new Set(
+    existsSync(jd)
+      ? readdirSync(jd)
+          .filter((f) => f.endsWith('.json'))
+          .map((f) => f.slice(0, -5))
+      : [],
+  );
 }

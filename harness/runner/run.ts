@@ -31,30 +31,45 @@ export interface RunOptions {
 }
 
 export function defaultCacheDir(): string {
-  return process.env.DISTILL_BENCH_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'distill-bench');
+  return (
+    process.env.DISTILL_BENCH_CACHE ??
+    join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'distill-bench')
+  );
 }
 
 function gitSha(): string | null {
   try {
-    return execSync('git rev-parse HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    return execSync('git rev-parse HEAD', { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
   } catch {
     return null;
   }
 }
 
 /** Runs (or resumes) a suite into a run directory; returns the number of failed jobs. */
-export async function runSuite(opts: RunOptions): Promise<{ dir: string; failed: number; ran: number; skipped: number }> {
+export async function runSuite(
+  opts: RunOptions,
+): Promise<{ dir: string; failed: number; ran: number; skipped: number }> {
   const loaded = await loadSuite(opts.suite);
   if (opts.seeds) loaded.suite.seeds = opts.seeds;
   if (opts.techniques) {
     const unknown = opts.techniques.filter((t) => !loaded.techniques.some((x) => x.label === t));
-    if (unknown.length) throw new UsageError(`--techniques: '${unknown[0]}' is not in suite '${loaded.suite.name}' (has: ${loaded.techniques.map((t) => t.label).join(', ')})`);
+    if (unknown.length)
+      throw new UsageError(
+        `--techniques: '${unknown[0]}' is not in suite '${loaded.suite.name}' (has: ${loaded.techniques.map((t) => t.label).join(', ')})`,
+      );
     loaded.techniques = loaded.techniques.filter((t) => opts.techniques!.includes(t.label));
   }
   const backend = await loadBackend({ backend: opts.backend });
   let plan = planSuite(loaded, backend.name);
   if (opts.shard) plan = shardPlan(plan, opts.shard);
-  const dir = opts.out ?? join('runs', opts.shard ? `${loaded.suite.name}-shard${opts.shard.index}of${opts.shard.count}` : loaded.suite.name);
+  const dir =
+    opts.out ??
+    join(
+      'runs',
+      opts.shard ? `${loaded.suite.name}-shard${opts.shard.index}of${opts.shard.count}` : loaded.suite.name,
+    );
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
   const finished = finishedJobKeys(dir);
   const jobs: Job[] = [...plan.teachers, ...plan.students];
@@ -73,14 +88,26 @@ export async function runSuite(opts: RunOptions): Promise<{ dir: string; failed:
     seeds: loaded.suite.seeds,
     metricSignatures: {},
     startedAt: new Date().toISOString(),
-    jobs: jobs.map((j) => ({ key: j.key, kind: j.kind, label: j.label, status: finished.has(j.key) ? 'cached' : 'pending' })),
+    jobs: jobs.map((j) => ({
+      key: j.key,
+      kind: j.kind,
+      label: j.label,
+      status: finished.has(j.key) ? 'cached' : 'pending',
+    })),
     warnings: [...backend.warnings],
   };
   writeManifest(dir, manifest);
   const view = progressView(opts.progress);
   const todo = jobs.filter((j) => !finished.has(j.key));
   view.start(todo.length);
-  const pool = opts.workers > 0 ? new WorkerPool(opts.workers, { cacheDir, backend: opts.backend, onProgress: (k, p) => view.jobProgress(labelOf.get(k)!, p) }) : undefined;
+  const pool =
+    opts.workers > 0
+      ? new WorkerPool(opts.workers, {
+          cacheDir,
+          backend: opts.backend,
+          onProgress: (k, p) => view.jobProgress(labelOf.get(k)!, p),
+        })
+      : undefined;
   const labelOf = new Map(jobs.map((j) => [j.key, j.label]));
   const queue = new PQueue({ concurrency: Math.max(1, opts.workers) });
   const status = new Map<string, Promise<boolean>>();
@@ -103,7 +130,11 @@ export async function runSuite(opts: RunOptions): Promise<{ dir: string; failed:
       writeManifest(dir, manifest);
     }
   };
-  for (const t of plan.teachers) status.set(t.key, finished.has(t.key) ? Promise.resolve(true) : queue.add(() => runOne(t)) as Promise<boolean>);
+  for (const t of plan.teachers)
+    status.set(
+      t.key,
+      finished.has(t.key) ? Promise.resolve(true) : (queue.add(() => runOne(t)) as Promise<boolean>),
+    );
   const studentRuns = plan.students
     .filter((s) => !finished.has(s.key))
     .map(async (s) => {
@@ -123,7 +154,13 @@ export async function runSuite(opts: RunOptions): Promise<{ dir: string; failed:
   rebuildJsonl(dir, outputs);
   for (const o of outputs) for (const r of o.results) manifest.metricSignatures[r.metric] = r.signature;
   manifest.endedAt = new Date().toISOString();
-  manifest.warnings.push(...outputs.flatMap((o) => ((o.record.cost?.warnings as string[]) ?? []).map((w) => `${o.record.technique}/${o.record.student}/seed ${o.record.seed}: ${w}`)));
+  manifest.warnings.push(
+    ...outputs.flatMap((o) =>
+      ((o.record.cost?.warnings as string[]) ?? []).map(
+        (w) => `${o.record.technique}/${o.record.student}/seed ${o.record.seed}: ${w}`,
+      ),
+    ),
+  );
   writeManifest(dir, manifest);
   await opts.afterRun?.(dir);
   const failed = manifest.jobs.filter((j) => j.status === 'failed').length;
@@ -141,7 +178,11 @@ function printPlan(jobs: Job[], finished: Set<string>): void {
     const params = cfg.layers * (4 * cfg.dModel ** 2 + 2 * cfg.dModel * cfg.dFF) + cfg.dModel * cfg.vocabSize;
     const ms = finished.has(j.key) ? 0 : (6 * params * batch * (cfg.maxLen / 2) * steps) / 13e6;
     totalMs += ms;
-    console.log(`${finished.has(j.key) ? 'done  ' : 'todo  '} ${j.kind.padEnd(7)} ${j.key}  ${j.label}  ~${(ms / 1000).toFixed(0)} s`);
+    console.log(
+      `${finished.has(j.key) ? 'done  ' : 'todo  '} ${j.kind.padEnd(7)} ${j.key}  ${j.label}  ~${(ms / 1000).toFixed(0)} s`,
+    );
   }
-  console.log(`${jobs.length} jobs, ${jobs.filter((j) => finished.has(j.key)).length} finished; estimated ${(totalMs / 60000).toFixed(1)} min of training on ${backend} (one worker)`);
+  console.log(
+    `${jobs.length} jobs, ${jobs.filter((j) => finished.has(j.key)).length} finished; estimated ${(totalMs / 60000).toFixed(1)} min of training on ${backend} (one worker)`,
+  );
 }

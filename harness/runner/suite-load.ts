@@ -3,13 +3,13 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import YAML from 'yaml';
 import type { z } from 'zod';
+import { metricRegistry } from '../../metrics/index.ts';
 import { UsageError } from '../errors.ts';
 import { parseOptions } from '../options.ts';
 import { unknownNameMessage } from '../registry.ts';
 import { taskRegistry } from '../tasks/index.ts';
 import { parseTaskOptions } from '../tasks/options.ts';
 import { techniqueRegistry } from '../techniques/index.ts';
-import { metricRegistry } from '../../metrics/index.ts';
 import { contextLength, resolveModel } from './plan.ts';
 import { type Suite, SuiteSchema } from './suite-schema.ts';
 
@@ -32,7 +32,9 @@ export interface LoadedSuite {
 
 export function builtinSuites(): string[] {
   if (!existsSync(BUILTIN_SUITES_DIR)) return [];
-  const files = readdirSync(BUILTIN_SUITES_DIR).filter((f) => EXTENSIONS.includes(extname(f)) && !f.endsWith('.test.ts'));
+  const files = readdirSync(BUILTIN_SUITES_DIR).filter(
+    (f) => EXTENSIONS.includes(extname(f)) && !f.endsWith('.test.ts'),
+  );
   return [...new Set(files.map((f) => basename(f, extname(f))))].sort();
 }
 
@@ -52,7 +54,10 @@ export function resolveSuiteFile(nameOrPath: string): string {
 async function readRaw(file: string): Promise<unknown> {
   if (file.endsWith('.ts')) {
     const mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
-    if (!mod.default) throw new UsageError(`${file}: a TypeScript suite must \`export default defineSuite({...})\`.`, { file });
+    if (!mod.default)
+      throw new UsageError(`${file}: a TypeScript suite must \`export default defineSuite({...})\`.`, {
+        file,
+      });
     return mod.default;
   }
   const text = readFileSync(file, 'utf8');
@@ -60,20 +65,29 @@ async function readRaw(file: string): Promise<unknown> {
     try {
       return JSON.parse(text);
     } catch (err) {
-      throw new UsageError(`${file}: invalid JSON: ${(err as Error).message}. Fix the syntax at that position.`, { file });
+      throw new UsageError(
+        `${file}: invalid JSON: ${(err as Error).message}. Fix the syntax at that position.`,
+        { file },
+      );
     }
   }
   const doc = YAML.parseDocument(text, { prettyErrors: true });
   if (doc.errors.length) {
     const e = doc.errors[0];
     const at = e.linePos?.[0] ? `:${e.linePos[0].line}:${e.linePos[0].col}` : '';
-    throw new UsageError(`${file}${at}: YAML syntax error: ${e.message.split('\n')[0]}. Fix the YAML at that line.`, { file });
+    throw new UsageError(
+      `${file}${at}: YAML syntax error: ${e.message.split('\n')[0]}. Fix the YAML at that line.`,
+      { file },
+    );
   }
   return doc.toJS();
 }
 
 function fieldPath(path: readonly PropertyKey[]): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i ? `.${String(p)}` : String(p))).join('') || '(top level)';
+  return (
+    path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i ? `.${String(p)}` : String(p))).join('') ||
+    '(top level)'
+  );
 }
 
 function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
@@ -106,7 +120,10 @@ export async function loadSuite(nameOrPath: string): Promise<LoadedSuite> {
     try {
       return parseTaskOptions(task, t.options);
     } catch (err) {
-      throw new UsageError(`${file}: tasks[${i}].options: ${(err as Error).message}`, at(`tasks[${i}].options`));
+      throw new UsageError(
+        `${file}: tasks[${i}].options: ${(err as Error).message}`,
+        at(`tasks[${i}].options`),
+      );
     }
   });
   const techniques = suite.techniques.map((entry, i) => {
@@ -118,11 +135,21 @@ export async function loadSuite(nameOrPath: string): Promise<LoadedSuite> {
           ? [entry.id, (entry.as as string | undefined) ?? entry.id, entry.options]
           : [Object.keys(entry)[0], Object.keys(entry)[0], Object.values(entry)[0]];
     const def = wrap(file, field, () => techniqueRegistry.get(id as string));
-    return { id: def.id, label: label as string, options: wrap(file, field, () => parseOptions('technique', def.id, def.options, options, def.optionDocs)) };
+    return {
+      id: def.id,
+      label: label as string,
+      options: wrap(file, field, () =>
+        parseOptions('technique', def.id, def.options, options, def.optionDocs),
+      ),
+    };
   });
   const labels = techniques.map((t) => t.label);
   const dup = labels.find((l, i) => labels.indexOf(l) !== i);
-  if (dup) throw new UsageError(`${file}: technique label '${dup}' appears twice. Fix: give variants distinct 'as:' labels.`, at('techniques'));
+  if (dup)
+    throw new UsageError(
+      `${file}: technique label '${dup}' appears twice. Fix: give variants distinct 'as:' labels.`,
+      at('techniques'),
+    );
   suite.metrics?.forEach((m, i) => wrap(file, `metrics[${i}]`, () => metricRegistry.get(m)));
   suite.tasks.forEach((t, i) => {
     const task = taskRegistry.get(t.id);
@@ -130,12 +157,19 @@ export async function loadSuite(nameOrPath: string): Promise<LoadedSuite> {
     (t.teachers ?? suite.teachers).forEach((teacher, j) => {
       if (teacher.profile && !profiles.includes(teacher.profile)) {
         const where = t.teachers ? `tasks[${i}].teachers[${j}].profile` : `teachers[${j}].profile`;
-        throw new UsageError(`${file}: ${where}: ${unknownNameMessage(`profile of task '${t.id}'`, teacher.profile, profiles)}`, at(where));
+        throw new UsageError(
+          `${file}: ${where}: ${unknownNameMessage(`profile of task '${t.id}'`, teacher.profile, profiles)}`,
+          at(where),
+        );
       }
     });
     const maxLen = contextLength(taskOptions[i]);
-    suite.students.forEach((st, j) => wrap(file, `students[${j}].model`, () => resolveModel(st.model, maxLen, `students[${j}].model`)));
-    (t.teachers ?? suite.teachers).forEach((te, j) => wrap(file, `teachers[${j}].model`, () => resolveModel(te.model, maxLen, `teachers[${j}].model`)));
+    suite.students.forEach((st, j) =>
+      wrap(file, `students[${j}].model`, () => resolveModel(st.model, maxLen, `students[${j}].model`)),
+    );
+    (t.teachers ?? suite.teachers).forEach((te, j) =>
+      wrap(file, `teachers[${j}].model`, () => resolveModel(te.model, maxLen, `teachers[${j}].model`)),
+    );
     techniques.forEach((tech, k) => {
       const need = techniqueRegistry.get(tech.id).minTeachers;
       const have = (t.teachers ?? suite.teachers).length;

@@ -7,7 +7,10 @@ import { TrainingOptionsSchema } from '../training/optimizer.ts';
  * three; harness/runner/suite-load.ts turns its issues into messages naming file, field, value and fix,
  * and checks names (tasks, techniques, metrics, profiles) against the registries with did-you-mean.
  */
-const presetNames = Object.keys(MODEL_PRESETS) as [keyof typeof MODEL_PRESETS, ...(keyof typeof MODEL_PRESETS)[]];
+const presetNames = Object.keys(MODEL_PRESETS) as [
+  keyof typeof MODEL_PRESETS,
+  ...(keyof typeof MODEL_PRESETS)[],
+];
 
 export const ModelSpecSchema = z.union([
   z.enum(presetNames),
@@ -42,8 +45,12 @@ export const StudentSchema = z.object({ id: Id, model: ModelSpecSchema.default('
 /** `soft-label`, `{ soft-label: {T: 4} }` or `{ id: soft-label, as: soft-T4, options: {...} }`. */
 export const TechniqueEntrySchema = z.union([
   z.string(),
-  z.object({ id: z.string(), as: Id.optional(), options: z.record(z.string(), z.unknown()).default({}) }).strict(),
-  z.record(z.string(), z.record(z.string(), z.unknown())).refine((o) => Object.keys(o).length === 1, 'one technique per entry'),
+  z
+    .object({ id: z.string(), as: Id.optional(), options: z.record(z.string(), z.unknown()).default({}) })
+    .strict(),
+  z
+    .record(z.string(), z.record(z.string(), z.unknown()))
+    .refine((o) => Object.keys(o).length === 1, 'one technique per entry'),
 ]);
 
 export const TaskEntrySchema = z
@@ -63,7 +70,15 @@ export const SuiteSchema = z
     teachers: z.array(TeacherSchema).default([]),
     students: z.array(StudentSchema).min(1),
     techniques: z.array(TechniqueEntrySchema).min(1),
-    seeds: z.array(z.number().int().min(0).max(2 ** 31 - 1)).min(1),
+    seeds: z
+      .array(
+        z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 31 - 1),
+      )
+      .min(1),
     /** The student budget every technique gets (and the default teacher budget). */
     training: TrainingOptionsSchema,
     /** Metric ids to compute; default: the task's own metrics plus rse-proxy. */

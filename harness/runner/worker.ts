@@ -17,7 +17,10 @@ process.on('message', async (msg: Start) => {
   if (msg.type !== 'job') return;
   try {
     await loadBackend({ backend: msg.backend });
-    const out = await executeJob(msg.job, { cacheDir: msg.cacheDir, progress: (p) => process.send!({ type: 'progress', key: msg.job.key, ...p }) });
+    const out = await executeJob(msg.job, {
+      cacheDir: msg.cacheDir,
+      progress: (p) => process.send!({ type: 'progress', key: msg.job.key, ...p }),
+    });
     process.send!({ type: 'done', key: msg.job.key, output: out });
   } catch (err) {
     const e = err as Error;

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { tf } from '../engine/tf.ts';
 import type { TransformerLM } from '../models/transformer.ts';
 import type { TrainBatch } from '../text/batch.ts';
-import { crossEntropy, divergence } from '../training/losses.ts';
 import { BatchSampler, encodeAll, targetTensors } from '../training/loop.ts';
+import { crossEntropy, divergence } from '../training/losses.ts';
 import { AdamTrainer, type LossTerms } from '../training/optimizer.ts';
 import { finish, trainStudent } from './common.ts';
 import type { TechniqueDefinition } from './types.ts';
@@ -26,8 +26,9 @@ export const coDistillation: TechniqueDefinition<z.infer<typeof Options>> = {
   id: 'co-distillation',
   description:
     'Co-distillation / deep mutual learning: the student and a peer (teacher-sized or student-sized, from ' +
-    'scratch) train together; after a burn-in each adds psi*KL(other || self) on the other\'s stop-gradient predictions.',
-  citation: 'Anil et al. 2018, Large scale distributed neural network training through online distillation; Zhang et al. 2018, Deep Mutual Learning',
+    "scratch) train together; after a burn-in each adds psi*KL(other || self) on the other's stop-gradient predictions.",
+  citation:
+    'Anil et al. 2018, Large scale distributed neural network training through online distillation; Zhang et al. 2018, Deep Mutual Learning',
   options: Options,
   optionDocs: {
     psi: { doc: 'weight of the mutual distillation term', range: '[0, 100]' },
@@ -38,22 +39,31 @@ export const coDistillation: TechniqueDefinition<z.infer<typeof Options>> = {
   minTeachers: 0,
   async train(ctx, opts) {
     const student = ctx.newStudent();
-    const peer = ctx.newStudent('peer', opts.peer === 'teacher-size' ? ctx.teachers[0]?.model.config : undefined);
+    const peer = ctx.newStudent(
+      'peer',
+      opts.peer === 'teacher-size' ? ctx.teachers[0]?.model.config : undefined,
+    );
     const data = encodeAll(ctx.tokenizer, ctx.data.splits.train);
     const sStudent = new BatchSampler(data, ctx.training.batchSize, student.config.maxLen, ctx.seed);
     const sPeer = new BatchSampler(data, ctx.training.batchSize, peer.config.maxLen, `${ctx.seed}:peer`);
     const burnIn = Math.round(opts.burnIn * ctx.training.steps);
     const active = (step: number) => opts.psi > 0 && step >= burnIn;
-    const lossOf = (self: TransformerLM, other: TransformerLM) => (b: TrainBatch, step: number): LossTerms => {
-      // Stop-gradient: the other model's logits are a constant computed before the tape starts.
-      const otherLogits = active(step) ? tf.tidy(() => other.forward(b).logits) : undefined;
-      const { logits } = self.forward(b);
-      const { targets, mask } = targetTensors(b);
-      const ce = crossEntropy(logits, targets, mask);
-      if (!otherLogits) return { total: ce, terms: { ce } };
-      const kd = divergence(otherLogits, logits, mask, { kind: 'forward-kl', temperature: opts.temperature, scaleByT2: true });
-      return { total: tf.add(ce, tf.mul(kd, opts.psi)) as tf.Scalar, terms: { ce, kd } };
-    };
+    const lossOf =
+      (self: TransformerLM, other: TransformerLM) =>
+      (b: TrainBatch, step: number): LossTerms => {
+        // Stop-gradient: the other model's logits are a constant computed before the tape starts.
+        const otherLogits = active(step) ? tf.tidy(() => other.forward(b).logits) : undefined;
+        const { logits } = self.forward(b);
+        const { targets, mask } = targetTensors(b);
+        const ce = crossEntropy(logits, targets, mask);
+        if (!otherLogits) return { total: ce, terms: { ce } };
+        const kd = divergence(otherLogits, logits, mask, {
+          kind: 'forward-kl',
+          temperature: opts.temperature,
+          scaleByT2: true,
+        });
+        return { total: tf.add(ce, tf.mul(kd, opts.psi)) as tf.Scalar, terms: { ce, kd } };
+      };
     // Stale-by-one exchange (Anil et al. allow stale peer predictions): the student steps with the
     // peer's current weights, then the peer steps with the student's freshly updated ones.
     const peerTrainer = new AdamTrainer(peer.trainableVariables(), ctx.training);
@@ -71,6 +81,9 @@ export const coDistillation: TechniqueDefinition<z.infer<typeof Options>> = {
     peerTrainer.dispose();
     const peerParameters = peer.parameterCount();
     peer.dispose();
-    return { ...finish(ctx, student, run, { peerParameters, peerFinalCe: peerCe }), supervision: ctx.data.splits.train };
+    return {
+      ...finish(ctx, student, run, { peerParameters, peerFinalCe: peerCe }),
+      supervision: ctx.data.splits.train,
+    };
   },
 };

@@ -5,7 +5,8 @@ import type { TechniqueContext } from './types.ts';
 export function makeContext(base: Omit<TechniqueContext, 'newStudent'>): TechniqueContext {
   return {
     ...base,
-    newStudent: (label = 'student', config) => new TransformerLM(config ?? base.studentConfig, `${label}:${base.seed}`),
+    newStudent: (label = 'student', config) =>
+      new TransformerLM(config ?? base.studentConfig, `${label}:${base.seed}`),
   };
 }
 

@@ -44,8 +44,14 @@ export const conversational: TechniqueDefinition<z.infer<typeof Options>> = {
   async train(ctx, opts) {
     const teacher = ctx.teachers[0];
     const train = ctx.data.splits.train;
-    const teacherAnswers = teacher.respond(train.map((e) => e.prompt), opts.maxNewTokens);
-    const imitation = encodeAll(ctx.tokenizer, train.map((e, i) => ({ prompt: e.prompt, response: teacherAnswers[i] })));
+    const teacherAnswers = teacher.respond(
+      train.map((e) => e.prompt),
+      opts.maxNewTokens,
+    );
+    const imitation = encodeAll(
+      ctx.tokenizer,
+      train.map((e, i) => ({ prompt: e.prompt, response: teacherAnswers[i] })),
+    );
     const student = ctx.newStudent();
     const r0Steps = Math.max(1, Math.round(ctx.training.steps * opts.imitationShare));
     const roundSteps = splitSteps(ctx.training.steps - r0Steps, opts.rounds);
@@ -56,12 +62,24 @@ export const conversational: TechniqueDefinition<z.infer<typeof Options>> = {
     const runs = [trainOn(ctx, student, imitation, r0Steps, 'r0')];
     let near: number[] = [];
     for (let r = 0; r < opts.rounds; r++) {
-      const pool = [...near, ...order.slice((r * opts.poolSize) % train.length).concat(order)].slice(0, opts.poolSize);
-      const answers = generate(student, ctx.tokenizer, pool.map((i) => train[i].prompt), { maxNewTokens: opts.maxNewTokens });
-      const hard = pool.filter((i, j) => !correct(train[i], answers[j].text) && correct(train[i], teacherAnswers[i]));
+      const pool = [...near, ...order.slice((r * opts.poolSize) % train.length).concat(order)].slice(
+        0,
+        opts.poolSize,
+      );
+      const answers = generate(
+        student,
+        ctx.tokenizer,
+        pool.map((i) => train[i].prompt),
+        { maxNewTokens: opts.maxNewTokens },
+      );
+      const hard = pool.filter(
+        (i, j) => !correct(train[i], answers[j].text) && correct(train[i], teacherAnswers[i]),
+      );
       hardShare.push(hard.length / pool.length);
       const hardShapes = new Set(hard.map((i) => shape(train[i].prompt)));
-      near = order.filter((i) => hardShapes.has(shape(train[i].prompt)) && !pool.includes(i)).slice(0, hard.length);
+      near = order
+        .filter((i) => hardShapes.has(shape(train[i].prompt)) && !pool.includes(i))
+        .slice(0, hard.length);
       const dialogues: EncodedExample[] = hard.map((i) => {
         const j = pool.indexOf(i);
         const q = ctx.tokenizer.encodePair(train[i].prompt, '').prompt;
@@ -72,7 +90,9 @@ export const conversational: TechniqueDefinition<z.infer<typeof Options>> = {
       const mix = [...dialogues, ...hard.concat(near).map((i) => imitation[i]), ...imitation];
       if (roundSteps[r] > 0) runs.push(trainOn(ctx, student, mix, roundSteps[r], `r${r + 1}`));
     }
-    ctx.log.info(`conversational: hard-item share per round ${hardShare.map((h) => h.toFixed(3)).join(', ')}`);
+    ctx.log.info(
+      `conversational: hard-item share per round ${hardShare.map((h) => h.toFixed(3)).join(', ')}`,
+    );
     const supervision = train.map((e, i) => ({ ...e, response: teacherAnswers[i] }));
     return { ...finish(ctx, student, mergeRuns(runs), { hardItemShare: hardShare }), supervision };
   },
@@ -88,9 +108,24 @@ function referee(ctx: TechniqueContext): (e: Example, response: string) => boole
   return (e, response) => extract(response) === extract(e.response);
 }
 
-function trainOn(ctx: TechniqueContext, student: ReturnType<TechniqueContext['newStudent']>, data: EncodedExample[], steps: number, label: string) {
-  const sampler = new BatchSampler(data, ctx.training.batchSize, student.config.maxLen, `${ctx.seed}:${label}`);
-  return trainStudent(ctx, student, { steps, nextBatch: () => sampler.next(), loss: (b) => lmLoss(student, b) });
+function trainOn(
+  ctx: TechniqueContext,
+  student: ReturnType<TechniqueContext['newStudent']>,
+  data: EncodedExample[],
+  steps: number,
+  label: string,
+) {
+  const sampler = new BatchSampler(
+    data,
+    ctx.training.batchSize,
+    student.config.maxLen,
+    `${ctx.seed}:${label}`,
+  );
+  return trainStudent(ctx, student, {
+    steps,
+    nextBatch: () => sampler.next(),
+    loss: (b) => lmLoss(student, b),
+  });
 }
 
 /**

@@ -21,8 +21,16 @@ export const hardLabel: TechniqueDefinition<z.infer<typeof Options>> = {
     const responses = teacher.respond(prompts, opts.maxNewTokens);
     const supervision = ctx.data.splits.train.map((e, i) => ({ ...e, response: responses[i] }));
     const student = ctx.newStudent();
-    const sampler = new BatchSampler(encodeAll(ctx.tokenizer, supervision), ctx.training.batchSize, student.config.maxLen, ctx.seed);
-    const run = trainStudent(ctx, student, { nextBatch: () => sampler.next(), loss: (b) => lmLoss(student, b) });
+    const sampler = new BatchSampler(
+      encodeAll(ctx.tokenizer, supervision),
+      ctx.training.batchSize,
+      student.config.maxLen,
+      ctx.seed,
+    );
+    const run = trainStudent(ctx, student, {
+      nextBatch: () => sampler.next(),
+      loss: (b) => lmLoss(student, b),
+    });
     return { ...finish(ctx, student, run), supervision };
   },
 };

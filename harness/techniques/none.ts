@@ -13,8 +13,16 @@ export const none: TechniqueDefinition<Record<string, never>> = {
   minTeachers: 0,
   async train(ctx) {
     const student = ctx.newStudent();
-    const sampler = new BatchSampler(encodeAll(ctx.tokenizer, ctx.data.splits.train), ctx.training.batchSize, student.config.maxLen, ctx.seed);
-    const run = trainStudent(ctx, student, { nextBatch: () => sampler.next(), loss: (b) => lmLoss(student, b) });
+    const sampler = new BatchSampler(
+      encodeAll(ctx.tokenizer, ctx.data.splits.train),
+      ctx.training.batchSize,
+      student.config.maxLen,
+      ctx.seed,
+    );
+    const run = trainStudent(ctx, student, {
+      nextBatch: () => sampler.next(),
+      loss: (b) => lmLoss(student, b),
+    });
     return { ...finish(ctx, student, run), supervision: ctx.data.splits.train };
   },
 };

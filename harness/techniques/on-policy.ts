@@ -3,8 +3,8 @@ import { Rng } from '../engine/rng.ts';
 import { tf } from '../engine/tf.ts';
 import { leftPad } from '../text/batch.ts';
 import { generate } from '../text/generate.ts';
-import { divergence } from '../training/losses.ts';
 import { BatchSampler, encodeAll, targetTensors } from '../training/loop.ts';
+import { divergence } from '../training/losses.ts';
 import { finish, trainStudent } from './common.ts';
 import type { TechniqueDefinition } from './types.ts';
 
@@ -27,7 +27,8 @@ export const onPolicy: TechniqueDefinition<z.infer<typeof Options>> = {
   description:
     'On-policy distillation (GKD): with probability lambda the batch is sampled from the student itself, ' +
     'otherwise gold; the teacher scores every token and the student minimizes generalized JSD(beta).',
-  citation: 'Agarwal et al. 2024, On-Policy Distillation of Language Models: Learning from Self-Generated Mistakes (ICLR)',
+  citation:
+    'Agarwal et al. 2024, On-Policy Distillation of Language Models: Learning from Self-Generated Mistakes (ICLR)',
   options: Options,
   optionDocs: {
     lambda: { doc: 'fraction of steps trained on student samples', range: '[0, 1]' },
@@ -58,7 +59,11 @@ export const onPolicy: TechniqueDefinition<z.infer<typeof Options>> = {
           seed: `${ctx.seed}:${step}`,
         });
         const seqs = idx.map((i, j) => [...enc[i].seq.slice(0, enc[i].lossFrom), ...samples[j].ids]);
-        return leftPad(seqs, idx.map((i) => enc[i].lossFrom), maxLen);
+        return leftPad(
+          seqs,
+          idx.map((i) => enc[i].lossFrom),
+          maxLen,
+        );
       },
       loss: (b) => {
         const teacherLogits = tf.tidy(() => teacher.model.forward(b).logits);

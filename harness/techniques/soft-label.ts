@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { tf } from '../engine/tf.ts';
-import { crossEntropy, divergence } from '../training/losses.ts';
 import { BatchSampler, encodeAll, targetTensors } from '../training/loop.ts';
+import { crossEntropy, divergence } from '../training/losses.ts';
 import { alignTeacherRows, finish, trainStudent } from './common.ts';
 import type { TechniqueDefinition } from './types.ts';
 
@@ -39,16 +39,28 @@ export const softLabel: TechniqueDefinition<z.infer<typeof Options>> = {
     const teacherLp = teacher.logProbs(train);
     const student = ctx.newStudent();
     const V = student.config.vocabSize;
-    const sampler = new BatchSampler(encodeAll(ctx.tokenizer, train), ctx.training.batchSize, student.config.maxLen, ctx.seed);
+    const sampler = new BatchSampler(
+      encodeAll(ctx.tokenizer, train),
+      ctx.training.batchSize,
+      student.config.maxLen,
+      ctx.seed,
+    );
     let indices: number[] = [];
     const run = trainStudent(ctx, student, {
       distillTerms: ['kd'],
-      nextBatch: () => sampler.batchOf((indices = sampler.nextIndices())),
+      nextBatch: () => {
+        indices = sampler.nextIndices();
+        return sampler.batchOf(indices);
+      },
       loss: (b) => {
         const { logits } = student.forward(b);
         const { targets, mask } = targetTensors(b);
         const ce = crossEntropy(logits, targets, mask);
-        const tLogits = alignTeacherRows(b, indices.map((i) => teacherLp[i]), V);
+        const tLogits = alignTeacherRows(
+          b,
+          indices.map((i) => teacherLp[i]),
+          V,
+        );
         const kd = divergence(tLogits, logits, mask, {
           kind: opts.divergence,
           temperature: opts.temperature,

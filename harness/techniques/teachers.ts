@@ -112,7 +112,12 @@ export function obtainTeacher(args: {
   }
   log.info(`teacher ${spec.id}: training ${spec.training.steps} steps (cache miss ${key})`);
   const model = new TransformerLM(spec.config, `teacher:${spec.id}:${seed}`);
-  const sampler = new BatchSampler(encodeAll(tokenizer, args.trainData), spec.training.batchSize, spec.config.maxLen, `teacher:${spec.id}:${seed}`);
+  const sampler = new BatchSampler(
+    encodeAll(tokenizer, args.trainData),
+    spec.training.batchSize,
+    spec.config.maxLen,
+    `teacher:${spec.id}:${seed}`,
+  );
   const result = trainLoop({
     vars: model.trainableVariables(),
     training: spec.training,

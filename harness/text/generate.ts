@@ -95,13 +95,20 @@ function generateChunk(
       });
       const last = res.lastRows.dataSync() as Float32Array;
       res.lastRows.dispose();
-      const next: KVCache = { k: res.k, v: res.v, keyMask: concatMask(prev.keyMask, input.keyMask, B, prev.length, T), length: prev.length + T };
+      const next: KVCache = {
+        k: res.k,
+        v: res.v,
+        keyMask: concatMask(prev.keyMask, input.keyMask, B, prev.length, T),
+        length: prev.length + T,
+      };
       disposeCache(prev);
       cache = next;
       const V = model.config.vocabSize;
       const chosen = new Int32Array(B);
       for (let b = 0; b < B; b++) {
-        chosen[b] = done[b] ? EOS : pick(last.subarray(b * V, (b + 1) * V), opts.temperature ?? 0, opts.topK ?? 0, rng);
+        chosen[b] = done[b]
+          ? EOS
+          : pick(last.subarray(b * V, (b + 1) * V), opts.temperature ?? 0, opts.topK ?? 0, rng);
         if (!done[b]) {
           ids[b].push(chosen[b]);
           if (chosen[b] === EOS) done[b] = 1;
@@ -109,11 +116,16 @@ function generateChunk(
       }
       if (done.every((d) => d === 1)) break;
       const positionsNext = nextPos.map((p) => Math.min(p + step, maxLen - 1));
-      input = { tokens: chosen, positions: positionsNext, keyMask: new Float32Array(B).fill(1), batch: B, length: 1 };
+      input = {
+        tokens: chosen,
+        positions: positionsNext,
+        keyMask: new Float32Array(B).fill(1),
+        batch: B,
+        length: 1,
+      };
     }
   } finally {
     disposeCache(cache);
   }
   return ids.map((g) => ({ text: tok.decode(g), ids: g }));
 }
-

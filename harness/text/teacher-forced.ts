@@ -44,7 +44,8 @@ export function teacherForced(
     tf.dispose(res);
     for (let b = 0; b < batch.batch; b++) {
       const rows: number[] = [];
-      for (let i = 0; i < batch.length; i++) if (batch.lossMask[b * batch.length + i] > 0) rows.push(b * batch.length + i);
+      for (let i = 0; i < batch.length; i++)
+        if (batch.lossMask[b * batch.length + i] > 0) rows.push(b * batch.length + i);
       const logProbs = new Float32Array(rows.length * V);
       const hidden = hid ? new Float32Array(rows.length * D) : undefined;
       rows.forEach((r, j) => {

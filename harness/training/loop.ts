@@ -11,7 +11,10 @@ export interface EncodedExample {
   lossFrom: number;
 }
 
-export function encodeAll(tok: CharTokenizer, pairs: { prompt: string; response: string }[]): EncodedExample[] {
+export function encodeAll(
+  tok: CharTokenizer,
+  pairs: { prompt: string; response: string }[],
+): EncodedExample[] {
   return pairs.map((p) => encodeExample(tok, p.prompt, p.response));
 }
 
@@ -109,7 +112,12 @@ export function trainLoop(args: {
   } finally {
     trainer.dispose();
   }
-  return { history, final: summarize(history, 0.9, false), meanMagnitude: summarize(history, 0, true), tokensSeen };
+  return {
+    history,
+    final: summarize(history, 0.9, false),
+    meanMagnitude: summarize(history, 0, true),
+    tokensSeen,
+  };
 }
 
 function summarize(history: StepLog[], fromFraction: number, abs: boolean): Record<string, number> {

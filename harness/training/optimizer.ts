@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { TrainingDivergedError } from '../errors.ts';
 import { tf } from '../engine/tf.ts';
+import { TrainingDivergedError } from '../errors.ts';
 import { learningRate } from './schedule.ts';
 
 export const TrainingOptionsSchema = z
@@ -46,7 +46,11 @@ export class AdamTrainer {
   }
 
   currentLr(): number {
-    return learningRate(this.step, { ...this.opts, totalSteps: this.opts.steps, minRatio: this.opts.minLrRatio });
+    return learningRate(this.step, {
+      ...this.opts,
+      totalSteps: this.opts.steps,
+      minRatio: this.opts.minLrRatio,
+    });
   }
 
   /** One optimizer step on `lossFn`; returns the loss terms as numbers (plus 'total'). */

@@ -37,7 +37,9 @@ describe('fast wasm BatchMatMul', () => {
     const rng = new Rng(7);
     const A = Array.from({ length: 2 * 4 * 3 }, () => rng.normal()); // [2, 4, 3], used transposed: [2, 3, 4]
     const B = Array.from({ length: 2 * 4 * 5 }, () => rng.normal()); // [2, 4, 5]
-    const out = tf.matMul(tf.tensor3d(A, [2, 4, 3]), tf.tensor3d(B, [2, 4, 5]), true, false).arraySync() as number[][][];
+    const out = tf
+      .matMul(tf.tensor3d(A, [2, 4, 3]), tf.tensor3d(B, [2, 4, 5]), true, false)
+      .arraySync() as number[][][];
     for (let s = 0; s < 2; s++)
       for (let i = 0; i < 3; i++)
         for (let j = 0; j < 5; j++) {
@@ -56,14 +58,18 @@ describe('UnsortedSegmentSum polyfill', () => {
     const upstream = Array.from({ length: ids.length * 6 }, () => rng.normal());
     const gradOn = async (backend: string) => {
       await tf.setBackend(backend);
-      const g = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.gather(x, ids), tf.tensor2d(upstream, [ids.length, 6]))));
+      const g = tf.grad((x: tf.Tensor) =>
+        tf.sum(tf.mul(tf.gather(x, ids), tf.tensor2d(upstream, [ids.length, 6]))),
+      );
       return Array.from(g(tf.tensor2d(table, [10, 6])).dataSync());
     };
     const onWasm = await gradOn('wasm');
     const onCpu = await gradOn('cpu');
     await tf.setBackend('wasm');
     // Equal up to float32 rounding of the three-term sums (one ulp).
-    onWasm.forEach((v, i) => expect(Math.abs(v - onCpu[i])).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(onCpu[i]))));
+    onWasm.forEach((v, i) =>
+      expect(Math.abs(v - onCpu[i])).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(onCpu[i]))),
+    );
     // Row 1 gathered three times: its gradient is the sum of three upstream rows (by hand).
     const row1 = [0, 5, 6].map((r) => upstream.slice(r * 6, r * 6 + 6));
     onWasm.slice(6, 12).forEach((v, j) => expect(v).toBeCloseTo(row1[0][j] + row1[1][j] + row1[2][j], 5));

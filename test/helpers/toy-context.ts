@@ -36,13 +36,30 @@ export const toyTask: TaskDefinition = {
 
 export const TOY_DATA: TaskData = toyTask.generate({}, 0);
 export const TOY_TOK = CharTokenizer.fromTexts(['abcdef']);
-export const STUDENT: ModelConfig = { vocabSize: TOY_TOK.vocabSize, dModel: 32, layers: 1, heads: 2, dFF: 64, maxLen: 12, positions: 'learned' };
+export const STUDENT: ModelConfig = {
+  vocabSize: TOY_TOK.vocabSize,
+  dModel: 32,
+  layers: 1,
+  heads: 2,
+  dFF: 64,
+  maxLen: 12,
+  positions: 'learned',
+};
 const TEACHER: ModelConfig = { ...STUDENT, dModel: 48, layers: 2 };
 const CACHE = mkdtempSync(join(tmpdir(), 'db-toy-'));
 
-export function toyTeacher(profile: 'gold' | 'copy', cacheDir = CACHE, log: { info(m: string): void; warn(m: string): void } = silentLogger): TeacherHandle {
+export function toyTeacher(
+  profile: 'gold' | 'copy',
+  cacheDir = CACHE,
+  log: { info(m: string): void; warn(m: string): void } = silentLogger,
+): TeacherHandle {
   return obtainTeacher({
-    spec: { id: `t-${profile}`, profile, config: TEACHER, training: TrainingOptionsSchema.parse({ steps: 150, lr: 1e-2 }) },
+    spec: {
+      id: `t-${profile}`,
+      profile,
+      config: TEACHER,
+      training: TrainingOptionsSchema.parse({ steps: 150, lr: 1e-2 }),
+    },
     taskId: toyTask.id,
     taskOptions: {},
     trainData: profile === 'copy' ? TOY_DATA.profiles!.copy : TOY_DATA.splits.train,

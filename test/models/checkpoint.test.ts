@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadBackend } from '../../harness/engine/backend.ts';
 import { tf } from '../../harness/engine/tf.ts';
+import { UsageError } from '../../harness/errors.ts';
 import { loadCheckpoint, saveCheckpoint } from '../../harness/models/checkpoint.ts';
 import { leftPad } from '../../harness/text/batch.ts';
 import { generate } from '../../harness/text/generate.ts';
 import { assertSameVocabulary, CharTokenizer } from '../../harness/text/tokenizer.ts';
-import { UsageError } from '../../harness/errors.ts';
 import { PAIRS, TOK, trainTiny } from '../helpers/tiny.ts';
 
 beforeAll(async () => {
@@ -21,7 +21,14 @@ describe('checkpoints', () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'db-ckpt-')), 'm');
     saveCheckpoint(dir, model, TOK, { note: 'x' });
     const loaded = loadCheckpoint(dir);
-    const batch = leftPad([[1, 5, 6, 2, 7, 8], [1, 9, 2, 10]], [3, 3], 24);
+    const batch = leftPad(
+      [
+        [1, 5, 6, 2, 7, 8],
+        [1, 9, 2, 10],
+      ],
+      [3, 3],
+      24,
+    );
     const a = tf.tidy(() => model.forward(batch).logits.dataSync());
     const b = tf.tidy(() => loaded.model.forward(batch).logits.dataSync());
     expect(Array.from(b)).toEqual(Array.from(a));
@@ -35,7 +42,12 @@ describe('checkpoints', () => {
 describe('generation', () => {
   it('with the KV cache equals greedy decoding by full recomputation', () => {
     const { model } = trainTiny(6, 30);
-    const cached = generate(model, TOK, PAIRS.slice(0, 5).map((p) => p.prompt), { maxNewTokens: 6 });
+    const cached = generate(
+      model,
+      TOK,
+      PAIRS.slice(0, 5).map((p) => p.prompt),
+      { maxNewTokens: 6 },
+    );
     for (const [i, p] of PAIRS.slice(0, 5).entries()) {
       const seq = [...TOK.encodePair(p.prompt, '').prompt];
       const out: number[] = [];
@@ -61,6 +73,8 @@ describe('vocabulary', () => {
     const a = CharTokenizer.fromTexts(['abc']);
     const b = CharTokenizer.fromTexts(['abd']);
     expect(() => assertSameVocabulary(a, b, ['teacher', 'student'])).toThrow(UsageError);
-    expect(() => assertSameVocabulary(a, b, ['teacher', 'student'])).toThrow(/only in teacher: "c", only in student: "d"/);
+    expect(() => assertSameVocabulary(a, b, ['teacher', 'student'])).toThrow(
+      /only in teacher: "c", only in student: "d"/,
+    );
   });
 });

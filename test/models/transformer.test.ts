@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadBackend } from '../../harness/engine/backend.ts';
 import { tf } from '../../harness/engine/tf.ts';
+import { UsageError } from '../../harness/errors.ts';
 import { MODEL_PRESETS, parameterCount, validateModelConfig } from '../../harness/models/config.ts';
 import { TransformerLM } from '../../harness/models/transformer.ts';
-import { UsageError } from '../../harness/errors.ts';
 import { leftPad } from '../../harness/text/batch.ts';
 
 beforeAll(async () => {
@@ -20,20 +20,29 @@ describe('model config', () => {
   });
 
   it('counts the tiny (112,448) and med (3,208,768) configs too', () => {
-    expect(parameterCount({ vocabSize: 64, maxLen: 64, positions: 'learned', ...MODEL_PRESETS.tiny })).toBe(112_448);
-    expect(parameterCount({ vocabSize: 64, maxLen: 64, positions: 'learned', ...MODEL_PRESETS.med })).toBe(3_208_768);
+    expect(parameterCount({ vocabSize: 64, maxLen: 64, positions: 'learned', ...MODEL_PRESETS.tiny })).toBe(
+      112_448,
+    );
+    expect(parameterCount({ vocabSize: 64, maxLen: 64, positions: 'learned', ...MODEL_PRESETS.med })).toBe(
+      3_208_768,
+    );
   });
 
   it('rejects dModel not divisible by heads, naming the field and the fix', () => {
     const bad = { vocabSize: 10, dModel: 30, layers: 1, heads: 4, dFF: 8, maxLen: 8 };
     expect(() => validateModelConfig(bad, 'students[0]')).toThrow(UsageError);
-    expect(() => validateModelConfig(bad, 'students[0]')).toThrow(/students\[0\]\.dModel \(30\) is not divisible by students\[0\]\.heads \(4\).*choose heads among 1, 2, 3, 5, 6/);
+    expect(() => validateModelConfig(bad, 'students[0]')).toThrow(
+      /students\[0\]\.dModel \(30\) is not divisible by students\[0\]\.heads \(4\).*choose heads among 1, 2, 3, 5, 6/,
+    );
   });
 });
 
 describe('forward', () => {
   it('gives the same logits for a sequence whatever padding sits to its left', () => {
-    const m = new TransformerLM({ vocabSize: 12, dModel: 16, layers: 2, heads: 2, dFF: 32, maxLen: 16, positions: 'learned' }, 5);
+    const m = new TransformerLM(
+      { vocabSize: 12, dModel: 16, layers: 2, heads: 2, dFF: 32, maxLen: 16, positions: 'learned' },
+      5,
+    );
     const seq = [1, 5, 6, 7, 2, 8, 9];
     const alone = leftPad([seq], [4], 16);
     const padded = leftPad([seq, [1, 5, 6, 7, 2, 8, 9, 10, 11, 3]], [4, 4], 16);
@@ -47,9 +56,18 @@ describe('forward', () => {
   });
 
   it('returns one hidden state per layer with shape [tokens, dModel]', () => {
-    const m = new TransformerLM({ vocabSize: 12, dModel: 16, layers: 3, heads: 2, dFF: 32, maxLen: 16, positions: 'sinusoidal' }, 5);
-    const shapes = tf.tidy(() => m.forward(leftPad([[1, 4, 5, 2, 6, 3]], [3], 16)).hidden.map((h) => h.shape));
-    expect(shapes).toEqual([[5, 16], [5, 16], [5, 16]]);
+    const m = new TransformerLM(
+      { vocabSize: 12, dModel: 16, layers: 3, heads: 2, dFF: 32, maxLen: 16, positions: 'sinusoidal' },
+      5,
+    );
+    const shapes = tf.tidy(() =>
+      m.forward(leftPad([[1, 4, 5, 2, 6, 3]], [3], 16)).hidden.map((h) => h.shape),
+    );
+    expect(shapes).toEqual([
+      [5, 16],
+      [5, 16],
+      [5, 16],
+    ]);
     m.dispose();
   });
 });

@@ -5,7 +5,19 @@ import { cli, cliAsync, read, tmp } from '../helpers/cli.ts';
 
 const SUITE = join(import.meta.dirname, '..', '..', 'fixtures', 'suites', 'micro.yaml');
 const run = (out: string, cache: string, extra: string[] = []) =>
-  cli(['run', SUITE, '--out', out, '--cache-dir', cache, '--quiet', '--no-report', '--workers', '1', ...extra]);
+  cli([
+    'run',
+    SUITE,
+    '--out',
+    out,
+    '--cache-dir',
+    cache,
+    '--quiet',
+    '--no-report',
+    '--workers',
+    '1',
+    ...extra,
+  ]);
 
 describe('runner end to end (micro suite)', () => {
   const base = tmp('db-run-');
@@ -14,7 +26,8 @@ describe('runner end to end (micro suite)', () => {
   it('runs every job and writes the run directory', () => {
     const r = run(full, join(base, 'cache-a'));
     expect(r.code, r.stderr).toBe(0);
-    for (const f of ['manifest.json', 'results.jsonl', 'jobs.jsonl', 'examples.jsonl']) expect(existsSync(join(full, f))).toBe(true);
+    for (const f of ['manifest.json', 'results.jsonl', 'jobs.jsonl', 'examples.jsonl'])
+      expect(existsSync(join(full, f))).toBe(true);
     const manifest = JSON.parse(read(join(full, 'manifest.json')));
     expect(manifest.jobs).toHaveLength(8); // 2 teachers + 3 techniques x 2 seeds
     expect(manifest.jobs.every((j: { status: string }) => j.status === 'ok')).toBe(true);
@@ -31,7 +44,18 @@ describe('runner end to end (micro suite)', () => {
   it('resumes after a SIGKILL without re-running finished jobs, ending with the same results', async () => {
     const out = join(base, 'killed');
     const cache = join(base, 'cache-c');
-    const child = cliAsync(['run', SUITE, '--out', out, '--cache-dir', cache, '--quiet', '--no-report', '--workers', '1']);
+    const child = cliAsync([
+      'run',
+      SUITE,
+      '--out',
+      out,
+      '--cache-dir',
+      cache,
+      '--quiet',
+      '--no-report',
+      '--workers',
+      '1',
+    ]);
     const firstDone = await new Promise<string>((resolve, reject) => {
       let buf = '';
       child.stderr!.on('data', (d) => {
@@ -48,7 +72,9 @@ describe('runner end to end (micro suite)', () => {
     const second = run(out, cache);
     expect(second.code, second.stderr).toBe(0);
     expect(second.stderr).not.toContain(`start ${firstDone}`);
-    expect(second.stdout).toMatch(new RegExp(`${8 - finished} job\\(s\\) run, ${finished} already finished, 0 failed`));
+    expect(second.stdout).toMatch(
+      new RegExp(`${8 - finished} job\\(s\\) run, ${finished} already finished, 0 failed`),
+    );
     expect(read(join(out, 'results.jsonl'))).toBe(read(join(full, 'results.jsonl')));
   });
 
@@ -65,7 +91,11 @@ describe('runner end to end (micro suite)', () => {
   it('a second run with the same teacher cache trains no teacher', () => {
     const out = join(base, 'warm');
     expect(run(out, join(base, 'cache-a')).code).toBe(0);
-    const teachers = read(join(out, 'jobs.jsonl')).trim().split('\n').map((l) => JSON.parse(l)).filter((j) => j.kind === 'teacher');
+    const teachers = read(join(out, 'jobs.jsonl'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .filter((j) => j.kind === 'teacher');
     expect(teachers).toHaveLength(2);
     for (const t of teachers) expect(t.cost).toMatchObject({ cacheHit: true, optimizerSteps: 0 });
   });

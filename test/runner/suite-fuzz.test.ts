@@ -1,49 +1,78 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import YAML from 'yaml';
 import { describe, expect, it } from 'vitest';
+import YAML from 'yaml';
 import { Rng } from '../../harness/engine/rng.ts';
 import { UsageError } from '../../harness/errors.ts';
 import { loadSuite } from '../../harness/runner/suite-load.ts';
 import { cli, tmp } from '../helpers/cli.ts';
 
-const BASE = YAML.parse(readFileSync(join(import.meta.dirname, '..', '..', 'fixtures', 'suites', 'micro.yaml'), 'utf8'));
+const BASE = YAML.parse(
+  readFileSync(join(import.meta.dirname, '..', '..', 'fixtures', 'suites', 'micro.yaml'), 'utf8'),
+);
 
-type Mutation = { name: string; field: RegExp; apply(s: any, r: Rng): unknown };
+/** Mutates the suite in place, or returns raw text (for syntax errors). */
+type Mutation = { name: string; field: RegExp; apply(s: any, r: Rng): string | undefined };
 const clone = () => JSON.parse(JSON.stringify(BASE));
+const m = (name: string, field: RegExp, apply: (s: any, r: Rng) => string | undefined): Mutation => ({
+  name,
+  field,
+  apply,
+});
 /** Each malformation names the field the error message must point at. */
 const MUTATIONS: Mutation[] = [
-  { name: 'steps negative', field: /training\.steps/, apply: (s, r) => ((s.training.steps = -r.int(1, 1000)), s) },
-  { name: 'steps huge', field: /training\.steps/, apply: (s, r) => ((s.training.steps = 1e9 + r.int(0, 9)), s) },
-  { name: 'steps string', field: /training\.steps/, apply: (s) => ((s.training.steps = 'many'), s) },
-  { name: 'unknown technique', field: /techniques\[\d\].*Did you mean/, apply: (s, r) => ((s.techniques[r.int(0, 2)] = r.pick(['sof-label', 'none2', 'hardlabel'])), s) },
-  { name: 'missing students', field: /students/, apply: (s) => (delete s.students, s) },
-  { name: 'missing seeds', field: /seeds/, apply: (s) => (delete s.seeds, s) },
-  { name: 'seeds wrong type', field: /seeds/, apply: (s) => ((s.seeds = 'one'), s) },
-  { name: 'unknown top-level field', field: /field 'techniqes'|Did you mean: 'techniques'/, apply: (s) => ((s.techniqes = []), s) },
-  { name: 'unknown task', field: /tasks\[0\]\.id.*Did you mean/, apply: (s) => ((s.tasks[0].id = 'copy-revers'), s) },
-  { name: 'bad task option', field: /tasks\[0\]\.options/, apply: (s, r) => ((s.tasks[0].options.trainSize = -r.int(1, 99)), s) },
-  { name: 'unknown task option', field: /tasks\[0\]\.options.*Did you mean/, apply: (s) => ((s.tasks[0].options.trainSzie = 3), s) },
-  { name: 'bad technique option', field: /techniques\[\d\].*temperature/, apply: (s, r) => ((s.techniques[1] = { 'soft-label': { temperature: -r.int(0, 5) } }), s) },
-  { name: 'bad model preset', field: /students\[0\]\.model/, apply: (s) => ((s.students[0].model = 'gigantic'), s) },
-  { name: 'heads not dividing dModel', field: /students\[0\]\.model.*heads/, apply: (s) => ((s.students[0].model = { dModel: 30, heads: 4 }), s) },
-  { name: 'lr out of range', field: /training\.lr/, apply: (s, r) => ((s.training.lr = 1 + r.int(1, 9)), s) },
-  { name: 'empty techniques', field: /techniques/, apply: (s) => ((s.techniques = []), s) },
-  { name: 'teacher-needing technique without teachers', field: /needs at least 1 teacher/, apply: (s) => ((s.teachers = []), s) },
-  { name: 'bad suite name', field: /field 'name'/, apply: (s) => ((s.name = 'has spaces/!'), s) },
-  { name: 'wrong evaluation split', field: /evaluation\.splits/, apply: (s) => ((s.evaluation.splits = ['train']), s) },
-  { name: 'yaml syntax error', field: /YAML syntax error/, apply: () => 'name: micro\ntasks: [ {id: copy-reverse\nseeds: [1' },
+  m('steps negative', /training\.steps/, (s, r) => void (s.training.steps = -r.int(1, 1000))),
+  m('steps huge', /training\.steps/, (s, r) => void (s.training.steps = 1e9 + r.int(0, 9))),
+  m('steps string', /training\.steps/, (s) => void (s.training.steps = 'many')),
+  m(
+    'unknown technique',
+    /techniques\[\d\].*Did you mean/,
+    (s, r) => void (s.techniques[r.int(0, 2)] = r.pick(['sof-label', 'none2', 'hardlabel'])),
+  ),
+  m('missing students', /students/, (s) => void delete s.students),
+  m('missing seeds', /seeds/, (s) => void delete s.seeds),
+  m('seeds wrong type', /seeds/, (s) => void (s.seeds = 'one')),
+  m(
+    'unknown top-level field',
+    /field 'techniqes'|Did you mean: 'techniques'/,
+    (s) => void (s.techniqes = []),
+  ),
+  m('unknown task', /tasks\[0\]\.id.*Did you mean/, (s) => void (s.tasks[0].id = 'copy-revers')),
+  m('bad task option', /tasks\[0\]\.options/, (s, r) => void (s.tasks[0].options.trainSize = -r.int(1, 99))),
+  m(
+    'unknown task option',
+    /tasks\[0\]\.options.*Did you mean/,
+    (s) => void (s.tasks[0].options.trainSzie = 3),
+  ),
+  m(
+    'bad technique option',
+    /techniques\[\d\].*temperature/,
+    (s, r) => void (s.techniques[1] = { 'soft-label': { temperature: -r.int(0, 5) } }),
+  ),
+  m('bad model preset', /students\[0\]\.model/, (s) => void (s.students[0].model = 'gigantic')),
+  m(
+    'heads not dividing dModel',
+    /students\[0\]\.model.*heads/,
+    (s) => void (s.students[0].model = { dModel: 30, heads: 4 }),
+  ),
+  m('lr out of range', /training\.lr/, (s, r) => void (s.training.lr = 1 + r.int(1, 9))),
+  m('empty techniques', /techniques/, (s) => void (s.techniques = [])),
+  m('teacher-needing technique without teachers', /needs at least 1 teacher/, (s) => void (s.teachers = [])),
+  m('bad suite name', /field 'name'/, (s) => void (s.name = 'has spaces/!')),
+  m('wrong evaluation split', /evaluation\.splits/, (s) => void (s.evaluation.splits = ['train'])),
+  m('yaml syntax error', /YAML syntax error/, () => 'name: micro\ntasks: [ {id: copy-reverse\nseeds: [1'),
 ];
 
 describe('suite validation fuzz', () => {
   const dir = tmp('db-fuzz-');
   const cases = Array.from({ length: 200 }, (_, i) => {
     const r = new Rng(`fuzz:${i}`);
-    const m = MUTATIONS[i % MUTATIONS.length];
-    const mutated = m.apply(clone(), r);
+    const mutation = MUTATIONS[i % MUTATIONS.length];
+    const suite = clone();
+    const raw = mutation.apply(suite, r);
     const file = join(dir, `case-${i}.yaml`);
-    writeFileSync(file, typeof mutated === 'string' ? mutated : YAML.stringify(mutated));
-    return { i, m, file };
+    writeFileSync(file, raw ?? YAML.stringify(suite));
+    return { i, m: mutation, file };
   });
 
   it('rejects 200 malformed suites with a UsageError naming the file and the field', async () => {

@@ -24,7 +24,9 @@ const kl = (p: number[], q: number[]) => p.reduce((s, pi, i) => s + pi * Math.lo
 const FORWARD = (0.085124 + 0.091517) / 2;
 
 const run = (opts: Parameters<typeof divergence>[3], mask = [1, 1]) =>
-  tf.tidy(() => divergence(tf.tensor2d(teacher), tf.tensor2d(student), tf.tensor1d(mask), opts).dataSync()[0]);
+  tf.tidy(
+    () => divergence(tf.tensor2d(teacher), tf.tensor2d(student), tf.tensor1d(mask), opts).dataSync()[0],
+  );
 
 describe('distillation losses on a 2-token, 3-symbol example', () => {
   it('forward KL equals the hand-computed mean', () => {
@@ -38,12 +40,18 @@ describe('distillation losses on a 2-token, 3-symbol example', () => {
 
   it('JSD(beta) matches TRL: beta 0 -> forward KL, 1 -> reverse KL, 0.5 -> the symmetric JSD', () => {
     expect(run({ kind: 'jsd', beta: 0, temperature: 1 })).toBeCloseTo(FORWARD, 5);
-    expect(run({ kind: 'jsd', beta: 1, temperature: 1 })).toBeCloseTo((kl(Q[0], P[0]) + kl(Q[1], P[1])) / 2, 5);
+    expect(run({ kind: 'jsd', beta: 1, temperature: 1 })).toBeCloseTo(
+      (kl(Q[0], P[0]) + kl(Q[1], P[1])) / 2,
+      5,
+    );
     const jsd = (p: number[], q: number[]) => {
       const m = p.map((pi, i) => 0.5 * pi + 0.5 * q[i]);
       return 0.5 * kl(p, m) + 0.5 * kl(q, m);
     };
-    expect(run({ kind: 'jsd', beta: 0.5, temperature: 1 })).toBeCloseTo((jsd(P[0], Q[0]) + jsd(P[1], Q[1])) / 2, 5);
+    expect(run({ kind: 'jsd', beta: 0.5, temperature: 1 })).toBeCloseTo(
+      (jsd(P[0], Q[0]) + jsd(P[1], Q[1])) / 2,
+      5,
+    );
   });
 
   it('divides logits by T and scales by T^2', () => {
@@ -52,7 +60,8 @@ describe('distillation losses on a 2-token, 3-symbol example', () => {
       const z = e.reduce((a, b) => a + b, 0);
       return e.map((x) => x / z);
     };
-    const want = 4 * (kl(soft(teacher[0], 2), soft(student[0], 2)) + kl(soft(teacher[1], 2), soft(student[1], 2))) / 2;
+    const want =
+      (4 * (kl(soft(teacher[0], 2), soft(student[0], 2)) + kl(soft(teacher[1], 2), soft(student[1], 2)))) / 2;
     expect(run({ kind: 'forward-kl', temperature: 2, scaleByT2: true })).toBeCloseTo(want, 5);
   });
 
@@ -62,8 +71,14 @@ describe('distillation losses on a 2-token, 3-symbol example', () => {
 
   it('soft-label KD gradient matches finite differences', () => {
     const loss = (s: tf.Tensor2D) =>
-      divergence(tf.tensor2d(teacher), s, tf.tensor1d([1, 1]), { kind: 'forward-kl', temperature: 2, scaleByT2: true });
-    const g = tf.grad((s: tf.Tensor) => loss(s as tf.Tensor2D))(tf.tensor2d(student)).arraySync() as number[][];
+      divergence(tf.tensor2d(teacher), s, tf.tensor1d([1, 1]), {
+        kind: 'forward-kl',
+        temperature: 2,
+        scaleByT2: true,
+      });
+    const g = tf
+      .grad((s: tf.Tensor) => loss(s as tf.Tensor2D))(tf.tensor2d(student))
+      .arraySync() as number[][];
     const h = 1e-3;
     for (let r = 0; r < 2; r++) {
       for (let c = 0; c < 3; c++) {

@@ -12,7 +12,12 @@ describe(`determinism on ${backend}`, () => {
     const steps = backend === 'cpu' ? 15 : 40;
     const run = () => {
       const { model, result } = trainTiny(11, steps, { dModel: 16, layers: 1, heads: 2, dFF: 32 });
-      const gens = generate(model, TOK, PAIRS.map((p) => p.prompt), { maxNewTokens: 8, temperature: 0.8, seed: 5 });
+      const gens = generate(
+        model,
+        TOK,
+        PAIRS.map((p) => p.prompt),
+        { maxNewTokens: 8, temperature: 0.8, seed: 5 },
+      );
       model.dispose();
       return { losses: result.history.map((h) => h.terms.total), texts: gens.map((g) => g.text) };
     };

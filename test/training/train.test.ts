@@ -2,11 +2,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadBackend } from '../../harness/engine/backend.ts';
 import { tf } from '../../harness/engine/tf.ts';
 import { TrainingDivergedError } from '../../harness/errors.ts';
+import { TransformerLM } from '../../harness/models/transformer.ts';
 import { generate } from '../../harness/text/generate.ts';
 import { BatchSampler, encodeAll, lmLoss, trainLoop } from '../../harness/training/loop.ts';
 import { TrainingOptionsSchema } from '../../harness/training/optimizer.ts';
-import { TransformerLM } from '../../harness/models/transformer.ts';
-import { PAIRS, TOK, WORDS, tinyConfig, trainTiny } from '../helpers/tiny.ts';
+import { PAIRS, TOK, tinyConfig, trainTiny, WORDS } from '../helpers/tiny.ts';
 
 beforeAll(async () => {
   await loadBackend({ backend: 'wasm' });
@@ -18,7 +18,12 @@ describe('training a tiny LM', () => {
     // Initial CE is ~ln(vocab) = ln(34) ≈ 3.5; a memorized corpus drives it near 0.
     expect(result.history[0].terms.ce).toBeGreaterThan(3);
     expect(result.final.ce).toBeLessThan(0.05);
-    const out = generate(model, TOK, PAIRS.map((p) => p.prompt), { maxNewTokens: 12 });
+    const out = generate(
+      model,
+      TOK,
+      PAIRS.map((p) => p.prompt),
+      { maxNewTokens: 12 },
+    );
     expect(out.map((g) => g.text)).toEqual(WORDS);
     model.dispose();
   });
