@@ -10,6 +10,7 @@ import { unknownNameMessage } from '../registry.ts';
 import { taskRegistry } from '../tasks/index.ts';
 import { parseTaskOptions } from '../tasks/options.ts';
 import { techniqueRegistry } from '../techniques/index.ts';
+import { EVALUATORS } from './evaluators.ts';
 import { contextLength, resolveModel } from './plan.ts';
 import { type Suite, SuiteSchema } from './suite-schema.ts';
 
@@ -150,7 +151,11 @@ export async function loadSuite(nameOrPath: string): Promise<LoadedSuite> {
       `${file}: technique label '${dup}' appears twice. Fix: give variants distinct 'as:' labels.`,
       at('techniques'),
     );
-  suite.metrics?.forEach((m, i) => wrap(file, `metrics[${i}]`, () => metricRegistry.get(m)));
+  // A suite may name single metrics or whole families (e.g. `rse`, `ice`, `edit`) that one evaluator computes.
+  const families = EVALUATORS.map((e) => e.family);
+  suite.metrics?.forEach((m, i) => {
+    if (!families.includes(m)) wrap(file, `metrics[${i}]`, () => metricRegistry.get(m));
+  });
   suite.tasks.forEach((t, i) => {
     const task = taskRegistry.get(t.id);
     const profiles = task.profileNames(taskOptions[i]);
