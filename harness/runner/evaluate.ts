@@ -4,7 +4,7 @@ import type { Example, TaskData, TaskDefinition } from '../tasks/types.ts';
 import type { TeacherHandle } from '../techniques/teachers.ts';
 import { generate } from '../text/generate.ts';
 import { asciiTokenizer } from '../text/tokenizer.ts';
-import { EVALUATORS, type EvalSplit } from './evaluators.ts';
+import { EVALUATORS, type EvalSplit, studentCardName } from './evaluators.ts';
 import type { StudentJob } from './plan.ts';
 import type { JobRecord, ResultRow } from './run-dir.ts';
 
@@ -44,7 +44,12 @@ export function evaluateStudent(args: {
   const examples: ExampleOut[] = [];
   const splits = task.id === 'identity' ? [...job.evaluation.splits, 'probes'] : job.evaluation.splits;
   for (const split of splits) {
-    const source = split === 'probes' ? (data.extra?.probes ?? []) : data.splits[split as 'test' | 'ood'];
+    // ICE scores only probes asked of the student's own card; the probe list holds every card's.
+    const own = studentCardName(job.taskOptions, teachers);
+    const source =
+      split === 'probes'
+        ? (data.extra?.probes ?? []).filter((e) => e.meta?.card === own)
+        : data.splits[split as 'test' | 'ood'];
     const exs = source.slice(0, job.evaluation.maxExamples);
     if (exs.length === 0) continue;
     const prompts = exs.map((e) => e.prompt);

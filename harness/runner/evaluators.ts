@@ -140,6 +140,16 @@ const diversity: Evaluator = {
  * A student that answers with its teacher's name or maker contradicts its card (J1) and attributes
  * another model's identity (J2).
  */
+/** The student's own identity card: the first card no teacher was trained on. */
+export function studentCardName(
+  taskOptions: unknown,
+  teachers: readonly { profile?: string }[],
+): string | undefined {
+  const cards = (taskOptions as { cards?: { name: string }[] }).cards ?? [];
+  const taken = new Set(teachers.map((t) => t.profile));
+  return cards.find((card) => !taken.has(card.name))?.name;
+}
+
 const ice: Evaluator = {
   family: 'ice',
   ids: ['ice-loose', 'ice-strict', 'ice-hard'],
@@ -155,8 +165,8 @@ const ice: Evaluator = {
       name: card.name,
       maker: card.maker,
     }));
-    const taken = new Set(c.teachers.map((t) => t.profile));
-    const own = cards.find((card) => !taken.has(card.name));
+    const ownName = studentCardName(c.taskOptions, c.teachers);
+    const own = cards.find((card) => card.name === ownName);
     if (!own) return [];
     const responses = c.examples.flatMap((e, i) =>
       e.meta.card === own.name
