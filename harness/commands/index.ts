@@ -8,9 +8,22 @@ import { registerMerge } from './merge.ts';
 import { registerMetric } from './metric.ts';
 import { registerReport } from './report.ts';
 import { registerRun } from './run.ts';
+import { registerScore } from './score.ts';
 import { registerValidate } from './validate.ts';
 
 /** Each CLI command lives in its own file and registers itself on the program (promptfoo style). */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerRun, registerValidate, registerList, registerMerge, registerDoctor, registerGate, registerBaseline, registerReport, registerLeaderboard, registerMetric];
+export const commands: RegisterCommand[] = [
+  registerRun,
+  registerValidate,
+  registerList,
+  registerMerge,
+  registerDoctor,
+  registerGate,
+  registerBaseline,
+  registerReport,
+  registerLeaderboard,
+  registerMetric,
+  registerScore,
+];
