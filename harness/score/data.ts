@@ -29,7 +29,11 @@ export interface ScoreData {
   reference: string;
   /** promptKey → model → row. */
   byPrompt: Map<string, Map<string, ResponseRow>>;
+  /** cellKey(model, dataset, split) → rows in prompt order: one pass over the rows, not one per cell. */
+  cells: Map<string, ResponseRow[]>;
 }
+
+const cellKey = (model: string, dataset: string, split: Split) => JSON.stringify([model, dataset, split]);
 
 export const splitOf = (r: ResponseRow): Split => (r.probe === undefined ? 'test' : 'probes');
 export const promptKey = (dataset: string, promptId: string) => `${dataset}\u0000${promptId}`;
@@ -39,7 +43,12 @@ export const naturalOrder = naturalCompare;
 
 export function indexRows(rows: ResponseRow[], reference: string): ScoreData {
   const byPrompt = new Map<string, Map<string, ResponseRow>>();
+  const cells = new Map<string, ResponseRow[]>();
   for (const r of rows) {
+    const c = cellKey(r.model, r.dataset, splitOf(r));
+    const cell = cells.get(c);
+    if (cell) cell.push(r);
+    else cells.set(c, [r]);
     const k = promptKey(r.dataset, r.promptId);
     let m = byPrompt.get(k);
     if (!m) {
@@ -54,14 +63,15 @@ export function indexRows(rows: ResponseRow[], reference: string): ScoreData {
     datasets: [...new Set(rows.map((r) => r.dataset))].sort(byName),
     reference,
     byPrompt,
+    cells,
   };
 }
 
 /** Rows of one model, dataset and split, in prompt order. */
 export function rowsOf(data: ScoreData, model: string, dataset: string, split: Split): ResponseRow[] {
-  return data.rows
-    .filter((r) => r.model === model && r.dataset === dataset && splitOf(r) === split)
-    .sort((a, b) => naturalOrder(a.promptId, b.promptId));
+  return [...(data.cells.get(cellKey(model, dataset, split)) ?? [])].sort((a, b) =>
+    naturalOrder(a.promptId, b.promptId),
+  );
 }
 
 /** The reference model's row for the same prompt, if it answered it. */

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -61,6 +62,23 @@ export interface ScoreResult {
 }
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/**
+ * The commit of the harness that computed the numbers. Asked in the harness's own folder, not the
+ * working directory: a user scoring files in their own repository would otherwise record its sha.
+ */
+function harnessGitSha(): string | null {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], {
+      cwd: import.meta.dirname,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
+      .toString()
+      .trim();
+  } catch {
+    return null;
+  }
+}
 
 function judgeClient(j: JudgeSettings, env: Record<string, string | undefined>): JudgeClient {
   const key = env[JUDGE_KEY_ENV];
@@ -161,7 +179,7 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreResult> {
   const manifest: Manifest = {
     schemaVersion: SCHEMA_VERSION,
     harnessVersion: HARNESS_VERSION,
-    gitSha: null,
+    gitSha: harnessGitSha(),
     // Same prompts, reference, cards and judge = the same experiment, whoever answered them.
     suite: {
       name: `${SCORE_SUITE_PREFIX}${basename(opts.responses)}`,
