@@ -98,6 +98,16 @@ describe('judge client against a local mock endpoint', () => {
     expect(err.exitCode).toBe(2);
   });
 
+  it('a body that stalls after the headers times out and is retried, not taken for a broken answer', async () => {
+    server = await startMockJudge((_r, i) =>
+      i === 0 ? { ...chatAnswer('stalled'), stallBodyMs: 900 } : chatAnswer('whole'),
+    );
+    // Headers come at once, the body would take 900 ms: the 300 ms timeout must cover the body too.
+    const c = client(server.url, { timeoutMs: 300 });
+    expect((await c.complete('v1', msgs('x'))).content).toBe('whole');
+    expect(c.stats).toMatchObject({ requests: 2, retries: 1, answers: 1 });
+  });
+
   it('does not retry other 4xx; the message hints at the key but never contains it', async () => {
     server = await startMockJudge((r) => ({ status: 401, body: `bad key ${r.headers.authorization}` }));
     const c = client(server.url);

@@ -191,6 +191,7 @@ export class JudgeClient {
       if (attempt > 1) this.stats.retries++;
       this.stats.requests++;
       let res: Response;
+      let raw: string;
       try {
         res = await fetch(this.url, {
           method: 'POST',
@@ -198,6 +199,9 @@ export class JudgeClient {
           body: JSON.stringify(body),
           signal: AbortSignal.timeout(this.o.timeoutMs),
         });
+        // The body is read under the same timeout: a server that sends headers and then stalls (or
+        // drops the connection mid-body) is retried like one that never answered.
+        raw = await res.text();
       } catch (err) {
         const e = err as Error & { cause?: { code?: string; message?: string } };
         last =
@@ -210,7 +214,7 @@ export class JudgeClient {
       if (res.ok) {
         let json: { choices?: { message?: { content?: unknown } }[]; usage?: Usage };
         try {
-          json = (await res.json()) as typeof json;
+          json = JSON.parse(raw) as typeof json;
         } catch {
           this.fail(
             `${where}: answered HTTP ${res.status} with a body that is not JSON. Fix: point --judge at an OpenAI-compatible API base (…/v1).`,
@@ -232,7 +236,7 @@ export class JudgeClient {
           : undefined;
         return { content, ...(usage ? { usage } : {}) };
       }
-      const text = (await res.text().catch(() => '')).slice(0, 300).replace(/\s+/g, ' ');
+      const text = raw.slice(0, 300).replace(/\s+/g, ' ');
       last = `HTTP ${res.status}${text ? `: ${text}` : ''}`;
       if (!RETRYABLE(res.status)) {
         const hint =

@@ -27,6 +27,8 @@ export interface MockAnswer {
   body?: unknown;
   headers?: Record<string, string>;
   delayMs?: number;
+  /** Sends the headers and half the body, then waits this long before the rest (a stalled stream). */
+  stallBodyMs?: number;
 }
 
 export type MockHandler = (req: MockRequest, index: number) => MockAnswer | Promise<MockAnswer>;
@@ -102,7 +104,12 @@ export async function startMockJudge(
           'content-type': typeof answer.body === 'string' ? 'text/plain' : 'application/json',
           ...answer.headers,
         });
-        res.end(text);
+        if (answer.stallBodyMs) {
+          res.write(text.slice(0, text.length >> 1));
+          await new Promise((ok) => setTimeout(ok, answer.stallBodyMs));
+          if (res.destroyed) return;
+          res.end(text.slice(text.length >> 1));
+        } else res.end(text);
       } finally {
         inFlight--;
       }
