@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { aggregate } from '../../reports/aggregate.ts';
-import { tmp } from '../../test/helpers/cli.ts';
+import { cli, tmp } from '../../test/helpers/cli.ts';
 import { readRunDir } from '../runner/run-dir.ts';
 import { runScore } from './score.ts';
 
@@ -95,6 +95,16 @@ describe('score without a judge on fixtures/responses/example.jsonl', async () =
     expect(macro.rows.map((r) => r.technique)).toEqual(['basalt-lynx', 'heron-orca', 'tide-wren']);
     expect(macro.rows.find((r) => r.technique === 'heron-orca')!.cells['rse-proxy'].mean).toBe(5);
   });
+
+  it('the report and gate commands accept the score run dir (exit 0; n = 1 per cell, so the gate calls no regression)', () => {
+    const report = cli(['report', out]);
+    expect(report.code, report.stderr).toBe(0);
+    expect(existsSync(join(out, 'report.html'))).toBe(true);
+    const gate = cli(['gate', out, '--baseline', out]);
+    expect(gate.code, gate.stderr).toBe(0);
+    expect(gate.stdout).toContain('no regressions');
+    expect(gate.stdout).toMatch(/rse-proxy/);
+  }, 30_000);
 
   it('a rerun into the same directory replaces the earlier score run byte for byte (except times)', async () => {
     const before = readFileSync(join(out, 'results.jsonl'), 'utf8');
