@@ -130,7 +130,7 @@ try {
   const g = generate(dir);
   const bytes = readFileSync(g.responses).length;
   console.log(
-    `score: ${fmt(g.rows)} responses (${opts.models} models, seed ${opts.seed}, ~${opts.words} words each, ${(bytes / 1e6).toFixed(1)} MB JSONL), ` +
+    `score: ${fmt(g.rows)} responses (${opts.models} models, seed ${opts.seed}, chat answers ~${opts.words} words, ${(bytes / 1e6).toFixed(1)} MB JSONL), ` +
       `no judge; Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'})`,
   );
   const out = join(dir, 'run');
