@@ -1,12 +1,14 @@
+import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, tmp } from '../../test/helpers/cli.ts';
+import { CLI, tmp } from '../../test/helpers/cli.ts';
 
 /**
  * `distill-bench score` on bad input, through the real CLI process: exit code 2, one message on
  * stderr that names the file, the line and the field, no stack trace, and no run directory left
  * behind. (Duplicate rows: read-inputs.test.ts; an unreachable judge: score-judge.test.ts.)
+ * The cases run concurrently: each is a separate CLI process, most of whose time is start-up.
  */
 
 const dir = tmp('score-cli-bad-');
@@ -18,18 +20,27 @@ const file = (name: string, text: string) => {
 const row = (o: Record<string, unknown>) =>
   JSON.stringify({ prompt_id: 'p1', prompt: 'Q?', model: 'a', response: 'A.', ...o });
 
-function expectBadInput(args: string[], out: string, ...expected: string[]) {
-  const r = cli(['score', ...args, '--out', out]);
+function cli(args: string[]): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((ok) => {
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => ok({ code, stderr }));
+  });
+}
+
+async function expectBadInput(args: string[], out: string, ...expected: string[]) {
+  const r = await cli(['score', ...args, '--out', out]);
   expect(r.code, r.stderr).toBe(2);
   for (const e of expected) expect(r.stderr).toContain(e);
   expect(r.stderr).not.toMatch(/\n\s+at /);
   expect(existsSync(join(out, 'manifest.json'))).toBe(false);
 }
 
-describe('score CLI: bad input exits 2 naming file, line and field', () => {
-  it('a CSV without the response column', () => {
+describe.concurrent('score CLI: bad input exits 2 naming file, line and field', () => {
+  it('a CSV without the response column', async () => {
     const p = file('nocol.csv', 'prompt_id,prompt,model,answer\np1,Q,a,x\n');
-    expectBadInput(
+    await expectBadInput(
       [p, '--reference-model', 'a'],
       join(dir, 'o1'),
       `${p}:1: field 'response': missing column`,
@@ -37,15 +48,15 @@ describe('score CLI: bad input exits 2 naming file, line and field', () => {
     );
   });
 
-  it('a JSONL row without the model field', () => {
+  it('a JSONL row without the model field', async () => {
     const p = file(
       'nofield.jsonl',
       [row({}), JSON.stringify({ prompt_id: 'p2', prompt: 'Q', response: 'x' })].join('\n'),
     );
-    expectBadInput([p, '--reference-model', 'a'], join(dir, 'o2'), `${p}:2: field 'model': is missing`);
+    await expectBadInput([p, '--reference-model', 'a'], join(dir, 'o2'), `${p}:2: field 'model': is missing`);
   });
 
-  it('a model with probe rows but no card, when ICE is requested', () => {
+  it('a model with probe rows but no card, when ICE is requested', async () => {
     const p = file(
       'probes.jsonl',
       [
@@ -56,7 +67,7 @@ describe('score CLI: bad input exits 2 naming file, line and field', () => {
       ].join('\n'),
     );
     const cards = file('cards.yaml', 'cards:\n  - {model: a, name: Ayla, maker: Acme}\n');
-    expectBadInput(
+    await expectBadInput(
       [p, '--reference-model', 'a', '--cards', cards],
       join(dir, 'o3'),
       `${p}:4: field 'model': 'b' has identity-probe rows but no card in ${cards}`,
@@ -64,10 +75,10 @@ describe('score CLI: bad input exits 2 naming file, line and field', () => {
     );
   });
 
-  it('a card without a maker: the cards file, its line and the field path', () => {
+  it('a card without a maker: the cards file, its line and the field path', async () => {
     const p = file('ok.jsonl', [row({}), row({ prompt_id: 'i1', probe: 'q1' })].join('\n'));
     const cards = file('nomaker.yaml', 'cards:\n  - model: a\n    name: Ayla\n');
-    expectBadInput(
+    await expectBadInput(
       [p, '--reference-model', 'a', '--cards', cards],
       join(dir, 'o4'),
       `${cards}:2: field 'cards.0.maker': is missing`,
