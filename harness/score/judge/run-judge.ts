@@ -1,4 +1,9 @@
 import type { IdentityCard } from '../../../metrics/ice.ts';
+import {
+  iceJudgeSignature as iceSignature,
+  rseAspectSignature,
+  rseJudgeSignature as rseSignature,
+} from '../../../metrics/judge.ts';
 import { referenceRow, rowsOf, type ScoreData, type ScoreValue, type Split } from '../data.ts';
 import { identityKeywords, namesIdentity } from '../ice-cards.ts';
 import type { ResponseRow } from '../input-schema.ts';
@@ -14,11 +19,10 @@ import { iceJ1Messages, iceJ2Messages, PROMPT_VERSION, rseMessages } from './pro
  */
 
 export const rseJudgeSignature = (judge: string, ref: string, agg = 'mean') =>
-  `rse|judge:${judge}|ref:${ref}|prompt:${PROMPT_VERSION}|scale:1-5|agg:${agg}`;
+  rseSignature(judge, ref, PROMPT_VERSION, agg);
 const aspectSignature = (aspect: string, judge: string, ref: string) =>
-  `rse-judge-${aspect}|judge:${judge}|ref:${ref}|prompt:${PROMPT_VERSION}|scale:0-2|agg:mean`;
-export const iceJudgeSignature = (judge: string) =>
-  `ice|judge:${judge}|prompt:${PROMPT_VERSION}|j2:cards|agg:mean`;
+  rseAspectSignature(aspect, judge, ref, PROMPT_VERSION);
+export const iceJudgeSignature = (judge: string) => iceSignature(judge, PROMPT_VERSION);
 
 export interface JudgeCost {
   judgeCalls: number;
