@@ -1,4 +1,5 @@
-import { mkdtempSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import type { ModelConfig } from '../../harness/models/config.ts';
 import { injectLora, loraParameterCount, mergeLora } from '../../harness/models/lora.ts';
 import { TransformerLM } from '../../harness/models/transformer.ts';
 import { techniqueRegistry } from '../../harness/techniques/index.ts';
-import { obtainBaseStudent } from '../../harness/techniques/projection/base-student.ts';
+import { baseStudentKey, obtainBaseStudent } from '../../harness/techniques/projection/base-student.ts';
 import { checkProjectionLora, parameterBudget } from '../../harness/techniques/projection/budget.ts';
 import { layerNormRows, ProjectionSpace } from '../../harness/techniques/projection/heads.ts';
 import { layerMap } from '../../harness/techniques/projection/layer-map.ts';
@@ -234,6 +235,25 @@ describe('training', () => {
     expect(teachers.every((t) => t.forwardTokens > 0)).toBe(true);
   });
 });
+
+describe('base student cache', () => {
+  it('takes over a lock whose owner died, trains once, then serves the cache', async () => {
+    const ctx = { ...toyContext([], 20), cacheDir: mkdtempSync(join(tmpdir(), 'db-plock-')) };
+    const lock = join(ctx.cacheDir, 'base-students', `${baseStudentKey(ctx)}.lock`);
+    mkdirSync(lock, { recursive: true });
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid; // exited: its pid is free
+    writeFileSync(join(lock, 'pid'), String(dead));
+    const first = await obtainBaseStudent(ctx);
+    expect(first.fromCache).toBe(false);
+    expect(existsSync(lock)).toBe(false);
+    const second = await obtainBaseStudent(ctx);
+    expect(second.fromCache).toBe(true);
+    expect(Array.from(logitsOf2(second.model))).toEqual(Array.from(logitsOf2(first.model)));
+  });
+});
+
+const toyBatch = leftPad([[1, 2, 3, 4]], [2], 12);
+const logitsOf2 = (m: TransformerLM) => tf.tidy(() => m.forward(toyBatch).logits.dataSync() as Float32Array);
 
 /** Rank by Gram-Schmidt on the rows in float64, counting rows with a residual above 1e-4 of the largest. */
 function numericalRank(m: number[], rows: number, cols: number): number {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { activeBackend } from '../../engine/backend.ts';
 import { contentHash } from '../../hash.ts';
@@ -35,22 +35,77 @@ export async function obtainBaseStudent(
 ): Promise<{ model: TransformerLM; key: string; fromCache: boolean; steps: number }> {
   const key = baseStudentKey(ctx);
   const dir = join(ctx.cacheDir, 'base-students', key);
-  if (existsSync(join(dir, 'model.json'))) {
-    const { model, tokenizer } = loadCheckpoint(dir);
-    assertSameVocabulary(tokenizer, ctx.tokenizer, [`cached base student ${key}`, 'this suite']);
-    ctx.log.info(`base student: cache hit ${key}`);
-    return { model, key, fromCache: true, steps: ctx.training.steps };
-  }
-  ctx.log.info(`base student: training with 'none' for ${ctx.training.steps} steps (cache miss ${key})`);
-  const { student } = await none.train(ctx, {});
-  // Private directory then rename (as for teachers): concurrent workers never see half a checkpoint.
   mkdirSync(join(ctx.cacheDir, 'base-students'), { recursive: true });
-  const tmp = `${dir}.tmp-${process.pid}`;
-  saveCheckpoint(tmp, student, ctx.tokenizer, { technique: 'none', key });
-  try {
-    renameSync(tmp, dir);
-  } catch {
-    rmSync(tmp, { recursive: true, force: true });
+  // Variants of one (task, student, seed) often start together on different workers: one trains the
+  // base while the others wait for its checkpoint instead of training the same model again.
+  const deadline = Date.now() + WAIT_LIMIT_MS;
+  for (;;) {
+    if (existsSync(join(dir, 'model.json'))) {
+      const { model, tokenizer } = loadCheckpoint(dir);
+      assertSameVocabulary(tokenizer, ctx.tokenizer, [`cached base student ${key}`, 'this suite']);
+      ctx.log.info(`base student: cache hit ${key}`);
+      return { model, key, fromCache: true, steps: ctx.training.steps };
+    }
+    if (takeLock(`${dir}.lock`) || Date.now() > deadline) break;
+    sleepSync(500);
   }
-  return { model: student, key, fromCache: false, steps: ctx.training.steps };
+  try {
+    ctx.log.info(`base student: training with 'none' for ${ctx.training.steps} steps (cache miss ${key})`);
+    const { student } = await none.train(ctx, {});
+    // Private directory then rename (as for teachers): readers never see half a checkpoint.
+    const tmp = `${dir}.tmp-${process.pid}`;
+    saveCheckpoint(tmp, student, ctx.tokenizer, { technique: 'none', key });
+    try {
+      renameSync(tmp, dir);
+    } catch {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+    return { model: student, key, fromCache: false, steps: ctx.training.steps };
+  } finally {
+    releaseLock(`${dir}.lock`);
+  }
+}
+
+/** A waiter gives up and trains the base itself after this long (a hung or remote lock owner). */
+const WAIT_LIMIT_MS = 20 * 60_000;
+
+/** mkdir is atomic: whoever creates the lock directory trains. A lock whose owner died is taken over. */
+function takeLock(lock: string): boolean {
+  try {
+    mkdirSync(lock);
+    writeFileSync(join(lock, 'pid'), String(process.pid));
+    return true;
+  } catch {
+    const pid = Number(readOr(join(lock, 'pid')));
+    if (pid > 0 && !alive(pid)) {
+      rmSync(lock, { recursive: true, force: true });
+      return takeLock(lock);
+    }
+    return false;
+  }
+}
+
+function releaseLock(lock: string): void {
+  if (readOr(join(lock, 'pid')) === String(process.pid)) rmSync(lock, { recursive: true, force: true });
+}
+
+function readOr(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
