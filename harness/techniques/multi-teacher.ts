@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import { tf } from '../engine/tf.ts';
+import { BatchSampler, encodeAll, targetTensors } from '../training/loop.ts';
+import { crossEntropy, divergence } from '../training/losses.ts';
+import { alignTeacherRows, finish, trainStudent } from './common.ts';
+import {
+  COMMON_DOCS,
+  PURIFY_CITATION,
+  rationalePairs,
+  requireTeachers,
+  TeacherQueries,
+  trainOnPurified,
+} from './purification/shared.ts';
+import type { TechniqueDefinition } from './types.ts';
+
+const Options = z
+  .object({
+    mode: z.enum(['rationales', 'average-distribution']).default('rationales'),
+    lambda: z.number().min(0).max(10).default(1),
+    maxNewTokens: z.number().int().min(1).max(4096).default(128),
+    alpha: z.number().min(0).max(1).default(0.5),
+    temperature: z.number().gt(0).max(100).default(1),
+  })
+  .strict();
+
+/**
+ * TinyLLM-style multi-teacher baseline, the conflicted reference for purification:
+ * 'rationales': L = L_answer + λ·Σ_j L_rationale_j — the student trains on gold plus every teacher's
+ * greedy response to every training question; with n teachers the rationale rows take nλ/(1+nλ) of
+ * every batch, so each teacher's term weighs λ against L_answer as in TinyLLM's sum;
+ * 'average-distribution': soft-label KD toward the mean of the teachers' teacher-forced next-token
+ * distributions on the gold response: α·CE + (1−α)·T²·KL(mean_j p_j^T ‖ p_S^T).
+ */
+export const multiTeacher: TechniqueDefinition<z.infer<typeof Options>> = {
+  id: 'multi-teacher',
+  description:
+    'Multi-teacher distillation without purification (TinyLLM baseline): the student learns the gold answer plus ' +
+    "every teacher's rationale (L_answer + lambda*sum_j L_rationale_j), or with mode=average-distribution the mean " +
+    "of the teachers' token distributions on gold. The conflicted baseline for the purify:* techniques.",
+  citation: `Tian et al. 2024, TinyLLM (arXiv 2402.04616); as the baseline of ${PURIFY_CITATION}`,
+  options: Options,
+  optionDocs: {
+    mode: {
+      doc: 'rationales (every teacher rationale) | average-distribution (mean teacher distribution KD)',
+      range: 'rationales, average-distribution',
+    },
+    ...COMMON_DOCS,
+    alpha: { doc: 'gold CE weight (mode=average-distribution only)', range: '[0, 1]' },
+    temperature: { doc: 'KD softmax temperature (mode=average-distribution only)', range: '(0, 100]' },
+  },
+  minTeachers: 2,
+  async train(ctx, opts) {
+    requireTeachers(ctx, 'multi-teacher');
+    const train = ctx.data.splits.train;
+    const n = ctx.teachers.length;
+    if (opts.mode === 'rationales') {
+      const q = new TeacherQueries(ctx, opts.maxNewTokens);
+      const all = train.map((_, i) => i);
+      // One rationale pair per (question, teacher): each teacher's rationales are one L_rationale_j term.
+      const rationales = ctx.teachers.flatMap((_, t) => rationalePairs(ctx, q.ask(t, all)));
+      return trainOnPurified(ctx, rationales, opts.lambda * n, { teacherCalls: q.calls, mode: opts.mode });
+    }
+    const V = ctx.tokenizer.vocabSize;
+    const perTeacher = ctx.teachers.map((t) => t.logProbs(train));
+    const meanLp = train.map((_, i) => {
+      const rows = perTeacher[0][i].length;
+      const out = new Float32Array(rows);
+      for (let r = 0; r < rows; r++) {
+        let mx = -Infinity;
+        for (let t = 0; t < n; t++) mx = Math.max(mx, perTeacher[t][i][r]);
+        let s = 0;
+        for (let t = 0; t < n; t++) s += Math.exp(perTeacher[t][i][r] - mx);
+        out[r] = mx + Math.log(s / n);
+      }
+      return out;
+    });
+    const student = ctx.newStudent();
+    const sampler = new BatchSampler(
+      encodeAll(ctx.tokenizer, train),
+      ctx.training.batchSize,
+      student.config.maxLen,
+      ctx.seed,
+    );
+    let indices: number[] = [];
+    const run = trainStudent(ctx, student, {
+      distillTerms: ['kd'],
+      nextBatch: () => {
+        indices = sampler.nextIndices();
+        return sampler.batchOf(indices);
+      },
+      loss: (b) => {
+        const { logits } = student.forward(b);
+        const { targets, mask } = targetTensors(b);
+        const ce = crossEntropy(logits, targets, mask);
+        const tLogits = alignTeacherRows(
+          b,
+          indices.map((i) => meanLp[i]),
+          V,
+        );
+        const kd = divergence(tLogits, logits, mask, {
+          kind: 'forward-kl',
+          temperature: opts.temperature,
+          scaleByT2: true,
+        });
+        const total = tf.add(tf.mul(ce, opts.alpha), tf.mul(kd, 1 - opts.alpha)) as tf.Scalar;
+        return { total, terms: { ce, kd } };
+      },
+    });
+    return {
+      ...finish(ctx, student, run, {
+        teacherCalls: n * train.length,
+        teacherForcedPasses: n * train.length,
+        mode: opts.mode,
+      }),
+      supervision: train,
+    };
+  },
+};

@@ -1,0 +1,193 @@
+import { Rng } from '../../engine/rng.ts';
+import { UsageError } from '../../errors.ts';
+import type { TransformerLM } from '../../models/transformer.ts';
+import type { Example } from '../../tasks/types.ts';
+import { leftPad, type TrainBatch } from '../../text/batch.ts';
+import { teacherForced } from '../../text/teacher-forced.ts';
+import { type EncodedExample, encodeAll, lmLoss } from '../../training/loop.ts';
+import { finish, trainStudent } from '../common.ts';
+import type { TechniqueContext, TechniqueResult } from '../types.ts';
+
+export const PURIFY_CITATION =
+  'Jin et al. 2026, Knowledge Purification in Multi-Teacher Knowledge Distillation for LLMs (arXiv 2602.01064)';
+
+/** Option docs every purification technique shares. */
+export const COMMON_DOCS = {
+  lambda: {
+    doc: 'weight of the rationale term L_rationale(r_P) against L_answer (as a sampling ratio)',
+    range: '[0, 10]',
+  },
+  maxNewTokens: { doc: 'teacher decoding budget per prompt', range: '1-4096' },
+};
+export const ROUTER_DOCS = {
+  labelFraction: {
+    doc: 'share of training questions whose correctness labels train the router (all teachers are queried on them); the rest are routed and only the routed teacher is queried',
+    range: '(0, 1]',
+  },
+};
+
+/** Purification needs at least two teachers: with one there is nothing to purify. */
+export function requireTeachers(ctx: TechniqueContext, id: string): void {
+  if (ctx.teachers.length < 2) {
+    throw new UsageError(
+      `technique '${id}' needs at least 2 teachers (got ${ctx.teachers.length}): knowledge purification ` +
+        'chooses or fuses rationales across teachers. Add teachers to the suite, or use hard-label/soft-label.',
+    );
+  }
+}
+
+export function extractor(ctx: TechniqueContext): (s: string) => string {
+  return ctx.task.extractAnswer ? (s) => ctx.task.extractAnswer!(s) : (s) => s.trim();
+}
+
+/** Counts teacher queries (question × teacher) by the technique, for cost.extra.teacherCalls. */
+export class TeacherQueries {
+  calls = 0;
+  private readonly cache = new Map<string, string>();
+  constructor(
+    private readonly ctx: TechniqueContext,
+    private readonly maxNewTokens: number,
+  ) {}
+
+  /** Responses of teacher `t` to the given training-question indices (each pair counted once). */
+  ask(t: number, idx: number[]): string[] {
+    const train = this.ctx.data.splits.train;
+    const todo = idx.filter((i) => !this.cache.has(`${t}:${i}`));
+    if (todo.length) {
+      const out = this.ctx.teachers[t].respond(
+        todo.map((i) => train[i].prompt),
+        this.maxNewTokens,
+      );
+      todo.forEach((i, k) => this.cache.set(`${t}:${i}`, out[k]));
+      this.calls += todo.length;
+    }
+    return idx.map((i) => this.cache.get(`${t}:${i}`)!);
+  }
+
+  /** Every teacher's responses to the given questions, one batched generation per teacher. */
+  askAll(idx: number[]): void {
+    for (let t = 0; t < this.ctx.teachers.length; t++) this.ask(t, idx);
+  }
+
+  /** The routed teacher's response per question (`choice[i]` = teacher of question i), batched per teacher. */
+  askRouted(choice: number[]): string[] {
+    const out: string[] = new Array(choice.length);
+    for (let t = 0; t < this.ctx.teachers.length; t++) {
+      const idx = choice.flatMap((c, i) => (c === t ? [i] : []));
+      if (idx.length) this.ask(t, idx).forEach((r, k) => (out[idx[k]] = r));
+    }
+    return out;
+  }
+
+  /** Correctness of teacher t on question i: its extracted answer equals the gold one. */
+  correct(t: number, i: number): boolean {
+    const ex = extractor(this.ctx);
+    const gold = this.ctx.data.splits.train[i];
+    return ex(this.ask(t, [i])[0]) === ex(gold.response);
+  }
+}
+
+/** Seeded split of the training questions into a labeled pool (router training) and the rest. */
+export function labeledSplit(
+  n: number,
+  fraction: number,
+  seed: number | string,
+): { labeled: number[]; rest: number[] } {
+  const order = new Rng(`purify-labels:${seed}`).shuffle(Array.from({ length: n }, (_, i) => i));
+  const k = Math.max(1, Math.min(n, Math.round(n * fraction)));
+  return { labeled: order.slice(0, k).sort((a, b) => a - b), rest: order.slice(k).sort((a, b) => a - b) };
+}
+
+/**
+ * Batches mixing gold pairs (L_answer) and rationale pairs (L_rationale) so that rationale rows make
+ * up λ/(1+λ) of every batch: the sampling-ratio form of L_answer + λ·L_rationale.
+ */
+export class MixedSampler {
+  private readonly data: [EncodedExample[], EncodedExample[]];
+  private readonly rng: Rng;
+  private readonly orders: [number[], number[]] = [[], []];
+  private readonly cursors: [number, number] = [0, 0];
+  readonly nRat: number;
+  readonly batchSize: number;
+  constructor(
+    ctx: TechniqueContext,
+    gold: { prompt: string; response: string }[],
+    rationales: { prompt: string; response: string }[],
+    lambda: number,
+    private readonly maxLen: number,
+    label = '',
+  ) {
+    this.data = [encodeAll(ctx.tokenizer, gold), encodeAll(ctx.tokenizer, rationales)];
+    this.rng = new Rng(`purify-mix:${ctx.seed}${label}`);
+    this.batchSize = ctx.training.batchSize;
+    const share = rationales.length === 0 ? 0 : gold.length === 0 ? 1 : lambda / (1 + lambda);
+    this.nRat = Math.min(this.batchSize, Math.round(this.batchSize * share));
+  }
+
+  /** Next k indices of pool `which` (0 gold, 1 rationales), epoch-shuffled. */
+  take(which: 0 | 1, k: number): number[] {
+    const size = this.data[which].length;
+    const out: number[] = [];
+    while (out.length < k && size > 0) {
+      if (this.cursors[which] >= this.orders[which].length) {
+        this.orders[which] = this.rng.shuffle(Array.from({ length: size }, (_, i) => i));
+        this.cursors[which] = 0;
+      }
+      out.push(this.orders[which][this.cursors[which]++]);
+    }
+    return out;
+  }
+
+  /** A batch of the given gold and rationale rows (drawn by the λ ratio when omitted). */
+  next(goldIdx?: number[], ratIdx?: number[]): TrainBatch {
+    const r = ratIdx ?? this.take(1, this.nRat);
+    const g = goldIdx ?? this.take(0, this.batchSize - r.length);
+    const seqs = [...g.map((i) => this.data[0][i]), ...r.map((i) => this.data[1][i])];
+    return leftPad(
+      seqs.map((s) => s.seq),
+      seqs.map((s) => s.lossFrom),
+      this.maxLen,
+    );
+  }
+}
+
+/** Rationale pairs from a per-question choice (`chosen[i]` = response for question i, null = none). */
+export function rationalePairs(ctx: TechniqueContext, chosen: (string | null)[]): Example[] {
+  const train = ctx.data.splits.train;
+  return chosen.flatMap((r, i) => (r === null ? [] : [{ ...train[i], response: r }]));
+}
+
+/**
+ * The student loss all purification methods share, L_answer + λ·L_rationale(r_P): gold pairs plus the
+ * purified rationale pairs, trained with plain LM cross-entropy. Returns the result with
+ * `supervision` (gold ∪ rationales, for the conflict metric) and the technique's extra figures.
+ */
+export function trainOnPurified(
+  ctx: TechniqueContext,
+  rationales: Example[],
+  lambda: number,
+  extra: Record<string, unknown>,
+): TechniqueResult {
+  const train = ctx.data.splits.train;
+  const student = ctx.newStudent();
+  const sampler = new MixedSampler(ctx, train, rationales, lambda, student.config.maxLen);
+  const run = trainStudent(ctx, student, {
+    nextBatch: () => sampler.next(),
+    loss: (b) => lmLoss(student, b),
+  });
+  return { ...finish(ctx, student, run, extra), supervision: [...train, ...rationales] };
+}
+
+/** Mean per-token NLL of each response under `model` (teacher-forced; the RL reward's loss terms). */
+export function perExampleNll(
+  model: TransformerLM,
+  ctx: TechniqueContext,
+  pairs: { prompt: string; response: string }[],
+): number[] {
+  const V = model.config.vocabSize;
+  return teacherForced(model, ctx.tokenizer, pairs).map((f) => {
+    let s = 0;
+    f.targets.forEach((t, r) => (s -= f.logProbs[r * V + t]));
+    return s / Math.max(1, f.targets.length);
+  });
+}

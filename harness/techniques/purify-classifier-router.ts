@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { EMBED_DIM, embed } from './purification/embedding.ts';
+import { MlpRouter } from './purification/routers.ts';
+import {
+  COMMON_DOCS,
+  labeledSplit,
+  PURIFY_CITATION,
+  ROUTER_DOCS,
+  rationalePairs,
+  requireTeachers,
+  TeacherQueries,
+  trainOnPurified,
+} from './purification/shared.ts';
+import type { TechniqueDefinition } from './types.ts';
+
+const Options = z
+  .object({
+    hidden: z.number().int().min(1).max(1024).default(32),
+    epochs: z.number().int().min(1).max(10000).default(200),
+    lr: z.number().gt(0).max(1).default(0.01),
+    labelFraction: z.number().gt(0).max(1).default(0.5),
+    lambda: z.number().min(0).max(10).default(1),
+    maxNewTokens: z.number().int().min(1).max(4096).default(128),
+  })
+  .strict();
+
+/**
+ * Classifier router: E(q) (hashed character n-grams, standing in for mDeBERTa's h_CLS) → 2-layer MLP
+ * → per-teacher P(correct), trained with multi-label BCE on the labeled half of the training
+ * questions, applied to every training question; the argmax teacher is the only one queried.
+ */
+export const purifyClassifierRouter: TechniqueDefinition<z.infer<typeof Options>> = {
+  id: 'purify:classifier-router',
+  description:
+    'Knowledge purification by a classifier router: a 2-layer MLP on a hashed character n-gram embedding of the ' +
+    'question predicts which teachers answer correctly (multi-label BCE, trained on a labeled share of the ' +
+    "training set); each question is routed to one teacher and the student learns gold + that teacher's rationale.",
+  citation: PURIFY_CITATION,
+  options: Options,
+  optionDocs: {
+    hidden: { doc: 'MLP hidden width', range: '1-1024' },
+    epochs: { doc: 'full-batch Adam epochs training the MLP', range: '1-10000' },
+    lr: { doc: 'MLP learning rate', range: '(0, 1]' },
+    ...ROUTER_DOCS,
+    ...COMMON_DOCS,
+  },
+  minTeachers: 2,
+  async train(ctx, opts) {
+    requireTeachers(ctx, 'purify:classifier-router');
+    const train = ctx.data.splits.train;
+    const n = ctx.teachers.length;
+    const q = new TeacherQueries(ctx, opts.maxNewTokens);
+    const { labeled } = labeledSplit(train.length, opts.labelFraction, ctx.seed);
+    q.askAll(labeled);
+    const embs = train.map((e) => embed(e.prompt));
+    const data = labeled.map((i) => ({
+      emb: embs[i],
+      correct: Array.from({ length: n }, (_, t) => q.correct(t, i)),
+    }));
+    const mlp = new MlpRouter(EMBED_DIM, opts.hidden, n, ctx.seed);
+    const loss = mlp.fit(data, { epochs: opts.epochs, lr: opts.lr });
+    const choice = embs.map((e) => mlp.route(e));
+    const chosen = q.askRouted(choice);
+    return trainOnPurified(ctx, rationalePairs(ctx, chosen), opts.lambda, {
+      teacherCalls: q.calls,
+      teacherCallsAllTeachers: n * train.length,
+      routedCounts: Array.from({ length: n }, (_, t) => choice.filter((c) => c === t).length),
+      routerTrainLoss: loss,
+      routerAccuracyOnLabeled: labeled.filter((i, k) => data[k].correct[choice[i]]).length / labeled.length,
+    });
+  },
+};

@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { EMBED_DIM, embed } from './purification/embedding.ts';
+import { DualContrastiveRouter } from './purification/router-dc.ts';
+import { knnRoute } from './purification/routers.ts';
+import {
+  COMMON_DOCS,
+  labeledSplit,
+  PURIFY_CITATION,
+  ROUTER_DOCS,
+  rationalePairs,
+  requireTeachers,
+  TeacherQueries,
+  trainOnPurified,
+} from './purification/shared.ts';
+import type { TechniqueDefinition } from './types.ts';
+
+const Options = z
+  .object({
+    variant: z.enum(['routerdc', 'knn']).default('routerdc'),
+    k: z.number().int().min(1).max(1000).default(10),
+    hidden: z.number().int().min(2).max(1024).default(64),
+    tau: z.number().gt(0).max(10).default(0.1),
+    clusters: z.number().int().min(2).max(100).default(5),
+    sampleWeight: z.number().min(0).max(10).default(1),
+    epochs: z.number().int().min(1).max(10000).default(150),
+    lr: z.number().gt(0).max(1).default(0.01),
+    labelFraction: z.number().gt(0).max(1).default(0.5),
+    lambda: z.number().min(0).max(10).default(1),
+    maxNewTokens: z.number().int().min(1).max(4096).default(128),
+  })
+  .strict();
+
+/**
+ * Similarity router. 'routerdc' (default, the paper's form): a trainable encoder E(q) over hashed
+ * character n-grams and one trainable key per teacher, P(i|q) = softmax_i cos(E(q), k_i)/τ, trained
+ * with RouterDC's dual contrastive loss (sample-teacher with the correct teachers as positives, plus
+ * sample-sample InfoNCE over k-means clusters of the questions). 'knn': the teacher with the most
+ * correct answers on the k most similar OTHER labeled questions (design.md's simpler cousin).
+ */
+export const purifySimilarityRouter: TechniqueDefinition<z.infer<typeof Options>> = {
+  id: 'purify:similarity-router',
+  description:
+    'Knowledge purification by a similarity router: RouterDC (trainable question encoder and teacher keys, ' +
+    'softmax over cosine, dual contrastive loss), or kNN over question embeddings; each question ' +
+    "is routed to one teacher and the student learns gold + that teacher's rationale.",
+  citation: `${PURIFY_CITATION}; RouterDC: Chen et al. 2024 (arXiv 2409.19886)`,
+  options: Options,
+  optionDocs: {
+    variant: {
+      doc: 'routerdc (dual contrastive keys) | knn (vote of the k nearest labeled questions)',
+      range: 'routerdc, knn',
+    },
+    k: { doc: 'neighbours voted over (variant=knn)', range: '1-1000' },
+    hidden: { doc: 'encoder output width (variant=routerdc)', range: '2-1024' },
+    tau: { doc: 'cosine temperature (variant=routerdc)', range: '(0, 10]' },
+    clusters: { doc: 'k-means clusters for the sample-sample term (variant=routerdc)', range: '2-100' },
+    sampleWeight: { doc: 'weight of the sample-sample term (variant=routerdc)', range: '[0, 10]' },
+    epochs: { doc: 'full-batch Adam epochs (variant=routerdc)', range: '1-10000' },
+    lr: { doc: 'router learning rate (variant=routerdc)', range: '(0, 1]' },
+    ...ROUTER_DOCS,
+    ...COMMON_DOCS,
+  },
+  minTeachers: 2,
+  async train(ctx, opts) {
+    requireTeachers(ctx, 'purify:similarity-router');
+    const train = ctx.data.splits.train;
+    const n = ctx.teachers.length;
+    const q = new TeacherQueries(ctx, opts.maxNewTokens);
+    const { labeled } = labeledSplit(train.length, opts.labelFraction, ctx.seed);
+    q.askAll(labeled);
+    const embs = train.map((e) => embed(e.prompt));
+    const pool = labeled.map((i) => ({
+      emb: embs[i],
+      correct: Array.from({ length: n }, (_, t) => q.correct(t, i)),
+    }));
+    let choice: number[];
+    let routerLoss: Record<string, number> | undefined;
+    if (opts.variant === 'knn') {
+      choice = knnRoute(embs, pool, opts.k, (qi, p) => labeled[p] === qi);
+    } else {
+      const router = new DualContrastiveRouter(EMBED_DIM, opts.hidden, n, opts.tau, ctx.seed);
+      try {
+        routerLoss = router.fit(pool, opts);
+        choice = router.route(embs);
+      } finally {
+        router.dispose();
+      }
+    }
+    const chosen = q.askRouted(choice);
+    return trainOnPurified(ctx, rationalePairs(ctx, chosen), opts.lambda, {
+      teacherCalls: q.calls,
+      teacherCallsAllTeachers: n * train.length,
+      variant: opts.variant,
+      routerLoss,
+      routedCounts: Array.from({ length: n }, (_, t) => choice.filter((c) => c === t).length),
+      routerAccuracyOnLabeled: labeled.filter((i, k) => pool[k].correct[choice[i]]).length / labeled.length,
+    });
+  },
+};

@@ -1,0 +1,66 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadBackend } from '../../harness/engine/backend.ts';
+import { UsageError } from '../../harness/errors.ts';
+import { techniqueRegistry } from '../../harness/techniques/index.ts';
+import type { TeacherHandle } from '../../harness/techniques/teachers.ts';
+import { TOY_DATA, toyContext, toyTeacher } from '../helpers/toy-context.ts';
+
+/**
+ * End to end on the toy reverse task with two teachers: one trained on gold (right), one that copies
+ * the prompt (wrong except on palindromes). 400 training questions; routers label half of them.
+ */
+const N = TOY_DATA.splits.train.length;
+const LABELED = N / 2;
+const IDS: [string, Record<string, unknown>, number][] = [
+  // [technique, options, teacher calls expected: question × teacher pairs queried]
+  ['multi-teacher', {}, 2 * N],
+  ['purify:aggregation', {}, 2 * N],
+  ['purify:plackett-luce', {}, 2 * LABELED + (N - LABELED)],
+  ['purify:classifier-router', { epochs: 100 }, 2 * LABELED + (N - LABELED)],
+  ['purify:similarity-router', { epochs: 60 }, 2 * LABELED + (N - LABELED)],
+  ['purify:rl-selection', { rounds: 3 }, 2 * N],
+];
+
+let teachers: TeacherHandle[];
+beforeAll(async () => {
+  await loadBackend({ backend: 'wasm' });
+  teachers = [toyTeacher('gold'), toyTeacher('copy')];
+}, 120_000);
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+describe('multi-teacher and purification techniques train end to end', () => {
+  it.each(IDS)(
+    '%s: loss falls and teacher calls are counted',
+    async (id, options, calls) => {
+      const def = techniqueRegistry.get(id);
+      const res = await def.train(
+        toyContext(teachers, 60),
+        def.options.parse({ maxNewTokens: 8, ...options }),
+      );
+      const losses = res.history.map((h) => h.terms.total);
+      expect(losses).toHaveLength(60);
+      expect(mean(losses.slice(-10))).toBeLessThan(0.7 * mean(losses.slice(0, 10)));
+      expect(res.cost.extra?.teacherCalls).toBe(calls);
+      expect(res.supervision!.length).toBeGreaterThan(N);
+      res.student.dispose();
+    },
+    120_000,
+  );
+
+  it('routers send (almost) every question to the teacher that is right', async () => {
+    const def = techniqueRegistry.get('purify:classifier-router');
+    const res = await def.train(toyContext(teachers, 5), def.options.parse({ maxNewTokens: 8, epochs: 100 }));
+    const counts = res.cost.extra?.routedCounts as number[];
+    expect(counts[0]).toBeGreaterThan(0.9 * N);
+    res.student.dispose();
+  }, 120_000);
+
+  it.each(IDS.map(([id]) => id))('%s: fewer than 2 teachers is a usage error', async (id) => {
+    const def = techniqueRegistry.get(id);
+    expect(def.minTeachers).toBe(2);
+    const run = def.train(toyContext(teachers.slice(0, 1), 5), def.options.parse({}));
+    await expect(run).rejects.toThrow(UsageError);
+    await expect(def.train(toyContext([], 5), def.options.parse({}))).rejects.toThrow(/at least 2 teachers/);
+  });
+});
