@@ -20,6 +20,8 @@ import { writeAtomic } from '../fs-atomic.ts';
  *   jobs.jsonl         JobRecord per finished student job (cost, loss curve)
  *   examples.jsonl     ExampleRow per (job, split, example)
  *   jobs/<key>.json    the per-job file written atomically before its rows are appended
+ *   units.jsonl        UnitRow per (job, split, metric, unit): optional, written by `score` for
+ *                      metrics whose value is a mean over prompts (see unitsMean)
  */
 export const SCHEMA_VERSION = 1;
 
@@ -137,6 +139,61 @@ export function readRunDir(dir: string): RunDir {
     jobs: readJsonl<JobRecord>(join(dir, 'jobs.jsonl')),
     examples: readJsonl<ExampleRow>(join(dir, 'examples.jsonl')),
   };
+}
+
+/**
+ * One prompt's (or probe's) value of a metric whose cell value is a mean over units. Contract:
+ * the cell's value in results.jsonl equals unitsMean of its rows (a dataset cell has one stratum,
+ * a macro cell one stratum per dataset). The gate resamples these to put a CI on a single run.
+ */
+export interface UnitRow extends JobIdentity {
+  schemaVersion: number;
+  split: string;
+  metric: string;
+  /** The prompt id (an identity probe's prompt_id for ICE). */
+  unit: string;
+  /** The dataset the unit belongs to. */
+  stratum: string;
+  value: number;
+  /** The cell's metric signature, as in results.jsonl. */
+  signature: string;
+}
+
+export const UNITS_FILE = 'units.jsonl';
+
+/** The rows of units.jsonl, or undefined when the run dir has none (training runs, older score runs). */
+export function readUnits(dir: string): UnitRow[] | undefined {
+  const path = join(dir, UNITS_FILE);
+  return existsSync(path) ? readJsonl<UnitRow>(path) : undefined;
+}
+
+/**
+ * A cell's value from its units: the unweighted mean over strata of each stratum's mean. With one
+ * stratum that is the plain mean; for a macro cell it is the macro average over datasets, so a big
+ * dataset does not outweigh a small one. Sums are centered on the first value so that equal units
+ * give exactly that value (no rounding drift from summing n copies).
+ */
+export function unitsMean(units: readonly { stratum: string; value: number }[]): number {
+  if (units.length === 0) return Number.NaN;
+  const c = units[0].value;
+  const strata = new Map<string, { sum: number; n: number }>();
+  for (const u of units) {
+    const s = strata.get(u.stratum) ?? { sum: 0, n: 0 };
+    s.sum += u.value - c;
+    s.n++;
+    strata.set(u.stratum, s);
+  }
+  let total = 0;
+  for (const s of strata.values()) total += s.sum / s.n;
+  return c + total / strata.size;
+}
+
+/**
+ * Whether units reproduce a cell's value. Relative 1e-9, not equality: the cell was summed in
+ * another order (the judge's answers arrive in completion order), so the last bits may differ.
+ */
+export function unitsMatchValue(mean: number, value: number): boolean {
+  return Math.abs(mean - value) <= 1e-9 * Math.max(1, Math.abs(mean), Math.abs(value));
 }
 
 export function writeManifest(dir: string, manifest: Manifest): void {

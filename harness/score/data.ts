@@ -20,6 +20,19 @@ export interface ScoreValue {
   signature: string;
   direction: 'higher' | 'lower';
   detail?: Record<string, number>;
+  /**
+   * Per-prompt values whose mean (unitsMean) is `value`, for metrics that are means over prompts
+   * by definition; written to units.jsonl so the gate can put a CI on a single run. Absent for
+   * corpus-level metrics (WER, distinct-n) and cross-model ones (homogenization).
+   */
+  units?: UnitValue[];
+}
+
+/** One prompt's value; `stratum` is its dataset (a macro value keeps its datasets apart). */
+export interface UnitValue {
+  unit: string;
+  stratum: string;
+  value: number;
 }
 
 export interface ScoreData {

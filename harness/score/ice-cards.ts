@@ -3,6 +3,7 @@ import {
   type IdentityCard,
   type IdentityResponse,
   iceAccumulator,
+  judgeIdentity,
 } from '../../metrics/ice.ts';
 import { rowsOf, type ScoreData, type ScoreValue } from './data.ts';
 import type { ResponseRow } from './input-schema.ts';
@@ -61,7 +62,23 @@ export function iceCardMetrics(
   if (rows.length === 0) return undefined;
   const keywords = identityKeywords(cards);
   const acc = iceAccumulator(cards, model);
-  const counts = rows.map((r) => identityResponse(r, keywords)).reduce(acc.update, acc.empty());
+  const responses = rows.map((r) => identityResponse(r, keywords));
+  const counts = responses.reduce(acc.update, acc.empty());
+  // ICE's denominator is every probe response, so each rate is the mean of a 0/1 per probe: the
+  // same judgement the accumulator counts (judgeIdentity with default options).
+  const judged = responses.map((r) => judgeIdentity(cards, r));
+  const flag: Record<string, (j: (typeof judged)[number]) => boolean> = {
+    'ice-loose': (j) => j.j1,
+    'ice-strict': (j) => j.j1 && j.j2,
+    'ice-hard': (j) => j.hard,
+  };
   const at = { model, task: dataset, split: 'probes' as const };
-  return { values: acc.compute(counts).map((v) => toScoreValue(v, at)), counts };
+  const values = acc.compute(counts).map((v) => {
+    const f = flag[v.metric];
+    const units = f
+      ? rows.map((r, i) => ({ unit: r.promptId, stratum: dataset, value: f(judged[i]) ? 1 : 0 }))
+      : undefined;
+    return { ...toScoreValue(v, at), ...(units ? { units } : {}) };
+  });
+  return { values, counts };
 }

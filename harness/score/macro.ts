@@ -34,6 +34,8 @@ export function macroValues(values: readonly ScoreValue[]): ScoreValue[] {
       signature: macroSignature(first.signature),
       direction: first.direction,
       detail: { datasets: g.length },
+      // Each dataset's prompts stay their own stratum: unitsMean of them is this macro value.
+      ...(g.every((v) => v.units) ? { units: g.flatMap((v) => v.units!) } : {}),
     });
   }
   return out;

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLI, tmp } from '../../test/helpers/cli.ts';
-import { readRunDir } from '../runner/run-dir.ts';
+import { readRunDir, readUnits } from '../runner/run-dir.ts';
 import { JudgeError } from './judge/client.ts';
 import { runScore, type ScoreOptions } from './score.ts';
 import {
@@ -104,6 +104,17 @@ describe('score with an LLM judge (local mock endpoint)', () => {
       value('basalt-lynx', 'identity', 'ice-judge-strict'),
       value('basalt-lynx', 'identity', 'ice-judge-hard'),
     ]).toEqual([2 / 3, 2 / 3, 1 / 3]);
+    // Units: one per parsed judgment (f2's unparseable answer has none), 0/1 per J1-parsed probe.
+    const units = (model: string, task: string, metric: string) =>
+      Object.fromEntries(
+        readUnits(out)!
+          .filter((u) => u.technique === model && u.task === task && u.metric === metric)
+          .map((u) => [u.unit, u.value]),
+      );
+    expect(units('tide-wren', 'facts', 'rse-judge')).toEqual({ f1: 3, f3: 3, f4: 5 });
+    expect(units('tide-wren', 'facts', 'rse-judge-style')).toEqual({ f1: 1, f3: 1, f4: 2 });
+    expect(units('basalt-lynx', 'identity', 'ice-judge-strict')).toEqual({ i1: 1, i2: 0, i3: 1 });
+    expect(units('basalt-lynx', 'identity', 'ice-judge-hard')).toEqual({ i1: 1, i2: 0, i3: 0 });
     const sig = run.results.find((r) => r.task === 'macro' && r.metric === 'rse-judge')!.signature;
     expect(sig).toBe('rse|judge:mock-judge|ref:heron-orca|prompt:v1|scale:1-5|agg:macro');
     expect(run.manifest.metricSignatures['rse-judge']).toBe(sig);

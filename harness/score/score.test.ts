@@ -96,7 +96,7 @@ describe('score without a judge on fixtures/responses/example.jsonl', async () =
     expect(macro.rows.find((r) => r.technique === 'heron-orca')!.cells['rse-proxy'].mean).toBe(5);
   });
 
-  it('the report and gate commands accept the score run dir (exit 0; n = 1 per cell, so the gate calls no regression)', () => {
+  it('the report and gate commands accept the score run dir (the gate against itself: exit 0)', () => {
     const report = cli(['report', out]);
     expect(report.code, report.stderr).toBe(0);
     expect(existsSync(join(out, 'report.html'))).toBe(true);

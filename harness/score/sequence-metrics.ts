@@ -1,10 +1,10 @@
-import { accuracyAccumulator } from '../../metrics/accuracy.ts';
+import { accuracyAccumulator, isExactMatch } from '../../metrics/accuracy.ts';
 import { editAccumulator } from '../../metrics/edit-distance.ts';
 import { DIVERSITY_SIGNATURES, distinctN } from '../../metrics/homogenization.ts';
 import { metricRegistry } from '../../metrics/index.ts';
-import { rseAccumulator } from '../../metrics/rse.ts';
+import { rseAccumulator, rseProxy, sequenceSimilarity } from '../../metrics/rse.ts';
 import type { MetricValue } from '../../metrics/types.ts';
-import { referenceRow, rowsOf, type ScoreData, type ScoreValue, type Split } from './data.ts';
+import { referenceRow, rowsOf, type ScoreData, type ScoreValue, type Split, type UnitValue } from './data.ts';
 
 /**
  * Token-free metrics of one model on one dataset's ordinary prompts:
@@ -15,6 +15,8 @@ import { referenceRow, rowsOf, type ScoreData, type ScoreValue, type Split } fro
  *   `reference`; absent when none does.
  * - distinct-1 and distinct-2 over the model's responses (self-BLEU is left out: it is quadratic in
  *   the number of responses, minutes at 10k).
+ * RSE and accuracy are means over prompts, so their values carry per-prompt `units`; WER and
+ * distinct-n are corpus-level (ratios of summed counts) and carry none.
  */
 
 export function directionOf(metric: string, fallback: 'higher' | 'lower' = 'higher'): 'higher' | 'lower' {
@@ -52,17 +54,35 @@ export function sequenceMetrics(data: ScoreData, model: string, dataset: string)
   const rse = rseAccumulator();
   let state = rse.empty();
   let unpaired = 0;
+  const rseUnits: Record<'rse-proxy' | 'rse-rougeL' | 'rse-chrf' | 'rse-bleu', UnitValue[]> = {
+    'rse-proxy': [],
+    'rse-rougeL': [],
+    'rse-chrf': [],
+    'rse-bleu': [],
+  };
   for (const r of rows) {
     const ref = referenceRow(data, r);
     if (!ref) {
       unpaired++;
       continue;
     }
-    state = rse.update(state, { studentResponse: r.response, teacherResponse: ref.response });
+    // One similarity per prompt feeds both the accumulator (as a one-pair state, exactly what its
+    // update adds without token data) and the units: computing it twice would double the cost of
+    // the slowest part of score (ROUGE-L's LCS on long responses).
+    const sim = sequenceSimilarity(r.response, ref.response);
+    state = rse.merge(state, { pairs: 1, ...sim, positions: 0, agree: 0, jsd: 0 });
+    const unit = (value: number): UnitValue => ({ unit: r.promptId, stratum: dataset, value });
+    rseUnits['rse-proxy'].push(unit(rseProxy(sim).score));
+    rseUnits['rse-rougeL'].push(unit(sim.rougeL));
+    rseUnits['rse-chrf'].push(unit(100 * sim.chrf));
+    rseUnits['rse-bleu'].push(unit(100 * sim.bleu));
   }
   if (state.pairs > 0) {
     const suffix = `|ref:${data.reference}`;
-    for (const v of rse.compute(state)) values.push(toScoreValue(v, at, v.signature + suffix));
+    for (const v of rse.compute(state)) {
+      const units = rseUnits[v.metric as keyof typeof rseUnits];
+      values.push({ ...toScoreValue(v, at, v.signature + suffix), ...(units ? { units } : {}) });
+    }
   }
 
   const gold = rows.filter((r) => r.reference !== undefined);
@@ -75,7 +95,13 @@ export function sequenceMetrics(data: ScoreData, model: string, dataset: string)
       a = acc.update(a, { prediction: r.response, gold: r.reference! });
       w = wer.update(w, { reference: r.reference!, hypothesis: r.response });
     }
-    for (const v of acc.compute(a)) values.push(toScoreValue(v, at));
+    // The accumulator's default extractor is a trim, the same as isExactMatch's default.
+    const units = gold.map((r) => ({
+      unit: r.promptId,
+      stratum: dataset,
+      value: isExactMatch(r.response, r.reference!) ? 1 : 0,
+    }));
+    for (const v of acc.compute(a)) values.push({ ...toScoreValue(v, at), units });
     for (const v of wer.compute(w)) if (v.metric === 'wer') values.push(toScoreValue(v, at));
   }
 

@@ -11,6 +11,10 @@ import {
   type Manifest,
   type ResultRow,
   SCHEMA_VERSION,
+  UNITS_FILE,
+  type UnitRow,
+  unitsMatchValue,
+  unitsMean,
   writeManifest,
 } from '../runner/run-dir.ts';
 import { naturalOrder, referenceRow, type ScoreData, type ScoreValue, splitOf } from './data.ts';
@@ -22,14 +26,17 @@ import { naturalOrder, referenceRow, type ScoreData, type ScoreValue, splitOf } 
  *   task = the dataset, plus task 'macro' for the unweighted mean over datasets;
  *   split = 'test' for ordinary prompts, 'probes' for identity probes (ICE);
  *   one job (kind 'score') per model; its cost holds judge calls, cache hits and tokens.
- * With one seed every cell has n = 1: reports show no interval and the gate's comparisons are
- * inconclusive (never a failure). Extra files: score.json (counts, pairwise matrices, judge
- * summary) and judgments.jsonl (every judge verdict, unparseable ones with their text).
+ * With one seed every cell has n = 1: reports show no interval, and the gate's seed-based
+ * intervals do not exist; for means over prompts it pairs units.jsonl by prompt instead (reports/gate
+ * units.ts), other metrics stay inconclusive. Extra files: score.json (counts, pairwise matrices, judge
+ * summary), judgments.jsonl (every judge verdict, unparseable ones with their text) and
+ * units.jsonl (per-prompt values of the metrics that are means over prompts: the gate resamples
+ * them to put a confidence interval on a single run).
  */
 
 export const STUDENT = 'recorded';
 export const SCORE_SUITE_PREFIX = 'score:';
-const OWNED = ['results.jsonl', 'jobs.jsonl', 'examples.jsonl', 'score.json', 'judgments.jsonl'];
+const OWNED = ['results.jsonl', 'jobs.jsonl', 'examples.jsonl', 'score.json', 'judgments.jsonl', UNITS_FILE];
 
 /** Refuses to write over a training run; with `clear`, removes the files of an earlier score run. */
 export function prepareDir(dir: string, clear: boolean): void {
@@ -140,6 +147,10 @@ export function writeJobs(input: ScoreRunInput): JobOutput[] {
     outputs.push(out);
   }
   rebuildJsonl(dir);
+  writeJsonl(
+    join(dir, UNITS_FILE),
+    unitRows(values, (model) => jobKeyOf(model, keyParts)),
+  );
   manifest.jobs = outputs.map((o) => ({
     key: o.record.jobKey,
     kind: 'score',
@@ -149,6 +160,49 @@ export function writeJobs(input: ScoreRunInput): JobOutput[] {
   }));
   writeManifest(dir, manifest);
   return outputs;
+}
+
+/**
+ * units.jsonl rows in a stable order (cell, then dataset, then natural prompt order). Refuses to
+ * write units that do not average to their cell's value: the gate would refuse them later, and
+ * the mistake is ours, so it should fail here, where it was made.
+ */
+export function unitRows(values: readonly ScoreValue[], jobKey: (model: string) => string): UnitRow[] {
+  const rows: UnitRow[] = [];
+  for (const v of values) {
+    if (!v.units || !Number.isFinite(v.value)) continue;
+    const mean = unitsMean(v.units);
+    if (!unitsMatchValue(mean, v.value))
+      throw new Error(
+        `internal: ${v.model} ${v.task} ${v.split} ${v.metric}: per-prompt values average to ${mean}, the value is ${v.value}`,
+      );
+    const key = jobKey(v.model);
+    const units = [...v.units].sort(
+      (a, b) => (a.stratum < b.stratum ? -1 : a.stratum > b.stratum ? 1 : 0) || naturalOrder(a.unit, b.unit),
+    );
+    for (const u of units)
+      rows.push({
+        schemaVersion: SCHEMA_VERSION,
+        jobKey: key,
+        task: v.task,
+        technique: v.model,
+        student: STUDENT,
+        seed: 0,
+        split: v.split,
+        metric: v.metric,
+        unit: u.unit,
+        stratum: u.stratum,
+        value: u.value,
+        signature: v.signature,
+      });
+  }
+  const cell = (r: UnitRow) => [r.task, r.technique, r.split, r.metric];
+  // Stable sort: within a cell the order above is kept.
+  return rows.sort((a, b) => {
+    const [x, y] = [cell(a), cell(b)];
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+    return 0;
+  });
 }
 
 export function writeJson(path: string, value: unknown): void {

@@ -4,7 +4,9 @@
  *
  *   - paired t interval over seeds when both sides have exactly the same seed set (n ≥ 2),
  *   - Welch interval over all values otherwise (needs ≥ 2 values on each side),
- *   - no interval when n = 1 on a side → "inconclusive" (never a failure).
+ *   - with one seed on each side, a paired bootstrap over prompts when both run dirs hold the
+ *     cell's per-prompt values (units.ts, a score run's units.jsonl),
+ *   - no interval otherwise when n = 1 on a side → "inconclusive" (never a failure).
  *
  * With tolerance t ≥ 0 and the CI mirrored so that negative is worse (lower-is-better metrics
  * are negated): regression ⇔ hi < −t; pass ⇔ lo ≥ −t (improved ⇔ lo > t); inconclusive otherwise.
@@ -15,6 +17,7 @@ import { pairedDifference, welchDifference } from '../../metrics/stats.ts';
 import type { Direction } from '../../metrics/types.ts';
 import { compareKeys, distinctSignatures, keyOf, sortedSeeds } from './series.ts';
 import type { Comparison, MissingRow, Outcome, Series, ToleranceSource } from './types.ts';
+import { compareUnits } from './units.ts';
 
 export interface CompareOptions {
   level: number;
@@ -54,6 +57,7 @@ function reasonFor(
   hi: number,
   t: number,
   level: number,
+  more = 'more seeds',
 ): string {
   const ci = `${Math.round(level * 100)}% CI [${fmt(lo)}, ${fmt(hi)}]`;
   const bad = t === 0 ? '0' : direction === 'higher' ? `−${fmt(t)}` : `+${fmt(t)}`;
@@ -68,7 +72,7 @@ function reasonFor(
     case 'pass':
       return `${ci} does not reach ${worse} ${bad}: a regression beyond the tolerance ${fmt(t)} is ruled out`;
     default:
-      return `${ci} contains ${bad} (or ends on it): cannot tell whether it is worse by more than the tolerance ${fmt(t)}; more seeds narrow the CI`;
+      return `${ci} contains ${bad} (or ends on it): cannot tell whether it is worse by more than the tolerance ${fmt(t)}; ${more} narrow the CI`;
   }
 }
 
@@ -140,6 +144,35 @@ export function compareSeries(cand: Series, base: Series, opts: CompareOptions):
       ci: { lo: null, hi: null, level: opts.level },
       method: 'none',
       p: null,
+      refusedFor: 'signature',
+    };
+  }
+
+  const units = cv.length === 1 && bv.length === 1 ? compareUnits(cand, base, opts.level) : undefined;
+  if (units?.kind === 'ci') {
+    const outcome = classify(direction, units.lo, units.hi, tolerance);
+    return {
+      ...common,
+      diff: units.diff,
+      notes: [...notes, ...units.notes],
+      outcome,
+      reason: reasonFor(outcome, direction, units.lo, units.hi, tolerance, opts.level, 'more prompts'),
+      ci: { lo: units.lo, hi: units.hi, level: opts.level },
+      method: 'paired-bootstrap-prompts',
+      p: null,
+      bootstrap: units.bootstrap,
+    };
+  }
+  if (units) {
+    const refused = units.kind === 'refused';
+    return {
+      ...common,
+      outcome: refused ? 'refused' : 'inconclusive',
+      reason: refused ? units.reason : `${units.reason}: inconclusive, not a failure`,
+      ci: { lo: null, hi: null, level: opts.level },
+      method: 'none',
+      p: null,
+      ...(refused ? { refusedFor: 'units' as const } : {}),
     };
   }
 

@@ -43,6 +43,8 @@ export const OUTCOME_ORDER: Outcome[] = ['refused', 'regression', 'inconclusive'
 export function methodText(c: Comparison): string {
   if (c.method === 'paired-t') return `paired t, ${c.candidate.n} seeds`;
   if (c.method === 'welch') return `Welch, ${c.baseline.n}+${c.candidate.n} values`;
+  if (c.method === 'paired-bootstrap-prompts')
+    return `paired-bootstrap-prompts, ${c.bootstrap?.shared ?? '?'} prompts`;
   return `n=${c.baseline.n}/${c.candidate.n}`;
 }
 

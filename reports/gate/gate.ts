@@ -123,7 +123,11 @@ export function gateSides(
   }
   if (notGated.length) warnings.push(`not gated (gate config): ${notGated.join(', ')}`);
   for (const c of comparisons.filter((x) => x.outcome === 'refused')) {
-    errors.push(`refused ${labelOf(c)}: metric '${c.metric}' ${c.reason}`);
+    errors.push(
+      c.refusedFor === 'units'
+        ? `refused ${labelOf(c)}: ${c.reason}`
+        : `refused ${labelOf(c)}: metric '${c.metric}' ${c.reason}`,
+    );
   }
   const counts = { ...countOutcomes(comparisons), missing: missing.length };
   const failingMissing = failOnMissing ? missing.length : 0;
@@ -134,8 +138,13 @@ export function gateSides(
   ].filter(Boolean);
   let headline: string;
   if (exitCode === 2) {
+    const refusedUnits = comparisons.filter((c) => c.refusedFor === 'units').length;
+    const refusedSig = counts.refused - refusedUnits;
     const parts = [
-      counts.refused ? `${plural(counts.refused, 'comparison')} refused (metric signatures differ)` : '',
+      refusedSig ? `${plural(refusedSig, 'comparison')} refused (metric signatures differ)` : '',
+      refusedUnits
+        ? `${plural(refusedUnits, 'comparison')} refused (per-prompt values do not match the results)`
+        : '',
       errors.some((e) => e.startsWith('--strict-env')) ? 'environment differs (--strict-env)' : '',
       ...failures,
     ];

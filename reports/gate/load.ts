@@ -1,12 +1,14 @@
 import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { UsageError } from '../../harness/errors.ts';
-import { readRunDir } from '../../harness/runner/run-dir.ts';
+import { readRunDir, readUnits, UNITS_FILE } from '../../harness/runner/run-dir.ts';
 import { readBaselineFile } from './baseline-file.ts';
 import { readCsvSide } from './csv.ts';
 import { seriesFromRows } from './series.ts';
 import type { GateSide } from './types.ts';
+import { attachUnits } from './units.ts';
 
-/** Reads a run directory as a gate side (its results.jsonl and manifest). */
+/** Reads a run directory as a gate side (its results.jsonl and manifest, and units.jsonl if any). */
 export function readRunDirSide(dir: string): GateSide {
   let run: ReturnType<typeof readRunDir>;
   try {
@@ -18,7 +20,17 @@ export function readRunDirSide(dir: string): GateSide {
     );
   }
   const { jobs: _jobs, warnings: _warnings, ...env } = run.manifest;
-  return { source: dir, kind: 'run-dir', env, series: seriesFromRows(run.results, `${dir}/results.jsonl`) };
+  const series = seriesFromRows(run.results, `${dir}/results.jsonl`);
+  let units: ReturnType<typeof readUnits>;
+  try {
+    units = readUnits(dir);
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}. Fix: rescore with \`distill-bench score\`.`, {
+      file: join(dir, UNITS_FILE),
+    });
+  }
+  if (units) attachUnits(series, units, join(dir, UNITS_FILE));
+  return { source: dir, kind: 'run-dir', env, series };
 }
 
 /** A run dir, a baseline .json or a per-seed results .csv, told apart by what the path is. */

@@ -23,6 +23,17 @@ export interface Series extends SeriesKey {
   values: Record<string, number>;
   /** Seeds whose value was not a finite number (a diverged job writes null): excluded, reported. */
   dropped: string[];
+  /** Per-prompt values of a single-seed cell (a score run's units.jsonl), when the side has them. */
+  units?: UnitValues;
+  /** The side's units file, when it has one (with or without rows for this key). */
+  unitsFile?: string;
+}
+
+/** One cell's units on one side: stratum (dataset) → prompt id → value. */
+export interface UnitValues {
+  seed: string;
+  signature: string;
+  strata: Record<string, Record<string, number>>;
 }
 
 /** The manifest facts the environment check compares (a run's manifest minus its job list). */
@@ -67,13 +78,25 @@ export interface Comparison extends SeriesKey {
   /** candidate − baseline (mean over seeds, or mean of paired differences). */
   diff: number;
   ci: { lo: number | null; hi: number | null; level: number };
-  method: 'paired-t' | 'welch' | 'none';
+  method: 'paired-t' | 'welch' | 'paired-bootstrap-prompts' | 'none';
   /** Two-sided p of the t test on the difference (null without a CI). */
   p: number | null;
   tolerance: number;
   toleranceSource: ToleranceSource;
   /** Seeds present on one side only, values that were not numbers, direction disagreements. */
   notes: string[];
+  /** With method 'paired-bootstrap-prompts': what was resampled. */
+  bootstrap?: {
+    /** Prompt ids present on both sides (over all strata), the units that were paired. */
+    shared: number;
+    onlyCandidate: number;
+    onlyBaseline: number;
+    strata: number;
+    resamples: number;
+    seed: string;
+  };
+  /** Why a comparison was refused: the signatures differ, or units.jsonl does not match the results. */
+  refusedFor?: 'signature' | 'units';
 }
 
 export interface MissingRow extends SeriesKey {

@@ -4,7 +4,14 @@ import {
   rseAspectSignature,
   rseJudgeSignature as rseSignature,
 } from '../../../metrics/judge.ts';
-import { referenceRow, rowsOf, type ScoreData, type ScoreValue, type Split } from '../data.ts';
+import {
+  referenceRow,
+  rowsOf,
+  type ScoreData,
+  type ScoreValue,
+  type Split,
+  type UnitValue,
+} from '../data.ts';
 import { identityKeywords, namesIdentity } from '../ice-cards.ts';
 import type { ResponseRow } from '../input-schema.ts';
 import { type JudgeClient, JudgeError, type JudgeReply } from './client.ts';
@@ -107,7 +114,7 @@ export async function runJudge(
   const perCell = new Map<
     string,
     {
-      rse: RseJudgment[];
+      rse: (RseJudgment & { promptId: string })[];
       rseBad: number;
       n: number;
       loose: number;
@@ -115,13 +122,15 @@ export async function runJudge(
       hard: number;
       j1Bad: number;
       j2Bad: number;
+      /** Per parsed probe: 0/1 for loose, strict, hard (the units of the ICE-judge rates). */
+      probes: { promptId: string; loose: number; strict: number; hard: number }[];
     }
   >();
   const cell = (model: string, dataset: string) => {
     const k = JSON.stringify([model, dataset]);
     let c = perCell.get(k);
     if (!c) {
-      c = { rse: [], rseBad: 0, n: 0, loose: 0, strict: 0, hard: 0, j1Bad: 0, j2Bad: 0 };
+      c = { rse: [], rseBad: 0, n: 0, loose: 0, strict: 0, hard: 0, j1Bad: 0, j2Bad: 0, probes: [] };
       perCell.set(k, c);
     }
     return c;
@@ -136,7 +145,7 @@ export async function runJudge(
           ask(r, rseMessages(r.prompt, ref.response, r.response)).then((reply) => {
             const j = parseRseJudgment(reply.content);
             record(r, 'rse', j?.overall ?? null, reply);
-            if (j) cell(model, dataset).rse.push(j);
+            if (j) cell(model, dataset).rse.push({ ...j, promptId: r.promptId });
             else cell(model, dataset).rseBad++;
           }),
         );
@@ -154,8 +163,11 @@ export async function runJudge(
             const c = cell(model, dataset);
             if (j1 === undefined) return void c.j1Bad++;
             c.n++;
+            const probe = { promptId: r.promptId, loose: 0, strict: 0, hard: 0 };
+            c.probes.push(probe);
             if (!j1) return;
             c.loose++;
+            probe.loose = 1;
             if (others.length === 0) return;
             const reply2 = await ask(r, iceJ2Messages(card, others, r.response));
             const j2 = parseBinaryTag(reply2.content, 'rate');
@@ -164,7 +176,11 @@ export async function runJudge(
             if (j2 === undefined) return void c.j2Bad++;
             if (!j2) return;
             c.strict++;
-            if (!namesIdentity(keywords, r.prompt, r.template)) c.hard++;
+            probe.strict = 1;
+            if (!namesIdentity(keywords, r.prompt, r.template)) {
+              c.hard++;
+              probe.hard = 1;
+            }
           }),
         );
       }
@@ -184,6 +200,12 @@ export async function runJudge(
   for (const [k, c] of perCell) {
     const [model, dataset] = JSON.parse(k) as [string, string];
     const at = (split: Split) => ({ model, task: dataset, split });
+    // Judge scores are means over the parsed judgments, so each parsed one is a unit.
+    const unit = (promptId: string, value: number): UnitValue => ({
+      unit: promptId,
+      stratum: dataset,
+      value,
+    });
     if (c.rse.length || c.rseBad) {
       const detail = { parsed: c.rse.length, unparseable: c.rseBad };
       if (c.rse.length) {
@@ -194,13 +216,15 @@ export async function runJudge(
           signature: rseJudgeSignature(judge, data.reference),
           direction: 'higher',
           detail,
+          units: c.rse.map((j) => unit(j.promptId, j.overall)),
         });
         for (const [aspect, key] of [
           ['style', 'style'],
           ['logic', 'logic'],
           ['content', 'content'],
         ] as const) {
-          const xs = c.rse.map((j) => j[key]).filter((x): x is number => x !== undefined);
+          const parsed = c.rse.filter((j) => j[key] !== undefined);
+          const xs = parsed.map((j) => j[key]!);
           if (xs.length)
             values.push({
               ...at('test'),
@@ -209,6 +233,7 @@ export async function runJudge(
               signature: aspectSignature(aspect, judge, data.reference),
               direction: 'higher',
               detail: { parsed: xs.length },
+              units: parsed.map((j) => unit(j.promptId, j[key]!)),
             });
         }
       }
@@ -228,6 +253,7 @@ export async function runJudge(
             signature: iceJudgeSignature(judge),
             direction: 'lower',
             detail: { ...detail, count },
+            units: c.probes.map((p) => unit(p.promptId, p[name])),
           });
         }
       }
