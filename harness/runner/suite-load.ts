@@ -169,21 +169,22 @@ export async function loadSuite(nameOrPath: string): Promise<LoadedSuite> {
       }
     });
     const maxLen = contextLength(taskOptions[i]);
-    suite.students.forEach((st, j) =>
+    const students = suite.students.map((st, j) =>
       wrap(file, `students[${j}].model`, () => resolveModel(st.model, maxLen, `students[${j}].model`)),
     );
-    (t.teachers ?? suite.teachers).forEach((te, j) =>
+    const teachers = (t.teachers ?? suite.teachers).map((te, j) =>
       wrap(file, `teachers[${j}].model`, () => resolveModel(te.model, maxLen, `teachers[${j}].model`)),
     );
     techniques.forEach((tech, k) => {
-      const need = techniqueRegistry.get(tech.id).minTeachers;
-      const have = (t.teachers ?? suite.teachers).length;
-      if (have < need) {
+      const def = techniqueRegistry.get(tech.id);
+      if (teachers.length < def.minTeachers) {
         throw new UsageError(
-          `${file}: techniques[${k}] '${tech.id}' needs at least ${need} teacher(s) but task '${t.id}' has ${have}. Fix: add teachers or drop the technique.`,
+          `${file}: techniques[${k}] '${tech.id}' needs at least ${def.minTeachers} teacher(s) but task '${t.id}' has ${teachers.length}. Fix: add teachers or drop the technique.`,
           at(`techniques[${k}]`),
         );
       }
+      for (const student of students)
+        wrap(file, `techniques[${k}].options`, () => def.checkModels?.(tech.options, { student, teachers }));
     });
   });
   return { suite, file, techniques, taskOptions };

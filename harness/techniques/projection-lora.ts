@@ -69,6 +69,7 @@ export const projectionLora: TechniqueDefinition<ProjectionLoraOptions> = {
     },
   },
   minTeachers: 1,
+  checkModels: (opts, m) => checkProjectionLora(opts, m.student, m.teachers),
   async train(ctx, opts) {
     const teacherCfgs = ctx.teachers.map((t) => t.model.config);
     checkProjectionLora(opts, ctx.studentConfig, teacherCfgs);

@@ -63,5 +63,10 @@ export interface TechniqueDefinition<O = any> {
   optionDocs: Record<string, { doc: string; range?: string }>;
   /** Fewest teachers the technique can work with (0 for `none`). */
   minTeachers: number;
+  /**
+   * Checks options that depend on model sizes (e.g. a LoRA rank against d_model) at suite load time,
+   * so the mistake exits 2 before any training; throws UsageError naming the option and the fix.
+   */
+  checkModels?(options: O, models: { student: ModelConfig; teachers: ModelConfig[] }): void;
   train(ctx: TechniqueContext, options: O): Promise<TechniqueResult>;
 }

@@ -50,24 +50,19 @@ describe('projection-lora through the CLI', () => {
     expect(t.stderr).toMatch(/option 'align' = "token".*Allowed: point, layer/);
   });
 
-  // Checks that need the model sizes (rank vs dModel, D vs hidden sizes) can only run once the models
-  // are known, i.e. inside the job: the job fails with the UsageError's message and the run exits 1
-  // (failed jobs). Exit 2 needs a plan-time hook in suite-load.ts (see the technique's report).
-  it('fails the job with a message naming projectionDim and the fix when D is narrower than a hidden state', () => {
+  // Checks that need the model sizes (rank vs dModel, D vs hidden sizes) run at suite load through the
+  // technique's checkModels hook, so the mistake exits 2 before anything trains.
+  it('exits 2 naming projectionDim and the fix when D is narrower than a hidden state', () => {
     const r = run(variant('narrow', 'projection-lora: { projectionDim: 40 }'), 'narrow');
-    expect(r.code).toBe(1);
-    const manifest = JSON.parse(read(join(dir, 'narrow', 'manifest.json')));
-    const failed = manifest.jobs.find((j: { status: string }) => j.status === 'failed');
-    expect(failed.error).toMatch(
-      /option 'projectionDim' = 40 is smaller .*Fix: set projectionDim to at least 48/,
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /techniques\[\d+\]\.options: .*option 'projectionDim' = 40 is smaller .*Fix: set projectionDim to at least 48/,
     );
   });
 
-  it('fails the job when the LoRA rank exceeds the student width', () => {
+  it('exits 2 when the LoRA rank exceeds the student width', () => {
     const r = run(variant('rank', 'projection-lora: { rank: 64 }'), 'rank');
-    expect(r.code).toBe(1);
-    const manifest = JSON.parse(read(join(dir, 'rank', 'manifest.json')));
-    const failed = manifest.jobs.find((j: { status: string }) => j.status === 'failed');
-    expect(failed.error).toMatch(/option 'rank' = 64 .*Fix: set rank to at most 32/);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/option 'rank' = 64 .*Fix: set rank to at most 32/);
   });
 });
