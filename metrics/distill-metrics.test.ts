@@ -39,8 +39,9 @@ describe('distillation metric registration', () => {
     },
   );
 
-  it('never registers an RSE judge id for the proxy', () => {
-    expect(metricRegistry.has('rse-judge')).toBe(false);
+  it('keeps the RSE proxy and the RSE judge apart by signature', () => {
     expect(metricRegistry.get('rse-proxy').signature).toContain('source:proxy');
+    expect(metricRegistry.get('rse-proxy').signature).not.toContain('judge:');
+    expect(metricRegistry.get('rse-judge').signature).toMatch(/^rse\|judge:/);
   });
 });

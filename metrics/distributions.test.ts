@@ -29,6 +29,15 @@ describe('Jensen-Shannon divergence (nats)', () => {
         expect(d).toBeLessThanOrEqual(Math.LN2 + 1e-12);
         expect(jsDivergence(q, p)).toBeCloseTo(d, 12);
       }),
+      // Found by fast-check: a subnormal p_i once made the mixture underflow to 0 and JSD Infinity.
+      {
+        examples: [
+          [
+            [0, 5e-324, 0, 0, 2 / 3],
+            [0, 0, 0, 1e-6, 0],
+          ],
+        ],
+      },
     );
   });
 

@@ -29,9 +29,10 @@ export function jsDivergence(p: Dist, q: Dist): number {
   for (let i = 0; i < p.length; i++) {
     const a = p[i] * zp;
     const b = q[i] * zq;
-    const m = (a + b) / 2;
-    if (a > 0) s += a * Math.log(a / m);
-    if (b > 0) s += b * Math.log(b / m);
+    // a/m written as 2a/(a+b): halving a subnormal sum underflows m to 0 and a/m to Infinity.
+    const sum = a + b;
+    if (a > 0) s += a * Math.log((2 * a) / sum);
+    if (b > 0) s += b * Math.log((2 * b) / sum);
   }
   // Rounding can leave -1e-17 for identical rows.
   return Math.max(0, s / 2);
