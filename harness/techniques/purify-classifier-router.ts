@@ -8,6 +8,7 @@ import {
   ROUTER_DOCS,
   rationalePairs,
   requireTeachers,
+  routingDiagnostics,
   TeacherQueries,
   trainOnPurified,
 } from './purification/shared.ts';
@@ -60,6 +61,7 @@ export const purifyClassifierRouter: TechniqueDefinition<z.infer<typeof Options>
     const mlp = new MlpRouter(EMBED_DIM, opts.hidden, n, ctx.seed);
     const loss = mlp.fit(data, { epochs: opts.epochs, lr: opts.lr });
     const choice = embs.map((e) => mlp.route(e));
+    const oodChoice = ctx.data.splits.ood.map((e) => mlp.route(embed(e.prompt)));
     const chosen = q.askRouted(choice);
     return trainOnPurified(ctx, rationalePairs(ctx, chosen), opts.lambda, {
       teacherCalls: q.calls,
@@ -67,6 +69,7 @@ export const purifyClassifierRouter: TechniqueDefinition<z.infer<typeof Options>
       routedCounts: Array.from({ length: n }, (_, t) => choice.filter((c) => c === t).length),
       routerTrainLoss: loss,
       routerAccuracyOnLabeled: labeled.filter((i, k) => data[k].correct[choice[i]]).length / labeled.length,
+      ...routingDiagnostics(ctx, q, labeled, choice, oodChoice),
     });
   },
 };

@@ -8,6 +8,7 @@ import {
   ROUTER_DOCS,
   rationalePairs,
   requireTeachers,
+  routingDiagnostics,
   TeacherQueries,
   trainOnPurified,
 } from './purification/shared.ts';
@@ -77,6 +78,14 @@ export const purifyPlackettLuce: TechniqueDefinition<z.infer<typeof Options>> = 
       (qi, k) => labeled[k] === qi,
       { steps: opts.fitSteps },
     );
+    const { choice: oodChoice } = plRoute(
+      ctx.data.splits.ood.map((e) => embed(e.prompt)),
+      pool,
+      n,
+      opts.gamma,
+      () => false,
+      { steps: opts.fitSteps },
+    );
     const chosen = q.askRouted(choice);
     const inPool = new Map(labeled.map((i, k) => [i, k]));
     const poolHits = choice.filter((t, i) => inPool.has(i) && pool[inPool.get(i)!].ok[t]).length;
@@ -85,6 +94,7 @@ export const purifyPlackettLuce: TechniqueDefinition<z.infer<typeof Options>> = 
       teacherCallsAllTeachers: n * train.length,
       routedCounts: Array.from({ length: n }, (_, t) => choice.filter((c) => c === t).length),
       routerAccuracyOnPool: poolHits / labeled.length,
+      ...routingDiagnostics(ctx, q, labeled, choice, oodChoice),
     });
   },
 };

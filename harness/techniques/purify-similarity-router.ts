@@ -9,6 +9,7 @@ import {
   ROUTER_DOCS,
   rationalePairs,
   requireTeachers,
+  routingDiagnostics,
   TeacherQueries,
   trainOnPurified,
 } from './purification/shared.ts';
@@ -73,15 +74,19 @@ export const purifySimilarityRouter: TechniqueDefinition<z.infer<typeof Options>
       emb: embs[i],
       correct: Array.from({ length: n }, (_, t) => q.correct(t, i)),
     }));
+    const oodEmbs = ctx.data.splits.ood.map((e) => embed(e.prompt));
     let choice: number[];
+    let oodChoice: number[];
     let routerLoss: Record<string, number> | undefined;
     if (opts.variant === 'knn') {
       choice = knnRoute(embs, pool, opts.k, (qi, p) => labeled[p] === qi);
+      oodChoice = knnRoute(oodEmbs, pool, opts.k);
     } else {
       const router = new DualContrastiveRouter(EMBED_DIM, opts.hidden, n, opts.tau, ctx.seed);
       try {
         routerLoss = router.fit(pool, opts);
         choice = router.route(embs);
+        oodChoice = oodEmbs.length ? router.route(oodEmbs) : [];
       } finally {
         router.dispose();
       }
@@ -94,6 +99,7 @@ export const purifySimilarityRouter: TechniqueDefinition<z.infer<typeof Options>
       routerLoss,
       routedCounts: Array.from({ length: n }, (_, t) => choice.filter((c) => c === t).length),
       routerAccuracyOnLabeled: labeled.filter((i, k) => pool[k].correct[choice[i]]).length / labeled.length,
+      ...routingDiagnostics(ctx, q, labeled, choice, oodChoice),
     });
   },
 };

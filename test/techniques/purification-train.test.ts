@@ -2,7 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadBackend } from '../../harness/engine/backend.ts';
 import { UsageError } from '../../harness/errors.ts';
 import { techniqueRegistry } from '../../harness/techniques/index.ts';
+import { routingDiagnostics, type TeacherQueries } from '../../harness/techniques/purification/shared.ts';
 import type { TeacherHandle } from '../../harness/techniques/teachers.ts';
+import type { TechniqueContext } from '../../harness/techniques/types.ts';
 import { TOY_DATA, toyContext, toyTeacher } from '../helpers/toy-context.ts';
 
 /**
@@ -51,8 +53,11 @@ describe('multi-teacher and purification techniques train end to end', () => {
   it('routers send (almost) every question to the teacher that is right', async () => {
     const def = techniqueRegistry.get('purify:classifier-router');
     const res = await def.train(toyContext(teachers, 5), def.options.parse({ maxNewTokens: 8, epochs: 100 }));
-    const counts = res.cost.extra?.routedCounts as number[];
-    expect(counts[0]).toBeGreaterThan(0.9 * N);
+    const extra = res.cost.extra as Record<string, number> & { routedCounts: number[] };
+    expect(extra.routedCounts[0]).toBeGreaterThan(0.9 * N);
+    // Routed-only questions: the gold teacher was picked, so its answers are checked and mostly right.
+    expect(extra.routedCorrectUnlabeled).toBeGreaterThan(0.8);
+    expect(extra.oracleOnLabeled).toBeGreaterThanOrEqual(extra.bestSingleTeacherOnLabeled);
     res.student.dispose();
   }, 120_000);
 
@@ -62,5 +67,25 @@ describe('multi-teacher and purification techniques train end to end', () => {
     const run = def.train(toyContext(teachers.slice(0, 1), 5), def.options.parse({}));
     await expect(run).rejects.toThrow(UsageError);
     await expect(def.train(toyContext([], 5), def.options.parse({}))).rejects.toThrow(/at least 2 teachers/);
+  });
+});
+
+describe('routing diagnostics', () => {
+  it("scores OOD routes by the task's per-profile correctness, without querying teachers", () => {
+    const ood = [['a'], ['b'], ['a', 'b']].map((c) => ({
+      id: '',
+      prompt: '',
+      response: '',
+      meta: { correctProfiles: c },
+    }));
+    const ctx = {
+      teachers: [{ profile: 'a' }, { profile: 'b' }],
+      data: { splits: { train: [], valid: [], test: [], ood } },
+    } as unknown as TechniqueContext;
+    const q = { correct: () => false } as unknown as TeacherQueries;
+    const d = routingDiagnostics(ctx, q, [], [], [0, 1, 1]);
+    // Routes a, b, b: right on all three; always-a is right on 2 of 3, always-b on 2 of 3.
+    expect(d.oodProfileRouted).toBe(1);
+    expect(d.oodProfileBestSingle).toBeCloseTo(2 / 3, 12);
   });
 });

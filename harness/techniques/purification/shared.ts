@@ -191,3 +191,41 @@ export function perExampleNll(
     return s / Math.max(1, f.targets.length);
   });
 }
+
+/**
+ * How well a router chose, for the cost record: on the routed-only questions (never used to train
+ * the router) the routed teacher's answer is checked against gold; the labeled pool gives the best
+ * single teacher and the oracle (any teacher right) to compare with. On the OOD split, which no
+ * teacher is queried on, a route counts as right when the task says the routed teacher's profile
+ * solves that question (`meta.correctProfiles`), so router transfer is visible at no teacher cost.
+ */
+export function routingDiagnostics(
+  ctx: TechniqueContext,
+  q: TeacherQueries,
+  labeled: number[],
+  choice: number[],
+  oodChoice: number[],
+): Record<string, number> {
+  const n = ctx.teachers.length;
+  const inPool = new Set(labeled);
+  const rest = choice.flatMap((t, i) => (inPool.has(i) ? [] : [{ t, i }]));
+  const share = (xs: boolean[]) => (xs.length ? xs.filter(Boolean).length / xs.length : Number.NaN);
+  const out: Record<string, number> = {
+    routedCorrectUnlabeled: share(rest.map(({ t, i }) => q.correct(t, i))),
+    bestSingleTeacherOnLabeled: Math.max(
+      ...ctx.teachers.map((_, t) => share(labeled.map((i) => q.correct(t, i)))),
+    ),
+    oracleOnLabeled: share(labeled.map((i) => ctx.teachers.some((_, t) => q.correct(t, i)))),
+  };
+  const ood = ctx.data.splits.ood;
+  const profiles = ctx.teachers.map((t) => t.profile);
+  const solves = (t: number, e: (typeof ood)[number]) =>
+    (e.meta.correctProfiles as string[] | undefined)?.includes(profiles[t] ?? '') ?? false;
+  if (ood.length && profiles.every(Boolean) && ood.every((e) => Array.isArray(e.meta.correctProfiles))) {
+    out.oodProfileRouted = share(ood.map((e, k) => solves(oodChoice[k], e)));
+    out.oodProfileBestSingle = Math.max(
+      ...Array.from({ length: n }, (_, t) => share(ood.map((e) => solves(t, e)))),
+    );
+  }
+  return out;
+}
