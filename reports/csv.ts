@@ -29,6 +29,7 @@ export function toCsv(columns: readonly string[], rows: Value[][]): string {
 const COST_COLUMNS = [
   'optimizer_steps',
   'teacher_forward_tokens',
+  'teacher_generations',
   'trainable_parameters',
   'trainable_pct_of_teacher',
   'wall_time_ms',

@@ -94,6 +94,12 @@ const COST_COLUMNS: {
     fmt: count,
   },
   {
+    field: 'teacherGenerations',
+    label: 'teacher calls',
+    tip: 'prompts a teacher decoded for training (mean over seeds); routers query one teacher per routed question',
+    fmt: count,
+  },
+  {
     field: 'trainableParameters',
     label: 'trainable params',
     tip: 'trainable parameters of the student',

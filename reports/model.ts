@@ -46,6 +46,8 @@ export interface Cell {
 export interface CostSummary {
   optimizerSteps: number | null;
   teacherForwardTokens: number | null;
+  /** Teacher generations (prompts a teacher decoded): routers' savings show here. */
+  teacherGenerations: number | null;
   trainableParameters: number | null;
   trainablePctOfTeacher: number | null;
   wallTimeMs: number | null;
@@ -57,6 +59,7 @@ export interface CostSummary {
 export const COST_FIELDS = [
   'optimizerSteps',
   'teacherForwardTokens',
+  'teacherGenerations',
   'trainableParameters',
   'trainablePctOfTeacher',
   'wallTimeMs',

@@ -35,6 +35,7 @@ function table(t: Table, baseline: string | null): string[] {
     ...gainHead,
     'steps',
     'teacher tokens',
+    'teacher calls',
     'trainable params',
     'wall time',
   ];
@@ -56,6 +57,7 @@ function table(t: Table, baseline: string | null): string[] {
     cells.push(
       count(r.cost.optimizerSteps),
       count(r.cost.teacherForwardTokens),
+      count(r.cost.teacherGenerations),
       count(r.cost.trainableParameters),
       duration(r.cost.wallTimeMs),
     );
