@@ -1,8 +1,4 @@
 import { z } from 'zod';
-import { tf } from '../engine/tf.ts';
-import { BatchSampler, encodeAll, targetTensors } from '../training/loop.ts';
-import { crossEntropy, divergence } from '../training/losses.ts';
-import { alignTeacherRows, finish, trainStudent } from './common.ts';
 import {
   COMMON_DOCS,
   PURIFY_CITATION,
@@ -11,6 +7,7 @@ import {
   TeacherQueries,
   trainOnPurified,
 } from './purification/shared.ts';
+import { distillFromLogProbs } from './soft-label.ts';
 import type { TechniqueDefinition } from './types.ts';
 
 const Options = z
@@ -60,7 +57,6 @@ export const multiTeacher: TechniqueDefinition<z.infer<typeof Options>> = {
       const rationales = ctx.teachers.flatMap((_, t) => rationalePairs(ctx, q.ask(t, all)));
       return trainOnPurified(ctx, rationales, opts.lambda * n, { teacherCalls: q.calls, mode: opts.mode });
     }
-    const V = ctx.tokenizer.vocabSize;
     const perTeacher = ctx.teachers.map((t) => t.logProbs(train));
     const meanLp = train.map((_, i) => {
       const rows = perTeacher[0][i].length;
@@ -74,45 +70,11 @@ export const multiTeacher: TechniqueDefinition<z.infer<typeof Options>> = {
       }
       return out;
     });
-    const student = ctx.newStudent();
-    const sampler = new BatchSampler(
-      encodeAll(ctx.tokenizer, train),
-      ctx.training.batchSize,
-      student.config.maxLen,
-      ctx.seed,
+    return distillFromLogProbs(
+      ctx,
+      meanLp,
+      { temperature: opts.temperature, alpha: opts.alpha, divergence: 'forward-kl', beta: 0.5 },
+      { teacherCalls: n * train.length, teacherForcedPasses: n * train.length, mode: opts.mode },
     );
-    let indices: number[] = [];
-    const run = trainStudent(ctx, student, {
-      distillTerms: ['kd'],
-      nextBatch: () => {
-        indices = sampler.nextIndices();
-        return sampler.batchOf(indices);
-      },
-      loss: (b) => {
-        const { logits } = student.forward(b);
-        const { targets, mask } = targetTensors(b);
-        const ce = crossEntropy(logits, targets, mask);
-        const tLogits = alignTeacherRows(
-          b,
-          indices.map((i) => meanLp[i]),
-          V,
-        );
-        const kd = divergence(tLogits, logits, mask, {
-          kind: 'forward-kl',
-          temperature: opts.temperature,
-          scaleByT2: true,
-        });
-        const total = tf.add(tf.mul(ce, opts.alpha), tf.mul(kd, 1 - opts.alpha)) as tf.Scalar;
-        return { total, terms: { ce, kd } };
-      },
-    });
-    return {
-      ...finish(ctx, student, run, {
-        teacherCalls: n * train.length,
-        teacherForcedPasses: n * train.length,
-        mode: opts.mode,
-      }),
-      supervision: train,
-    };
   },
 };

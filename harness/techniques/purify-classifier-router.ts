@@ -1,16 +1,13 @@
 import { z } from 'zod';
-import { EMBED_DIM, embed } from './purification/embedding.ts';
+import { EMBED_DIM } from './purification/embedding.ts';
+import { routerPool, trainOnRouted } from './purification/routed.ts';
 import { MlpRouter } from './purification/routers.ts';
 import {
   COMMON_DOCS,
-  labeledSplit,
   PURIFY_CITATION,
   ROUTER_DOCS,
-  rationalePairs,
   requireTeachers,
-  routingDiagnostics,
   TeacherQueries,
-  trainOnPurified,
 } from './purification/shared.ts';
 import type { TechniqueDefinition } from './types.ts';
 
@@ -48,28 +45,13 @@ export const purifyClassifierRouter: TechniqueDefinition<z.infer<typeof Options>
   minTeachers: 2,
   async train(ctx, opts) {
     requireTeachers(ctx, 'purify:classifier-router');
-    const train = ctx.data.splits.train;
     const n = ctx.teachers.length;
     const q = new TeacherQueries(ctx, opts.maxNewTokens);
-    const { labeled } = labeledSplit(train.length, opts.labelFraction, ctx.seed);
-    q.askAll(labeled);
-    const embs = train.map((e) => embed(e.prompt));
-    const data = labeled.map((i) => ({
-      emb: embs[i],
-      correct: Array.from({ length: n }, (_, t) => q.correct(t, i)),
-    }));
+    const { labeled, embs, oodEmbs, pool } = routerPool(ctx, q, opts.labelFraction);
     const mlp = new MlpRouter(EMBED_DIM, opts.hidden, n, ctx.seed);
-    const loss = mlp.fit(data, { epochs: opts.epochs, lr: opts.lr });
+    const loss = mlp.fit(pool, { epochs: opts.epochs, lr: opts.lr });
     const choice = embs.map((e) => mlp.route(e));
-    const oodChoice = ctx.data.splits.ood.map((e) => mlp.route(embed(e.prompt)));
-    const chosen = q.askRouted(choice);
-    return trainOnPurified(ctx, rationalePairs(ctx, chosen), opts.lambda, {
-      teacherCalls: q.calls,
-      teacherCallsAllTeachers: n * train.length,
-      routedCounts: Array.from({ length: n }, (_, t) => choice.filter((c) => c === t).length),
-      routerTrainLoss: loss,
-      routerAccuracyOnLabeled: labeled.filter((i, k) => data[k].correct[choice[i]]).length / labeled.length,
-      ...routingDiagnostics(ctx, q, labeled, choice, oodChoice),
-    });
+    const oodChoice = oodEmbs.map((e) => mlp.route(e));
+    return trainOnRouted(ctx, q, opts.lambda, { labeled, choice, oodChoice }, { routerTrainLoss: loss });
   },
 };

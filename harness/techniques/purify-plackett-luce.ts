@@ -1,16 +1,14 @@
 import { z } from 'zod';
 import { embed } from './purification/embedding.ts';
 import { plRoute } from './purification/plackett-luce.ts';
+import { trainOnRouted } from './purification/routed.ts';
 import {
   COMMON_DOCS,
   labeledSplit,
   PURIFY_CITATION,
   ROUTER_DOCS,
-  rationalePairs,
   requireTeachers,
-  routingDiagnostics,
   TeacherQueries,
-  trainOnPurified,
 } from './purification/shared.ts';
 import type { TechniqueDefinition } from './types.ts';
 
@@ -86,15 +84,6 @@ export const purifyPlackettLuce: TechniqueDefinition<z.infer<typeof Options>> = 
       () => false,
       { steps: opts.fitSteps },
     );
-    const chosen = q.askRouted(choice);
-    const inPool = new Map(labeled.map((i, k) => [i, k]));
-    const poolHits = choice.filter((t, i) => inPool.has(i) && pool[inPool.get(i)!].ok[t]).length;
-    return trainOnPurified(ctx, rationalePairs(ctx, chosen), opts.lambda, {
-      teacherCalls: q.calls,
-      teacherCallsAllTeachers: n * train.length,
-      routedCounts: Array.from({ length: n }, (_, t) => choice.filter((c) => c === t).length),
-      routerAccuracyOnPool: poolHits / labeled.length,
-      ...routingDiagnostics(ctx, q, labeled, choice, oodChoice),
-    });
+    return trainOnRouted(ctx, q, opts.lambda, { labeled, choice, oodChoice });
   },
 };

@@ -1,17 +1,14 @@
 import { z } from 'zod';
-import { EMBED_DIM, embed } from './purification/embedding.ts';
+import { EMBED_DIM } from './purification/embedding.ts';
+import { routerPool, trainOnRouted } from './purification/routed.ts';
 import { DualContrastiveRouter } from './purification/router-dc.ts';
 import { knnRoute } from './purification/routers.ts';
 import {
   COMMON_DOCS,
-  labeledSplit,
   PURIFY_CITATION,
   ROUTER_DOCS,
-  rationalePairs,
   requireTeachers,
-  routingDiagnostics,
   TeacherQueries,
-  trainOnPurified,
 } from './purification/shared.ts';
 import type { TechniqueDefinition } from './types.ts';
 
@@ -64,17 +61,9 @@ export const purifySimilarityRouter: TechniqueDefinition<z.infer<typeof Options>
   minTeachers: 2,
   async train(ctx, opts) {
     requireTeachers(ctx, 'purify:similarity-router');
-    const train = ctx.data.splits.train;
     const n = ctx.teachers.length;
     const q = new TeacherQueries(ctx, opts.maxNewTokens);
-    const { labeled } = labeledSplit(train.length, opts.labelFraction, ctx.seed);
-    q.askAll(labeled);
-    const embs = train.map((e) => embed(e.prompt));
-    const pool = labeled.map((i) => ({
-      emb: embs[i],
-      correct: Array.from({ length: n }, (_, t) => q.correct(t, i)),
-    }));
-    const oodEmbs = ctx.data.splits.ood.map((e) => embed(e.prompt));
+    const { labeled, embs, oodEmbs, pool } = routerPool(ctx, q, opts.labelFraction);
     let choice: number[];
     let oodChoice: number[];
     let routerLoss: Record<string, number> | undefined;
@@ -91,15 +80,12 @@ export const purifySimilarityRouter: TechniqueDefinition<z.infer<typeof Options>
         router.dispose();
       }
     }
-    const chosen = q.askRouted(choice);
-    return trainOnPurified(ctx, rationalePairs(ctx, chosen), opts.lambda, {
-      teacherCalls: q.calls,
-      teacherCallsAllTeachers: n * train.length,
-      variant: opts.variant,
-      routerLoss,
-      routedCounts: Array.from({ length: n }, (_, t) => choice.filter((c) => c === t).length),
-      routerAccuracyOnLabeled: labeled.filter((i, k) => pool[k].correct[choice[i]]).length / labeled.length,
-      ...routingDiagnostics(ctx, q, labeled, choice, oodChoice),
-    });
+    return trainOnRouted(
+      ctx,
+      q,
+      opts.lambda,
+      { labeled, choice, oodChoice },
+      { variant: opts.variant, routerLoss },
+    );
   },
 };

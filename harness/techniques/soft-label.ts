@@ -3,7 +3,7 @@ import { tf } from '../engine/tf.ts';
 import { BatchSampler, encodeAll, targetTensors } from '../training/loop.ts';
 import { crossEntropy, divergence } from '../training/losses.ts';
 import { alignTeacherRows, finish, trainStudent } from './common.ts';
-import type { TechniqueDefinition } from './types.ts';
+import type { TechniqueContext, TechniqueDefinition, TechniqueResult } from './types.ts';
 
 const Options = z
   .object({
@@ -34,43 +34,55 @@ export const softLabel: TechniqueDefinition<z.infer<typeof Options>> = {
   },
   minTeachers: 1,
   async train(ctx, opts) {
-    const teacher = ctx.teachers[0];
     const train = ctx.data.splits.train;
-    const teacherLp = teacher.logProbs(train);
-    const student = ctx.newStudent();
-    const V = student.config.vocabSize;
-    const sampler = new BatchSampler(
-      encodeAll(ctx.tokenizer, train),
-      ctx.training.batchSize,
-      student.config.maxLen,
-      ctx.seed,
-    );
-    let indices: number[] = [];
-    const run = trainStudent(ctx, student, {
-      distillTerms: ['kd'],
-      nextBatch: () => {
-        indices = sampler.nextIndices();
-        return sampler.batchOf(indices);
-      },
-      loss: (b) => {
-        const { logits } = student.forward(b);
-        const { targets, mask } = targetTensors(b);
-        const ce = crossEntropy(logits, targets, mask);
-        const tLogits = alignTeacherRows(
-          b,
-          indices.map((i) => teacherLp[i]),
-          V,
-        );
-        const kd = divergence(tLogits, logits, mask, {
-          kind: opts.divergence,
-          temperature: opts.temperature,
-          beta: opts.beta,
-          scaleByT2: true,
-        });
-        const total = tf.add(tf.mul(ce, opts.alpha), tf.mul(kd, 1 - opts.alpha)) as tf.Scalar;
-        return { total, terms: { ce, kd } };
-      },
-    });
-    return { ...finish(ctx, student, run), supervision: train };
+    return distillFromLogProbs(ctx, ctx.teachers[0].logProbs(train), opts);
   },
 };
+
+/**
+ * The soft-label loop over precomputed teacher log-probs (one Float32Array of [rows × V] per training
+ * example): shared by `soft-label` (one teacher) and `multi-teacher` (the teachers' mean distribution).
+ */
+export function distillFromLogProbs(
+  ctx: TechniqueContext,
+  teacherLp: Float32Array[],
+  opts: Pick<z.infer<typeof Options>, 'temperature' | 'alpha' | 'divergence' | 'beta'>,
+  extra?: Record<string, unknown>,
+): TechniqueResult {
+  const train = ctx.data.splits.train;
+  const student = ctx.newStudent();
+  const V = student.config.vocabSize;
+  const sampler = new BatchSampler(
+    encodeAll(ctx.tokenizer, train),
+    ctx.training.batchSize,
+    student.config.maxLen,
+    ctx.seed,
+  );
+  let indices: number[] = [];
+  const run = trainStudent(ctx, student, {
+    distillTerms: ['kd'],
+    nextBatch: () => {
+      indices = sampler.nextIndices();
+      return sampler.batchOf(indices);
+    },
+    loss: (b) => {
+      const { logits } = student.forward(b);
+      const { targets, mask } = targetTensors(b);
+      const ce = crossEntropy(logits, targets, mask);
+      const tLogits = alignTeacherRows(
+        b,
+        indices.map((i) => teacherLp[i]),
+        V,
+      );
+      const kd = divergence(tLogits, logits, mask, {
+        kind: opts.divergence,
+        temperature: opts.temperature,
+        beta: opts.beta,
+        scaleByT2: true,
+      });
+      const total = tf.add(tf.mul(ce, opts.alpha), tf.mul(kd, 1 - opts.alpha)) as tf.Scalar;
+      return { total, terms: { ce, kd } };
+    },
+  });
+  return { ...finish(ctx, student, run, extra), supervision: train };
+}

@@ -1,0 +1,47 @@
+import type { TechniqueContext, TechniqueResult } from '../types.ts';
+import { embed } from './embedding.ts';
+import {
+  labeledSplit,
+  rationalePairs,
+  routingDiagnostics,
+  type TeacherQueries,
+  trainOnPurified,
+} from './shared.ts';
+
+/**
+ * What every router learns from: every teacher answers the labelled share of the training questions
+ * (the only questions all teachers are asked), plus the question embeddings the router routes on.
+ */
+export function routerPool(ctx: TechniqueContext, q: TeacherQueries, labelFraction: number) {
+  const train = ctx.data.splits.train;
+  const { labeled } = labeledSplit(train.length, labelFraction, ctx.seed);
+  q.askAll(labeled);
+  const embs = train.map((e) => embed(e.prompt));
+  const oodEmbs = ctx.data.splits.ood.map((e) => embed(e.prompt));
+  const pool = labeled.map((i) => ({ emb: embs[i], correct: ctx.teachers.map((_, t) => q.correct(t, i)) }));
+  return { labeled, embs, oodEmbs, pool };
+}
+
+/**
+ * Queries only the routed teacher of each question, trains the student on those rationales, and
+ * reports the router's cost (teacher calls against asking all teachers) and how well it chose.
+ */
+export function trainOnRouted(
+  ctx: TechniqueContext,
+  q: TeacherQueries,
+  lambda: number,
+  routes: { labeled: number[]; choice: number[]; oodChoice: number[] },
+  extra: Record<string, unknown> = {},
+): TechniqueResult {
+  const { labeled, choice, oodChoice } = routes;
+  const n = ctx.teachers.length;
+  const chosen = q.askRouted(choice);
+  return trainOnPurified(ctx, rationalePairs(ctx, chosen), lambda, {
+    teacherCalls: q.calls,
+    teacherCallsAllTeachers: n * ctx.data.splits.train.length,
+    routedCounts: Array.from({ length: n }, (_, t) => choice.filter((c) => c === t).length),
+    routerAccuracyOnLabeled: labeled.filter((i) => q.correct(choice[i], i)).length / labeled.length,
+    ...extra,
+    ...routingDiagnostics(ctx, q, labeled, choice, oodChoice),
+  });
+}
