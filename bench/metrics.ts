@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { Rng } from '../harness/engine/rng.ts';
 import { corpusEditStats, type EditStats, editRates } from '../metrics/edit-distance.ts';
+import { madeUpWords } from './made-up-words.ts';
 
 const opts = new Command()
   .option('--pairs <n>', 'segment pairs', (v) => Number.parseInt(v, 10), 100_000)
@@ -24,19 +25,6 @@ const opts = new Command()
   .parse()
   .opts();
 
-/** Made-up pronounceable words (CV syllables), distinct, from the seeded Rng. */
-function vocabulary(rng: Rng, size: number): string[] {
-  const c = 'bdfghklmnprstvz';
-  const v = 'aeiou';
-  const words = new Set<string>();
-  while (words.size < size) {
-    let w = '';
-    for (let s = rng.int(1, 3); s > 0; s--) w += rng.pick([...c]) + rng.pick([...v]);
-    words.add(w);
-  }
-  return [...words];
-}
-
 /** ASR-like noise: per word 5% substitution, 3% deletion, 3% insertion after it. */
 function makePairs(
   n: number,
@@ -44,7 +32,7 @@ function makePairs(
   vocabSize: number,
 ): { refs: string[]; hyps: string[]; refWords: number } {
   const rng = new Rng(seed);
-  const vocab = vocabulary(rng.fork('vocab'), vocabSize);
+  const vocab = madeUpWords(rng.fork('vocab'), vocabSize);
   const refs: string[] = [];
   const hyps: string[] = [];
   let refWords = 0;

@@ -20,6 +20,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { Rng } from '../harness/engine/rng.ts';
+import { madeUpWords } from './made-up-words.ts';
 
 const int = (v: string) => Number.parseInt(v, 10);
 const opts = new Command()
@@ -34,18 +35,6 @@ const opts = new Command()
 
 const CLI = join(import.meta.dirname, '..', 'bin', 'distill-bench.mjs');
 const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
-
-function vocabulary(rng: Rng, size: number): string[] {
-  const c = 'bdfghklmnprstvz';
-  const v = 'aeiou';
-  const words = new Set<string>();
-  while (words.size < size) {
-    let w = '';
-    for (let s = rng.int(1, 3); s > 0; s--) w += rng.pick([...c]) + rng.pick([...v]);
-    words.add(w);
-  }
-  return [...words];
-}
 
 interface Card {
   model: string;
@@ -67,7 +56,7 @@ function perturb(rng: Rng, words: string[], noise: number, vocab: string[]): str
 
 function generate(dir: string): { responses: string; cards: string; reference: string; rows: number } {
   const rng = new Rng(opts.seed);
-  const vocab = vocabulary(rng.fork('vocab'), 3000);
+  const vocab = madeUpWords(rng.fork('vocab'), 3000);
   const cards: Card[] = Array.from({ length: opts.models }, (_, i) => ({
     model: `model-${i}`,
     name: `Namo${String.fromCharCode(97 + (i % 26))}${i}`,

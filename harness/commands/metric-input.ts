@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.ts';
+import { readUserText } from '../read-text.ts';
 
 /**
  * Inputs of `distill-bench metric`: aligned segment files and numeric CSV matrices. Every problem is
@@ -8,13 +8,7 @@ import { UsageError } from '../errors.ts';
 
 /** Lines of a text file as Python's universal newlines read them; a final newline ends the last line. */
 export function readSegments(file: string): string[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? err}).`, { file });
-  }
-  if (text.startsWith('\uFEFF')) text = text.slice(1);
+  const text = readUserText(file);
   if (text === '') {
     throw new UsageError(`${file}: the file is empty; expected one segment per line.`, { file, line: 1 });
   }

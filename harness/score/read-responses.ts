@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { UsageError } from '../errors.ts';
+import { readUserText } from '../read-text.ts';
 import {
   DEFAULT_DATASET,
   MACRO_TASK,
@@ -165,13 +165,7 @@ function duplicates(rows: ResponseRow[], problems: Problem[]): void {
 }
 
 export function readResponses(file: string): ResponseSet {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? err}).`, { file });
-  }
-  if (text.startsWith('\uFEFF')) text = text.slice(1);
+  const text = readUserText(file);
   const format = detectFormat(file, text);
   const problems: Problem[] = [];
   const records = format === 'csv' ? csvRecords(file, text) : jsonlRecords(text, problems);
