@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   COMMON_DOCS,
+  COMMON_OPTIONS,
   PURIFY_CITATION,
   rationalePairs,
   requireTeachers,
@@ -13,8 +14,7 @@ import type { TechniqueDefinition } from './types.ts';
 const Options = z
   .object({
     mode: z.enum(['rationales', 'average-distribution']).default('rationales'),
-    lambda: z.number().min(0).max(10).default(1),
-    maxNewTokens: z.number().int().min(1).max(4096).default(128),
+    ...COMMON_OPTIONS,
     alpha: z.number().min(0).max(1).default(0.5),
     temperature: z.number().gt(0).max(100).default(1),
   })

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { aggregateGreedy } from './purification/aggregate-decode.ts';
 import {
   COMMON_DOCS,
+  COMMON_OPTIONS,
   PURIFY_CITATION,
   rationalePairs,
   requireTeachers,
@@ -12,8 +13,7 @@ import type { TechniqueDefinition } from './types.ts';
 const Options = z
   .object({
     combine: z.enum(['mean', 'product']).default('mean'),
-    lambda: z.number().min(0).max(10).default(1),
-    maxNewTokens: z.number().int().min(1).max(4096).default(128),
+    ...COMMON_OPTIONS,
   })
   .strict();
 

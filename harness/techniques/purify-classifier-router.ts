@@ -4,8 +4,10 @@ import { routerPool, trainOnRouted } from './purification/routed.ts';
 import { MlpRouter } from './purification/routers.ts';
 import {
   COMMON_DOCS,
+  COMMON_OPTIONS,
   PURIFY_CITATION,
   ROUTER_DOCS,
+  ROUTER_OPTIONS,
   requireTeachers,
   TeacherQueries,
 } from './purification/shared.ts';
@@ -16,9 +18,8 @@ const Options = z
     hidden: z.number().int().min(1).max(1024).default(32),
     epochs: z.number().int().min(1).max(10000).default(200),
     lr: z.number().gt(0).max(1).default(0.01),
-    labelFraction: z.number().gt(0).max(1).default(0.5),
-    lambda: z.number().min(0).max(10).default(1),
-    maxNewTokens: z.number().int().min(1).max(4096).default(128),
+    ...ROUTER_OPTIONS,
+    ...COMMON_OPTIONS,
   })
   .strict();
 

@@ -4,9 +4,11 @@ import { plRoute } from './purification/plackett-luce.ts';
 import { trainOnRouted } from './purification/routed.ts';
 import {
   COMMON_DOCS,
+  COMMON_OPTIONS,
   labeledSplit,
   PURIFY_CITATION,
   ROUTER_DOCS,
+  ROUTER_OPTIONS,
   requireTeachers,
   TeacherQueries,
 } from './purification/shared.ts';
@@ -15,10 +17,9 @@ import type { TechniqueDefinition } from './types.ts';
 const Options = z
   .object({
     gamma: z.number().gt(1).max(1000).default(10),
-    labelFraction: z.number().gt(0).max(1).default(0.5),
+    ...ROUTER_OPTIONS,
     fitSteps: z.number().int().min(1).max(10000).default(100),
-    lambda: z.number().min(0).max(10).default(1),
-    maxNewTokens: z.number().int().min(1).max(4096).default(128),
+    ...COMMON_OPTIONS,
   })
   .strict();
 

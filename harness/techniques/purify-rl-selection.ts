@@ -6,6 +6,7 @@ import { EMBED_DIM, embed } from './purification/embedding.ts';
 import { BernoulliPolicy } from './purification/policy.ts';
 import {
   COMMON_DOCS,
+  COMMON_OPTIONS,
   MixedSampler,
   PURIFY_CITATION,
   perExampleNll,
@@ -19,8 +20,7 @@ const Options = z
     rounds: z.number().int().min(1).max(100).default(5),
     policyLr: z.number().gt(0).max(10).default(0.05),
     baselineMomentum: z.number().min(0).lt(1).default(0.9),
-    lambda: z.number().min(0).max(10).default(1),
-    maxNewTokens: z.number().int().min(1).max(4096).default(128),
+    ...COMMON_OPTIONS,
   })
   .strict();
 

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { Rng } from '../../engine/rng.ts';
 import { UsageError } from '../../errors.ts';
 import type { TransformerLM } from '../../models/transformer.ts';
@@ -10,6 +11,13 @@ import type { TechniqueContext, TechniqueResult } from '../types.ts';
 
 export const PURIFY_CITATION =
   'Jin et al. 2026, Knowledge Purification in Multi-Teacher Knowledge Distillation for LLMs (arXiv 2602.01064)';
+
+/** Options every purification technique shares (spread last into its zod object, docs below). */
+export const COMMON_OPTIONS = {
+  lambda: z.number().min(0).max(10).default(1),
+  maxNewTokens: z.number().int().min(1).max(4096).default(128),
+};
+export const ROUTER_OPTIONS = { labelFraction: z.number().gt(0).max(1).default(0.5) };
 
 /** Option docs every purification technique shares. */
 export const COMMON_DOCS = {
