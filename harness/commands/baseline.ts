@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.ts';
 import { writeAtomic } from '../fs-atomic.ts';
-import { readRunDir } from '../runner/run-dir.ts';
+import { readRunDir, readUnits } from '../runner/run-dir.ts';
 
 /** `distill-bench baseline save <run-dir> --out <file>`: the compact, committable baseline `gate` reads. */
 export function registerBaseline(program: Command): void {
@@ -32,7 +32,7 @@ export function registerBaseline(program: Command): void {
           { file: runDir },
         );
       }
-      const b = baselineFromRun(run);
+      const b = baselineFromRun(run, readUnits(runDir) ?? []);
       const text = serializeBaseline(b);
       mkdirSync(dirname(o.out), { recursive: true });
       writeAtomic(o.out, text);

@@ -7,9 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { UsageError } from '../../harness/errors.ts';
-import type { RunDir } from '../../harness/runner/run-dir.ts';
-import { compareKeys, seriesFromRows, sortedSeeds } from './series.ts';
+import type { RunDir, UnitRow } from '../../harness/runner/run-dir.ts';
+import { compareKeys, keyOf, seriesFromRows, sortedSeeds } from './series.ts';
 import type { EnvironmentInfo, GateSide } from './types.ts';
+import { attachUnits } from './units.ts';
 
 export const BASELINE_SCHEMA_VERSION = 1;
 export const BASELINE_KIND = 'distill-bench-baseline';
@@ -26,6 +27,11 @@ const EntrySchema = z.object({
   signatures: z.record(z.string(), z.string()).optional(),
   /** seed → value; null where the run recorded no finite value. */
   values: z.record(z.string(), z.number().nullable()),
+  /**
+   * seed → stratum (dataset) → prompt id → value: a score run's per-prompt values (units.jsonl), so a
+   * committed baseline can be gated over prompts like the run directory it came from.
+   */
+  units: z.record(z.string(), z.record(z.string(), z.record(z.string(), z.number()))).optional(),
 });
 
 const BaselineSchema = z.object({
@@ -48,10 +54,11 @@ const BaselineSchema = z.object({
 export type BaselineFile = z.infer<typeof BaselineSchema>;
 type Entry = z.infer<typeof EntrySchema>;
 
-/** The baseline of a run directory (what `baseline save` writes). */
-export function baselineFromRun(run: RunDir): BaselineFile {
+/** The baseline of a run directory (what `baseline save` writes), with its units.jsonl rows if any. */
+export function baselineFromRun(run: RunDir, unitRows: readonly UnitRow[] = []): BaselineFile {
   const m = run.manifest;
   const series = seriesFromRows(run.results, 'results.jsonl');
+  const unitsByKey = groupUnits(unitRows);
   const entries: Entry[] = series.map((s) => {
     const values: Record<string, number | null> = {};
     for (const seed of sortedSeeds(s.values)) values[seed] = s.values[seed];
@@ -71,6 +78,7 @@ export function baselineFromRun(run: RunDir): BaselineFile {
         ? { signatures: Object.fromEntries(differing.map((x) => [x, s.signatures[x]])) }
         : {}),
       values,
+      ...(unitsByKey.has(keyOf(s)) ? { units: unitsByKey.get(keyOf(s)) } : {}),
     };
   });
   return {
@@ -91,6 +99,27 @@ export function baselineFromRun(run: RunDir): BaselineFile {
     },
     entries: entries.sort(compareKeys),
   };
+}
+
+type UnitTree = Record<string, Record<string, Record<string, number>>>;
+
+/** Unit rows as series key → seed → stratum → unit → value, every level in sorted order (stable bytes). */
+function groupUnits(rows: readonly UnitRow[]): Map<string, UnitTree> {
+  const out = new Map<string, UnitTree>();
+  const sorted = [...rows].sort(
+    (a, b) =>
+      a.seed - b.seed ||
+      a.stratum.localeCompare(b.stratum) ||
+      (a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : 0),
+  );
+  for (const r of sorted) {
+    const tree = out.get(keyOf(r)) ?? {};
+    out.set(keyOf(r), tree);
+    tree[r.seed] ??= {};
+    tree[r.seed][r.stratum] ??= {};
+    tree[r.seed][r.stratum][r.unit] = r.value;
+  }
+  return out;
 }
 
 /** Pretty JSON with one entry per line: small, and line diffs follow the numbers that changed. */
@@ -149,10 +178,29 @@ export function readBaselineFile(file: string): GateSide {
       signature: e.signatures?.[seed] ?? e.signature,
     })),
   );
-  return {
-    source: file,
-    kind: 'baseline-json',
-    env: environmentOfBaseline(b),
-    series: seriesFromRows(rows, file),
-  };
+  const series = seriesFromRows(rows, file);
+  const unitRows = b.entries.flatMap((e) =>
+    Object.entries(e.units ?? {}).flatMap(([seed, strata]) =>
+      Object.entries(strata).flatMap(([stratum, units]) =>
+        Object.entries(units).map(
+          ([unit, value]): UnitRow => ({
+            schemaVersion: 1,
+            jobKey: '',
+            task: e.task,
+            technique: e.technique,
+            student: e.student,
+            seed: Number(seed),
+            split: e.split,
+            metric: e.metric,
+            unit,
+            stratum,
+            value,
+            signature: e.signatures?.[seed] ?? e.signature,
+          }),
+        ),
+      ),
+    ),
+  );
+  if (unitRows.length) attachUnits(series, unitRows, file);
+  return { source: file, kind: 'baseline-json', env: environmentOfBaseline(b), series };
 }

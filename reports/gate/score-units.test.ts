@@ -118,6 +118,23 @@ describe('gate on score runs: paired bootstrap over prompts', async () => {
     for (const c of boot) expect([c.outcome, c.ci.lo, c.ci.hi]).toEqual(['pass', 0, 0]);
   }, 60_000);
 
+  it('a committed baseline.json carries the units: the same verdict and CI as the run directory', () => {
+    const file = join(dir, 'baseline-good.json');
+    const saved = cli(['baseline', 'save', good, '--out', file]);
+    expect(saved.code, saved.stderr).toBe(0);
+    const fromFile = gate(bad, file, join(dir, 'gate-bad-file'));
+    const fromDir = gate(bad, good, join(dir, 'gate-bad-dir'));
+    expect(fromFile.code, fromFile.stderr).toBe(1);
+    const a = fromFile.find('prod', 'macro', 'rse-proxy');
+    const b = fromDir.find('prod', 'macro', 'rse-proxy');
+    expect(a.method).toBe('paired-bootstrap-prompts');
+    expect([a.outcome, a.diff, a.ci]).toEqual([b.outcome, b.diff, b.ci]);
+    // Saving is deterministic: the same run gives the same bytes.
+    const again = join(dir, 'baseline-good-2.json');
+    cli(['baseline', 'save', good, '--out', again]);
+    expect(readFileSync(again, 'utf8')).toBe(readFileSync(file, 'utf8'));
+  }, 60_000);
+
   it('runs scored on different prompt ids stay inconclusive and say why', () => {
     const g = gate(renamed, good, join(dir, 'gate-renamed'));
     expect(g.code, g.stderr).toBe(0);

@@ -118,7 +118,7 @@ describe('compareSeries with per-prompt units (one seed per side)', () => {
     expect(corpus.outcome).toBe('inconclusive');
     expect(corpus.reason).toContain('corpus-level ones (WER, distinct-n, homogenization) do not');
     const oneSide = compareSeries(scored(1, units), scored(1), opts);
-    expect(oneSide.reason).toContain('the baseline has no units.jsonl');
+    expect(oneSide.reason).toContain('the baseline has no per-prompt units');
     const training = compareSeries(scored(1), scored(1), opts);
     expect(training.reason).toContain('a CI needs 2 or more seeds');
   });

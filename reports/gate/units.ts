@@ -95,7 +95,7 @@ export function compareUnits(cand: Series, base: Series, level: number): UnitsOu
     if (!s.unitsFile)
       return {
         kind: 'inconclusive',
-        reason: `the ${role} has no units.jsonl (a baseline.json or CSV, a training run, or a score run from before units were written), so no prompts can be paired; pass score run directories on both sides`,
+        reason: `the ${role} has no per-prompt units (a CSV, a training run, or a score run or baseline.json from before units were written), so no prompts can be paired; pass score run directories, or baselines saved from them, on both sides`,
       };
   }
   if (!cand.units || !base.units) {
