@@ -106,7 +106,8 @@ function examplesOf(data: ScoreData, model: string, jobKey: string): ExampleRow[
   });
 }
 
-export function resultRow(v: ScoreValue, jobKey: string): ResultRow {
+/** The fields a result row and its unit rows share: a score run is one seed-0 "job" per model. */
+function cellIdentity(v: ScoreValue, jobKey: string) {
   return {
     schemaVersion: SCHEMA_VERSION,
     jobKey,
@@ -116,10 +117,11 @@ export function resultRow(v: ScoreValue, jobKey: string): ResultRow {
     seed: 0,
     split: v.split,
     metric: v.metric,
-    value: v.value,
-    signature: v.signature,
-    direction: v.direction,
   };
+}
+
+export function resultRow(v: ScoreValue, jobKey: string): ResultRow {
+  return { ...cellIdentity(v, jobKey), value: v.value, signature: v.signature, direction: v.direction };
 }
 
 /** Writes every model's job (per-job file first, then the JSONL files rebuilt in key order). */
@@ -182,14 +184,7 @@ export function unitRows(values: readonly ScoreValue[], jobKey: (model: string) 
     );
     for (const u of units)
       rows.push({
-        schemaVersion: SCHEMA_VERSION,
-        jobKey: key,
-        task: v.task,
-        technique: v.model,
-        student: STUDENT,
-        seed: 0,
-        split: v.split,
-        metric: v.metric,
+        ...cellIdentity(v, key),
         unit: u.unit,
         stratum: u.stratum,
         value: u.value,
