@@ -5,5 +5,11 @@
 import * as tf from '@tensorflow/tfjs';
 
 export { tf };
+
+let nextVariableId = 0;
+/** tfjs variable names are global per process: a suffix keeps two models' (or adapters') variables apart. */
+export function uniqueVariableName(base: string): string {
+  return `${base}#${nextVariableId++}`;
+}
 export type Tensor = tf.Tensor;
 export type Variable = tf.Variable;

@@ -1,9 +1,9 @@
 import { Rng } from '../engine/rng.ts';
-import { tf } from '../engine/tf.ts';
+import { tf, uniqueVariableName } from '../engine/tf.ts';
 import { UsageError } from '../errors.ts';
 import type { ModelConfig } from './config.ts';
 import type { Adapter } from './layers.ts';
-import type { TransformerLM } from './transformer.ts';
+import { LINEARS, type TransformerLM } from './transformer.ts';
 
 /**
  * LoRA (Hu et al. 2021) on a frozen TransformerLM: every adapted linear map W [in, out] gets
@@ -18,8 +18,8 @@ export interface LoraOptions {
   seed: string;
 }
 
-/** Adapted linear maps of one layer: attention q, k, v, o and both FFN matrices. */
-export const LORA_TARGETS = ['attn.q', 'attn.k', 'attn.v', 'attn.o', 'mlp.fc1', 'mlp.fc2'] as const;
+/** Adapted linear maps of one layer: attention q, k, v, o and both FFN matrices (all of them). */
+export const LORA_TARGETS = LINEARS;
 
 /** [d_in, d_out] of each adapted map of a layer, from the architecture alone. */
 export function loraShapes(c: ModelConfig): Record<(typeof LORA_TARGETS)[number], [number, number]> {
@@ -70,8 +70,8 @@ export function injectLora(model: TransformerLM, opts: LoraOptions): tf.Variable
       const a = Float32Array.from({ length: din * opts.rank }, () => rng.normal() * std);
       const name = `l${l}.${target}`;
       const adapter: Adapter = {
-        A: tf.variable(tf.tensor2d(a, [din, opts.rank]), true, `${name}.lora_A#${uid()}`),
-        B: tf.variable(tf.zeros([opts.rank, dout]), true, `${name}.lora_B#${uid()}`),
+        A: tf.variable(tf.tensor2d(a, [din, opts.rank]), true, uniqueVariableName(`${name}.lora_A`)),
+        B: tf.variable(tf.zeros([opts.rank, dout]), true, uniqueVariableName(`${name}.lora_B`)),
         scale: opts.alpha / opts.rank,
       };
       model.adapters.set(name, adapter);
@@ -97,10 +97,4 @@ export function mergeLora(model: TransformerLM): void {
     tf.dispose([a.A, a.B]);
   }
   model.adapters.clear();
-}
-
-let counter = 0;
-/** tfjs variable names are global; adapters of different models must not collide. */
-function uid(): string {
-  return `${process.pid}.${counter++}`;
 }

@@ -1,5 +1,5 @@
 import { Rng } from '../engine/rng.ts';
-import { tf } from '../engine/tf.ts';
+import { tf, uniqueVariableName } from '../engine/tf.ts';
 import { type ModelConfig, parameterCount, validateModelConfig } from './config.ts';
 import { type Adapter, gelu, layerNorm, linear, sinusoidalTable } from './layers.ts';
 
@@ -33,10 +33,8 @@ export interface ForwardOutput {
   cache?: KVCache;
 }
 
-/** tfjs variable names are global; a counter keeps two models' weights apart. */
-let nextVariableId = 0;
-
-const LINEARS = ['attn.q', 'attn.k', 'attn.v', 'attn.o', 'mlp.fc1', 'mlp.fc2'] as const;
+/** The linear maps of every layer (LoRA attaches to these). */
+export const LINEARS = ['attn.q', 'attn.k', 'attn.v', 'attn.o', 'mlp.fc1', 'mlp.fc2'] as const;
 
 /** Additive attention mask [batch, 1, queries, keys]: causal and key padding, -1e9 where blocked. */
 function attentionMask(keyMask: Float32Array, batch: number, past: number, q: number): tf.Tensor4D {
@@ -103,7 +101,7 @@ export class TransformerLM {
   }
 
   private add(name: string, value: tf.Tensor): void {
-    this.weights.set(name, tf.variable(value, true, `${name}#${nextVariableId++}`));
+    this.weights.set(name, tf.variable(value, true, uniqueVariableName(name)));
     value.dispose();
   }
 

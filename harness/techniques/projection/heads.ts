@@ -1,5 +1,6 @@
 import { Rng } from '../../engine/rng.ts';
-import { tf } from '../../engine/tf.ts';
+import { tf, uniqueVariableName } from '../../engine/tf.ts';
+import { cosineDistance } from '../../training/losses.ts';
 
 /**
  * The shared embedding space of techniques.md §2 steps 2-3. Every student layer l gets a trainable
@@ -37,7 +38,7 @@ export class ProjectionSpace {
           [studentDim, dim],
         ),
         true,
-        `proj.s${l}#${seed}.${uid()}`,
+        uniqueVariableName(`proj.s${l}.${seed}`),
       ),
     );
     this.teacher = Array.from({ length: layers }, () =>
@@ -87,7 +88,7 @@ export class ProjectionSpace {
   ): tf.Scalar {
     const rowMask = g === 'point' ? keyMask : tf.ones([batch]);
     const perLayer = this.student.map((P, l) =>
-      cosineDistanceRows(
+      cosineDistance(
         layerNormRows(tf.matMul(pool(studentHidden[l], keyMask, batch, g), P)),
         targets[l],
         rowMask as tf.Tensor1D,
@@ -114,14 +115,6 @@ function pool(h: tf.Tensor2D, keyMask: tf.Tensor1D, batch: number, g: Granularit
 export function layerNormRows(x: tf.Tensor): tf.Tensor2D {
   const { mean, variance } = tf.moments(x, -1, true);
   return tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5))) as tf.Tensor2D;
-}
-
-/** Masked mean of 1 − cos(a_i, b_i). */
-export function cosineDistanceRows(a: tf.Tensor2D, b: tf.Tensor2D, mask: tf.Tensor1D): tf.Scalar {
-  const dot = tf.sum(tf.mul(a, b), -1);
-  const norms = tf.mul(tf.norm(a, 'euclidean', -1), tf.norm(b, 'euclidean', -1));
-  const rows = tf.sub(1, tf.div(dot, tf.maximum(norms, 1e-8)));
-  return tf.div(tf.sum(tf.mul(rows, mask)), tf.maximum(tf.sum(mask), 1)) as tf.Scalar;
 }
 
 /** A random [rows, cols] matrix with orthonormal rows (rows <= cols): Gram-Schmidt on Gaussian rows. */
@@ -152,9 +145,4 @@ export function orthonormalRows(rows: number, cols: number, rng: Rng): Float32Ar
     }
   }
   return Float32Array.from(out);
-}
-
-let counter = 0;
-function uid(): number {
-  return counter++;
 }
