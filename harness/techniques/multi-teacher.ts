@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { combineLogProbs } from './purification/aggregate-decode.ts';
 import {
   COMMON_DOCS,
   COMMON_OPTIONS,
@@ -58,18 +59,15 @@ export const multiTeacher: TechniqueDefinition<z.infer<typeof Options>> = {
       return trainOnPurified(ctx, rationales, opts.lambda * n, { teacherCalls: q.calls, mode: opts.mode });
     }
     const perTeacher = ctx.teachers.map((t) => t.logProbs(train));
-    const meanLp = train.map((_, i) => {
-      const rows = perTeacher[0][i].length;
-      const out = new Float32Array(rows);
-      for (let r = 0; r < rows; r++) {
-        let mx = -Infinity;
-        for (let t = 0; t < n; t++) mx = Math.max(mx, perTeacher[t][i][r]);
-        let s = 0;
-        for (let t = 0; t < n; t++) s += Math.exp(perTeacher[t][i][r] - mx);
-        out[r] = mx + Math.log(s / n);
-      }
-      return out;
-    });
+    // log mean_j p_j elementwise over each example's [rows × V] log-probs: the mixture of the teachers.
+    const meanLp = train.map((_, i) =>
+      Float32Array.from(
+        combineLogProbs(
+          perTeacher.map((lp) => lp[i]),
+          'mean',
+        ),
+      ),
+    );
     return distillFromLogProbs(
       ctx,
       meanLp,

@@ -1,5 +1,5 @@
 import type { ModelInput } from '../models/transformer.ts';
-import { PAD } from './tokenizer.ts';
+import { BOS, PAD, SEP } from './tokenizer.ts';
 
 /** A training batch: the model input plus next-token targets and a weight per target position. */
 export interface TrainBatch extends ModelInput {
@@ -46,6 +46,32 @@ export function leftPad(seqs: number[][], lossFrom: number[], maxLen: number): T
     }
   }
   return { tokens, positions, keyMask, batch: B, length: T, targets, lossMask, lossTokens };
+}
+
+/**
+ * Left-pads id sequences being decoded (prompts, or prompts plus what was generated so far) into a
+ * model input, so every row's newest token is the last column; positions count from each row's start.
+ */
+export function leftPadInput(seqs: readonly number[][]): ModelInput {
+  const B = seqs.length;
+  const T = Math.max(...seqs.map((s) => s.length));
+  const tokens = new Int32Array(B * T).fill(PAD);
+  const positions = new Int32Array(B * T);
+  const keyMask = new Float32Array(B * T);
+  seqs.forEach((s, b) =>
+    s.forEach((id, i) => {
+      const at = b * T + T - s.length + i;
+      tokens[at] = id;
+      positions[at] = i;
+      keyMask[at] = 1;
+    }),
+  );
+  return { tokens, positions, keyMask, batch: B, length: T };
+}
+
+/** `BOS prompt SEP`, cut to its end so at least one token can still be generated within `maxLen`. */
+export function promptIds(tok: { encode(s: string): number[] }, prompt: string, maxLen: number): number[] {
+  return [BOS, ...tok.encode(prompt), SEP].slice(-(maxLen - 1));
 }
 
 /** `BOS prompt SEP response EOS` as one id sequence, and where its response starts. */

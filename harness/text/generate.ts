@@ -1,7 +1,8 @@
 import { Rng } from '../engine/rng.ts';
 import { tf } from '../engine/tf.ts';
 import { concatMask, disposeCache, type KVCache, type TransformerLM } from '../models/transformer.ts';
-import { BOS, type CharTokenizer, EOS, PAD, SEP } from './tokenizer.ts';
+import { leftPadInput, promptIds } from './batch.ts';
+import { type CharTokenizer, EOS } from './tokenizer.ts';
 
 export interface GenerateOptions {
   maxNewTokens: number;
@@ -63,26 +64,13 @@ function generateChunk(
 ): Generation[] {
   const B = prompts.length;
   const maxLen = model.config.maxLen;
-  const enc = prompts.map((p) => [BOS, ...tok.encode(p), SEP].slice(-(maxLen - 1)));
-  const P = Math.max(...enc.map((e) => e.length));
-  const budget = Math.max(0, Math.min(opts.maxNewTokens, maxLen - P));
-  const tokens = new Int32Array(B * P).fill(PAD);
-  const positions = new Int32Array(B * P);
-  const keyMask = new Float32Array(B * P);
-  const nextPos = new Int32Array(B);
-  enc.forEach((e, b) => {
-    e.forEach((id, i) => {
-      const at = b * P + P - e.length + i;
-      tokens[at] = id;
-      positions[at] = i;
-      keyMask[at] = 1;
-    });
-    nextPos[b] = e.length;
-  });
+  const enc = prompts.map((p) => promptIds(tok, p, maxLen));
+  let input = leftPadInput(enc);
+  const budget = Math.max(0, Math.min(opts.maxNewTokens, maxLen - input.length));
+  const nextPos = Int32Array.from(enc, (e) => e.length);
   const ids: number[][] = prompts.map(() => []);
   const done = new Uint8Array(B);
   let cache: KVCache | undefined = model.emptyCache(B);
-  let input = { tokens, positions, keyMask, batch: B, length: P };
   try {
     for (let step = 0; step < budget; step++) {
       const prev: KVCache = cache!;

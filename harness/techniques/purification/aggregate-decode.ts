@@ -1,6 +1,8 @@
+import { argmax } from '../../../metrics/distributions.ts';
 import { tf } from '../../engine/tf.ts';
 import type { TransformerLM } from '../../models/transformer.ts';
-import { BOS, type CharTokenizer, EOS, PAD, SEP } from '../../text/tokenizer.ts';
+import { leftPadInput, promptIds } from '../../text/batch.ts';
+import { type CharTokenizer, EOS } from '../../text/tokenizer.ts';
 
 /**
  * Greedy decoding from several models' combined next-token distribution: every step runs each model
@@ -21,25 +23,13 @@ export function aggregateGreedy(
   let forwardTokens = 0;
   for (let start = 0; start < prompts.length; start += bs) {
     const chunk = prompts.slice(start, start + bs);
-    const seqs = chunk.map((p) => [BOS, ...tok.encode(p), SEP].slice(-(maxLen - 1)));
+    const seqs = chunk.map((p) => promptIds(tok, p, maxLen));
     const gen: number[][] = chunk.map(() => []);
     const done = new Uint8Array(chunk.length);
     const budget = Math.max(0, Math.min(opts.maxNewTokens, maxLen - Math.max(...seqs.map((s) => s.length))));
     for (let step = 0; step < budget && !done.every((d) => d === 1); step++) {
-      const B = seqs.length;
-      const T = Math.max(...seqs.map((s) => s.length));
-      const tokens = new Int32Array(B * T).fill(PAD);
-      const positions = new Int32Array(B * T);
-      const keyMask = new Float32Array(B * T);
-      seqs.forEach((s, b) =>
-        s.forEach((id, i) => {
-          const at = b * T + T - s.length + i;
-          tokens[at] = id;
-          positions[at] = i;
-          keyMask[at] = 1;
-        }),
-      );
-      const input = { tokens, positions, keyMask, batch: B, length: T };
+      const input = leftPadInput(seqs);
+      const { batch: B, length: T } = input;
       const rows = Array.from({ length: B }, (_, b) => b * T + T - 1);
       const perModel = models.map((m) => {
         const lp = tf.tidy(() => tf.logSoftmax(tf.gather(m.forward(input).logits, rows)));
@@ -91,8 +81,5 @@ export function combineLogProbs(logProbs: ArrayLike<number>[], combine: 'mean' |
 
 /** Greedy choice under the combined distribution (lowest id wins ties). */
 export function argmaxCombined(logProbs: ArrayLike<number>[], combine: 'mean' | 'product'): number {
-  const c = combineLogProbs(logProbs, combine);
-  let best = 0;
-  for (let v = 1; v < c.length; v++) if (c[v] > c[best]) best = v;
-  return best;
+  return argmax(combineLogProbs(logProbs, combine));
 }

@@ -38,9 +38,3 @@ export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const d = Math.sqrt(dot(a, a) * dot(b, b));
   return d > 0 ? dot(a, b) / d : 0;
 }
-
-export function argmax(xs: ArrayLike<number>): number {
-  let best = 0;
-  for (let i = 1; i < xs.length; i++) if (xs[i] > xs[best]) best = i;
-  return best;
-}

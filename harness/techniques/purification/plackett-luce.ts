@@ -1,4 +1,5 @@
-import { argmax, cosine } from './embedding.ts';
+import { argmax } from '../../../metrics/distributions.ts';
+import { cosine } from './embedding.ts';
 
 /**
  * Plackett-Luce log-likelihood of a ranking π (teacher indices, best first) under scores ξ:

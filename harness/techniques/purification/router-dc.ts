@@ -1,7 +1,8 @@
+import { argmax } from '../../../metrics/distributions.ts';
 import { Rng } from '../../engine/rng.ts';
 import { tf } from '../../engine/tf.ts';
 import { AdamTrainer, TrainingOptionsSchema } from '../../training/optimizer.ts';
-import { argmax, dot } from './embedding.ts';
+import { dot } from './embedding.ts';
 import type { Labeled } from './routers.ts';
 
 const NEG_INF = -1e9;

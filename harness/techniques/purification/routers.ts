@@ -1,5 +1,6 @@
+import { argmax } from '../../../metrics/distributions.ts';
 import { Rng } from '../../engine/rng.ts';
-import { argmax, cosine } from './embedding.ts';
+import { cosine } from './embedding.ts';
 
 /** A labeled question: its embedding and which teachers answered it correctly. */
 export interface Labeled {
