@@ -23,4 +23,5 @@ for (const m of [
 // Text metrics: the edit-distance family (WER, MER, WIL, WIP, CER, PER), BLEU, chrF, ROUGE.
 for (const m of [...editDistance.info, ...bleu.info, ...chrf.info, ...rouge.info]) metricRegistry.register(m);
 
+export { directionOf } from './registry.ts';
 export { metricRegistry };

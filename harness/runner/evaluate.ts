@@ -1,4 +1,4 @@
-import { metricRegistry } from '../../metrics/index.ts';
+import { directionOf } from '../../metrics/index.ts';
 import type { TransformerLM } from '../models/transformer.ts';
 import type { Example, TaskData, TaskDefinition } from '../tasks/types.ts';
 import type { TeacherHandle } from '../techniques/teachers.ts';
@@ -75,8 +75,13 @@ export function evaluateStudent(args: {
       if (ids.length === 0 || !ev.applies(ctx)) continue;
       for (const v of ev.run(ctx)) {
         if (!ids.includes(v.metric) && !wanted.includes(ev.family)) continue;
-        const direction = metricRegistry.has(v.metric) ? metricRegistry.get(v.metric).direction : 'higher';
-        results.push({ split, metric: v.metric, value: v.value, signature: v.signature, direction });
+        results.push({
+          split,
+          metric: v.metric,
+          value: v.value,
+          signature: v.signature,
+          direction: directionOf(v.metric),
+        });
       }
     }
     const extract = task.extractAnswer ?? ((s: string) => s.trim());

@@ -1,6 +1,6 @@
 import { pairwiseAccumulator, pairwiseMatrix, pairwiseSignature } from '../../metrics/homogenization.ts';
+import { directionOf } from '../../metrics/index.ts';
 import { type ScoreData, type ScoreValue, splitOf } from './data.ts';
-import { directionOf } from './sequence-metrics.ts';
 
 /**
  * Homogenization across the recorded models on one dataset: ROUGE-L F1 between every two models'

@@ -1,7 +1,7 @@
 import { accuracyAccumulator, isExactMatch } from '../../metrics/accuracy.ts';
 import { editAccumulator } from '../../metrics/edit-distance.ts';
 import { DIVERSITY_SIGNATURES, distinctN } from '../../metrics/homogenization.ts';
-import { metricRegistry } from '../../metrics/index.ts';
+import { directionOf } from '../../metrics/index.ts';
 import { rseAccumulator, rseProxy, sequenceSimilarity } from '../../metrics/rse.ts';
 import type { MetricValue } from '../../metrics/types.ts';
 import { referenceRow, rowsOf, type ScoreData, type ScoreValue, type Split, type UnitValue } from './data.ts';
@@ -18,10 +18,6 @@ import { referenceRow, rowsOf, type ScoreData, type ScoreValue, type Split, type
  * RSE and accuracy are means over prompts, so their values carry per-prompt `units`; WER and
  * distinct-n are corpus-level (ratios of summed counts) and carry none.
  */
-
-export function directionOf(metric: string, fallback: 'higher' | 'lower' = 'higher'): 'higher' | 'lower' {
-  return metricRegistry.has(metric) ? metricRegistry.get(metric).direction : fallback;
-}
 
 export function toScoreValue(
   v: MetricValue,
