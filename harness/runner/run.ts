@@ -1,4 +1,3 @@
-import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +6,7 @@ import { activeBackend, loadBackend } from '../engine/backend.ts';
 import { deviceInfo } from '../engine/device-info.ts';
 import { UsageError } from '../errors.ts';
 import { contentHash } from '../hash.ts';
-import { HARNESS_VERSION } from '../version.ts';
+import { HARNESS_VERSION, harnessGitSha } from '../version.ts';
 import { executeJob } from './execute.ts';
 import { type Job, planSuite, shardPlan } from './plan.ts';
 import { WorkerPool } from './pool.ts';
@@ -35,16 +34,6 @@ export function defaultCacheDir(): string {
     process.env.DISTILL_BENCH_CACHE ??
     join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'distill-bench')
   );
-}
-
-function gitSha(): string | null {
-  try {
-    return execSync('git rev-parse HEAD', { stdio: ['ignore', 'pipe', 'ignore'] })
-      .toString()
-      .trim();
-  } catch {
-    return null;
-  }
 }
 
 /** Runs (or resumes) a suite into a run directory; returns the number of failed jobs. */
@@ -81,7 +70,7 @@ export async function runSuite(
   const manifest: Manifest = {
     schemaVersion: SCHEMA_VERSION,
     harnessVersion: HARNESS_VERSION,
-    gitSha: gitSha(),
+    gitSha: harnessGitSha(),
     suite: { name: loaded.suite.name, hash: contentHash(loaded.suite), file: loaded.file },
     backend: backend.name,
     environment: { ...deviceInfo(), fastMatMul: backend.fastMatMul },

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -7,7 +6,7 @@ import type { IdentityCard } from '../../metrics/ice.ts';
 import { contentHash } from '../hash.ts';
 import type { Manifest } from '../runner/run-dir.ts';
 import { SCHEMA_VERSION } from '../runner/run-dir.ts';
-import { HARNESS_VERSION } from '../version.ts';
+import { HARNESS_VERSION, harnessGitSha } from '../version.ts';
 import { indexRows, type ScoreValue } from './data.ts';
 import { iceCardMetrics } from './ice-cards.ts';
 import { MACRO_TASK } from './input-schema.ts';
@@ -62,23 +61,6 @@ export interface ScoreResult {
 }
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
-
-/**
- * The commit of the harness that computed the numbers. Asked in the harness's own folder, not the
- * working directory: a user scoring files in their own repository would otherwise record its sha.
- */
-function harnessGitSha(): string | null {
-  try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], {
-      cwd: import.meta.dirname,
-      stdio: ['ignore', 'pipe', 'ignore'],
-    })
-      .toString()
-      .trim();
-  } catch {
-    return null;
-  }
-}
 
 function judgeClient(j: JudgeSettings, env: Record<string, string | undefined>): JudgeClient {
   const key = env[JUDGE_KEY_ENV];
