@@ -15,7 +15,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { parse } from 'yaml';
-import { defaultCacheDir, runSuite } from '../harness/runner/run.ts';
+import { defaultCacheDir } from '../harness/cache-dir.ts';
+import { runSuite } from '../harness/runner/run.ts';
 import { readRunDir } from '../harness/runner/run-dir.ts';
 
 const opts = new Command()

@@ -8,7 +8,8 @@ import { mkdtempSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { defaultCacheDir, runSuite } from '../harness/runner/run.ts';
+import { defaultCacheDir } from '../harness/cache-dir.ts';
+import { runSuite } from '../harness/runner/run.ts';
 import { readRunDir } from '../harness/runner/run-dir.ts';
 import { meanCi } from '../metrics/stats.ts';
 

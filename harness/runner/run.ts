@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import PQueue from 'p-queue';
+import { defaultCacheDir } from '../cache-dir.ts';
 import { activeBackend, loadBackend } from '../engine/backend.ts';
 import { deviceInfo } from '../engine/device-info.ts';
 import { UsageError } from '../errors.ts';
@@ -27,13 +27,6 @@ export interface RunOptions {
   techniques?: string[];
   progress: 'bar' | 'lines' | 'silent';
   afterRun?: (dir: string) => Promise<void> | void;
-}
-
-export function defaultCacheDir(): string {
-  return (
-    process.env.DISTILL_BENCH_CACHE ??
-    join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'distill-bench')
-  );
 }
 
 /** Runs (or resumes) a suite into a run directory; returns the number of failed jobs. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { defaultCacheDir } from '../../cache-dir.ts';
 import { writeAtomic } from '../../fs-atomic.ts';
 import { canonicalJson } from '../../hash.ts';
 
@@ -24,10 +24,7 @@ export interface CachedAnswer {
 
 /** $DISTILL_BENCH_CACHE/judge, else $XDG_CACHE_HOME/distill-bench/judge, else ~/.cache/distill-bench/judge. */
 export function defaultJudgeCacheDir(): string {
-  const root =
-    process.env.DISTILL_BENCH_CACHE ??
-    join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'distill-bench');
-  return join(root, 'judge');
+  return join(defaultCacheDir(), 'judge');
 }
 
 const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80) || '_';
