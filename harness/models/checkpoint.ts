@@ -1,8 +1,8 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { tf } from '../engine/tf.ts';
 import { writeAtomic } from '../fs-atomic.ts';
-import { CharTokenizer } from '../text/tokenizer.ts';
+import { assertSameVocabulary, CharTokenizer } from '../text/tokenizer.ts';
 import { type ModelConfig, validateModelConfig } from './config.ts';
 import { TransformerLM } from './transformer.ts';
 
@@ -64,4 +64,35 @@ export function loadCheckpoint(dir: string): {
     t.dispose();
   }
   return { model, tokenizer: new CharTokenizer(meta.vocabulary.chars), extra: meta.extra };
+}
+
+/**
+ * A model from a content-addressed cache directory, or undefined on a miss. A cached model trained
+ * with another vocabulary is an error (naming `what`), never silently reused.
+ */
+export function loadCachedModel(dir: string, tok: CharTokenizer, what: string): TransformerLM | undefined {
+  if (!existsSync(join(dir, 'model.json'))) return undefined;
+  const { model, tokenizer } = loadCheckpoint(dir);
+  assertSameVocabulary(tokenizer, tok, [what, 'this suite']);
+  return model;
+}
+
+/**
+ * Saves into a private directory, then renames it into the cache: a concurrent process sees the whole
+ * checkpoint or none, and the loser of a race simply keeps its own copy in memory.
+ */
+export function saveCachedModel(
+  dir: string,
+  model: TransformerLM,
+  tok: CharTokenizer,
+  extra?: Record<string, unknown>,
+): void {
+  mkdirSync(dirname(dir), { recursive: true });
+  const tmp = `${dir}.tmp-${process.pid}`;
+  saveCheckpoint(tmp, model, tok, extra);
+  try {
+    renameSync(tmp, dir);
+  } catch {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 }

@@ -1,15 +1,15 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { activeBackend } from '../engine/backend.ts';
 import { writeAtomic } from '../fs-atomic.ts';
 import { contentHash } from '../hash.ts';
-import { loadCheckpoint, saveCheckpoint } from '../models/checkpoint.ts';
+import { loadCachedModel, saveCachedModel } from '../models/checkpoint.ts';
 import type { ModelConfig } from '../models/config.ts';
 import { TransformerLM } from '../models/transformer.ts';
 import type { Example } from '../tasks/types.ts';
 import { generate } from '../text/generate.ts';
 import { teacherForced } from '../text/teacher-forced.ts';
-import { assertSameVocabulary, type CharTokenizer } from '../text/tokenizer.ts';
+import type { CharTokenizer } from '../text/tokenizer.ts';
 import { BatchSampler, encodeAll, lmLoss, trainLoop } from '../training/loop.ts';
 import type { TrainingOptions } from '../training/optimizer.ts';
 import { HARNESS_VERSION } from '../version.ts';
@@ -104,11 +104,10 @@ export function obtainTeacher(args: {
     harness: HARNESS_VERSION,
   });
   const dir = join(args.cacheDir, 'teachers', key);
-  if (existsSync(join(dir, 'model.json'))) {
-    const { model, tokenizer: saved } = loadCheckpoint(dir);
-    assertSameVocabulary(saved, tokenizer, [`cached teacher '${spec.id}'`, 'this suite']);
+  const cached = loadCachedModel(dir, tokenizer, `cached teacher '${spec.id}'`);
+  if (cached) {
     log.info(`teacher ${spec.id}: cache hit ${key}`);
-    return new TeacherHandle(spec.id, spec.profile, model, tokenizer, key, dir, true);
+    return new TeacherHandle(spec.id, spec.profile, cached, tokenizer, key, dir, true);
   }
   log.info(`teacher ${spec.id}: training ${spec.training.steps} steps (cache miss ${key})`);
   const model = new TransformerLM(spec.config, `teacher:${spec.id}:${seed}`);
@@ -124,15 +123,6 @@ export function obtainTeacher(args: {
     nextBatch: () => sampler.next(),
     loss: (b) => lmLoss(model, b),
   });
-  // Write to a private directory, then rename: a concurrent process either sees the whole
-  // checkpoint or none, and the loser of a race simply keeps its own copy in memory.
-  mkdirSync(join(args.cacheDir, 'teachers'), { recursive: true });
-  const tmp = `${dir}.tmp-${process.pid}`;
-  saveCheckpoint(tmp, model, tokenizer, { id: spec.id, profile: spec.profile, finalLoss: result.final });
-  try {
-    renameSync(tmp, dir);
-  } catch {
-    rmSync(tmp, { recursive: true, force: true });
-  }
+  saveCachedModel(dir, model, tokenizer, { id: spec.id, profile: spec.profile, finalLoss: result.final });
   return new TeacherHandle(spec.id, spec.profile, model, tokenizer, key, dir);
 }

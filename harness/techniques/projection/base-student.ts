@@ -1,10 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { activeBackend } from '../../engine/backend.ts';
 import { contentHash } from '../../hash.ts';
-import { loadCheckpoint, saveCheckpoint } from '../../models/checkpoint.ts';
+import { loadCachedModel, saveCachedModel } from '../../models/checkpoint.ts';
 import type { TransformerLM } from '../../models/transformer.ts';
-import { assertSameVocabulary } from '../../text/tokenizer.ts';
 import { HARNESS_VERSION } from '../../version.ts';
 import { none } from '../none.ts';
 import type { TechniqueContext } from '../types.ts';
@@ -40,9 +39,8 @@ export async function obtainBaseStudent(
   // base while the others wait for its checkpoint instead of training the same model again.
   const deadline = Date.now() + WAIT_LIMIT_MS;
   for (;;) {
-    if (existsSync(join(dir, 'model.json'))) {
-      const { model, tokenizer } = loadCheckpoint(dir);
-      assertSameVocabulary(tokenizer, ctx.tokenizer, [`cached base student ${key}`, 'this suite']);
+    const model = loadCachedModel(dir, ctx.tokenizer, `cached base student ${key}`);
+    if (model) {
       ctx.log.info(`base student: cache hit ${key}`);
       return { model, key, fromCache: true, steps: ctx.training.steps };
     }
@@ -52,14 +50,7 @@ export async function obtainBaseStudent(
   try {
     ctx.log.info(`base student: training with 'none' for ${ctx.training.steps} steps (cache miss ${key})`);
     const { student } = await none.train(ctx, {});
-    // Private directory then rename (as for teachers): readers never see half a checkpoint.
-    const tmp = `${dir}.tmp-${process.pid}`;
-    saveCheckpoint(tmp, student, ctx.tokenizer, { technique: 'none', key });
-    try {
-      renameSync(tmp, dir);
-    } catch {
-      rmSync(tmp, { recursive: true, force: true });
-    }
+    saveCachedModel(dir, student, ctx.tokenizer, { technique: 'none', key });
     return { model: student, key, fromCache: false, steps: ctx.training.steps };
   } finally {
     releaseLock(`${dir}.lock`);
