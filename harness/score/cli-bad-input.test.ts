@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI, tmp } from '../../test/helpers/cli.ts';
+import { cliConcurrent } from '../../test/helpers/cli.ts';
+import { inputFolder, responseRow } from './testing/input-files.ts';
 
 /**
  * `distill-bench score` on bad input, through the real CLI process: exit code 2, one message on
@@ -11,26 +11,11 @@ import { CLI, tmp } from '../../test/helpers/cli.ts';
  * The cases run concurrently: each is a separate CLI process, most of whose time is start-up.
  */
 
-const dir = tmp('score-cli-bad-');
-const file = (name: string, text: string) => {
-  const p = join(dir, name);
-  writeFileSync(p, text);
-  return p;
-};
-const row = (o: Record<string, unknown>) =>
-  JSON.stringify({ prompt_id: 'p1', prompt: 'Q?', model: 'a', response: 'A.', ...o });
-
-function cli(args: string[]): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((ok) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => ok({ code, stderr }));
-  });
-}
+const { dir, file } = inputFolder('score-cli-bad-');
+const row = responseRow;
 
 async function expectBadInput(args: string[], out: string, ...expected: string[]) {
-  const r = await cli(['score', ...args, '--out', out]);
+  const r = await cliConcurrent(['score', ...args, '--out', out]);
   expect(r.code, r.stderr).toBe(2);
   for (const e of expected) expect(r.stderr).toContain(e);
   expect(r.stderr).not.toMatch(/\n\s+at /);

@@ -1,20 +1,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, tmp } from '../../test/helpers/cli.ts';
+import { cli } from '../../test/helpers/cli.ts';
 import { UsageError } from '../errors.ts';
 import { readCards } from './read-cards.ts';
 import { readResponses } from './read-responses.ts';
 import { runScore } from './score.ts';
+import { inputFolder, responseRow } from './testing/input-files.ts';
 
-const dir = tmp('score-input-');
-const file = (name: string, text: string) => {
-  const p = join(dir, name);
-  writeFileSync(p, text);
-  return p;
-};
-const row = (o: Record<string, unknown>) =>
-  JSON.stringify({ prompt_id: 'p1', prompt: 'Q?', model: 'a', response: 'A.', ...o });
+const { dir, file } = inputFolder('score-input-');
+const row = responseRow;
 const usage = (f: () => unknown): UsageError => {
   try {
     f();

@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLI, tmp } from '../../test/helpers/cli.ts';
+import { cliConcurrent, tmp } from '../../test/helpers/cli.ts';
 import { readRunDir, readUnits } from '../runner/run-dir.ts';
 import { JudgeError } from './judge/client.ts';
 import { runScore, type ScoreOptions } from './score.ts';
@@ -66,19 +65,6 @@ function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
     const p = join(dir, f);
     return statSync(p).isDirectory() ? filesUnder(p) : [p];
-  });
-}
-
-function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string }> {
-  return new Promise((ok) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    child.on('close', (code) => ok({ code, out }));
   });
 }
 
@@ -198,7 +184,7 @@ describe('score with an LLM judge (local mock endpoint)', () => {
       '--cards',
       join(FIX, 'cards.yaml'),
     ];
-    const r = await runCli(
+    const r = await cliConcurrent(
       [
         ...args,
         '--judge',
@@ -225,7 +211,7 @@ describe('score with an LLM judge (local mock endpoint)', () => {
       status: 401,
       body: `invalid key: ${req.headers.authorization}`,
     }));
-    const refused = await runCli(
+    const refused = await cliConcurrent(
       [
         ...args,
         '--judge',
@@ -248,7 +234,7 @@ describe('score with an LLM judge (local mock endpoint)', () => {
     server = await startMockJudge(judge);
     const url = server.url;
     await server.close();
-    const r = await runCli(
+    const r = await cliConcurrent(
       [
         'score',
         join(FIX, 'example.jsonl'),

@@ -17,6 +17,27 @@ export function cli(args: string[], env: Record<string, string> = {}) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/**
+ * The CLI without blocking the test process, so several CLI runs (or a mock server the CLI talks to
+ * in this process) can proceed at once. `out` is stdout followed by stderr.
+ */
+export function cliConcurrent(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string; out: string }> {
+  return new Promise((ok) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => ok({ code, stdout, stderr, out: stdout + stderr }));
+  });
+}
+
 /** Starts the CLI in its own process group so a test can SIGKILL it together with its workers. */
 export function cliAsync(args: string[]) {
   return spawn(process.execPath, [CLI, ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
