@@ -1,5 +1,4 @@
 // Entry point of runner worker processes (forked by harness/runner/pool.ts).
-import { register } from 'tsx/esm/api';
+import './register-tsx.mjs';
 
-register();
 await import('../harness/runner/worker.ts');

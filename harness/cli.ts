@@ -1,10 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { commands } from './commands/index.ts';
 import { UsageError } from './errors.ts';
+import { HARNESS_VERSION } from './version.ts';
 
 const program = new Command('distill-bench')
   .description('Benchmark knowledge-distillation techniques: train, distill, score, report, gate.')
-  .version(process.env.npm_package_version ?? '0.1.0')
+  .version(HARNESS_VERSION)
   .showHelpAfterError()
   .exitOverride();
 

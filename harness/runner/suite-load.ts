@@ -1,11 +1,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import type { z } from 'zod';
 import { metricRegistry } from '../../metrics/index.ts';
 import { UsageError } from '../errors.ts';
 import { parseOptions } from '../options.ts';
+import { importUserModule } from '../plugins/import-user-module.ts';
 import { unknownNameMessage } from '../registry.ts';
 import { taskRegistry } from '../tasks/index.ts';
 import { parseTaskOptions } from '../tasks/options.ts';
@@ -54,7 +55,7 @@ export function resolveSuiteFile(nameOrPath: string): string {
 
 async function readRaw(file: string): Promise<unknown> {
   if (file.endsWith('.ts')) {
-    const mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    const mod = await importUserModule(file, `suite ${file}`, { file });
     if (!mod.default)
       throw new UsageError(`${file}: a TypeScript suite must \`export default defineSuite({...})\`.`, {
         file,
