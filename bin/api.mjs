@@ -18,4 +18,9 @@ export const {
   metricRegistry,
   UsageError,
   version,
+  BatchSampler,
+  encodeAll,
+  lmLoss,
+  trainStudent,
+  finish,
 } = api;

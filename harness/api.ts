@@ -17,7 +17,9 @@ import { loadSuite } from './runner/suite-load.ts';
 import { defineSuite } from './runner/suite-schema.ts';
 import { runScore, type ScoreOptions } from './score/score.ts';
 import { taskRegistry } from './tasks/index.ts';
+import { finish, trainStudent } from './techniques/common.ts';
 import { techniqueRegistry } from './techniques/index.ts';
+import { BatchSampler, encodeAll, lmLoss } from './training/loop.ts';
 import { HARNESS_VERSION } from './version.ts';
 
 export type { Direction, MetricInfo, MetricValue } from '../metrics/types.ts';
@@ -32,13 +34,19 @@ export type {
   TechniqueDefinition,
   TechniqueResult,
 } from './techniques/types.ts';
+/** Building blocks for plugin techniques: what the built-in ones train with. */
 export {
+  BatchSampler,
   defineSuite,
+  encodeAll,
+  finish,
   HARNESS_VERSION as version,
+  lmLoss,
   metricRegistry,
   registerMetric,
   taskRegistry,
   techniqueRegistry,
+  trainStudent,
   UsageError,
 };
 
@@ -121,4 +129,9 @@ export function report(runDir: string, opts: { maxExamples?: number } = {}): voi
   metricRegistry,
   UsageError,
   version: HARNESS_VERSION,
+  BatchSampler,
+  encodeAll,
+  lmLoss,
+  trainStudent,
+  finish,
 });

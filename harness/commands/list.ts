@@ -16,24 +16,33 @@ function optionLines(schema: any, docs: Record<string, { doc: string; range?: st
   );
 }
 
+/** Where a registry entry came from: ` (plugin ./x.ts)` for plugin entries, '' for built-ins. */
+async function origin(kind: 'task' | 'technique' | 'metric', id: string): Promise<string> {
+  const { pluginOrigins } = await import('../plugins/load-plugins.ts');
+  const from = pluginOrigins.get(`${kind}:${id}`);
+  return from ? ` (plugin ${from})` : '';
+}
+
 /** What `list` can show; each kind loads its registry lazily so `list suites` stays fast. */
 const KINDS: Record<string, () => Promise<string[]>> = {
   tasks: async () => {
     const { taskRegistry } = await import('../tasks/index.ts');
+    const from = await Promise.all(taskRegistry.all().map((t) => origin('task', t.id)));
     return taskRegistry
       .all()
-      .flatMap((t) => [
-        `${t.id}: ${t.description}`,
+      .flatMap((t, i) => [
+        `${t.id}${from[i]}: ${t.description}`,
         `  metrics: ${t.metrics.join(', ')}`,
         ...optionLines(t.options, t.optionDocs),
       ]);
   },
   techniques: async () => {
     const { techniqueRegistry } = await import('../techniques/index.ts');
+    const from = await Promise.all(techniqueRegistry.all().map((t) => origin('technique', t.id)));
     return techniqueRegistry
       .all()
-      .flatMap((t) => [
-        `${t.id}: ${t.description}`,
+      .flatMap((t, i) => [
+        `${t.id}${from[i]}: ${t.description}`,
         `  citation: ${t.citation}`,
         `  teachers needed: ${t.minTeachers}`,
         ...optionLines(t.options, t.optionDocs),
@@ -41,11 +50,12 @@ const KINDS: Record<string, () => Promise<string[]>> = {
   },
   metrics: async () => {
     const { metricRegistry } = await import('../../metrics/index.ts');
+    const from = await Promise.all(metricRegistry.all().map((m) => origin('metric', m.id)));
     return metricRegistry
       .all()
       .map(
-        (m) =>
-          `${m.id.padEnd(28)} ${m.direction === 'higher' ? '↑ higher' : '↓ lower '} is better  ${m.signature}  ${m.description}`,
+        (m, i) =>
+          `${m.id.padEnd(28)} ${m.direction === 'higher' ? '↑ higher' : '↓ lower '} is better  ${m.signature}  ${m.description}${from[i]}`,
       );
   },
   suites: async () => (await import('../runner/suite-load.ts')).builtinSuites(),
@@ -55,9 +65,11 @@ export function registerList(program: Command): void {
   program
     .command('list [kind]')
     .description(`list ${Object.keys(KINDS).join(', ')} (default: all)`)
-    .action(async (kind?: string) => {
+    .option('--suite <suite>', "also list what the suite's plugins register, marked with the plugin")
+    .action(async (kind: string | undefined, o: { suite?: string }) => {
       if (kind && !KINDS[kind])
         throw new UsageError(unknownNameMessage('list kind', kind, Object.keys(KINDS)));
+      if (o.suite) await (await import('../runner/suite-load.ts')).loadSuite(o.suite);
       for (const k of kind ? [kind] : Object.keys(KINDS)) {
         console.log(`# ${k}`);
         for (const line of await KINDS[k]()) console.log(line);

@@ -48,7 +48,10 @@ export async function importUserModule(
   } catch (err) {
     const syntax = syntaxErrorAt(err, specifier);
     if (syntax)
-      throw new UsageError(`${syntax}. Fix the syntax of ${what} at that line.`, { ...where, file: specifier });
+      throw new UsageError(`${syntax}. Fix the syntax of ${what} at that line.`, {
+        ...where,
+        file: specifier,
+      });
     const e = err as NodeJS.ErrnoException;
     if (e?.code === 'ERR_MODULE_NOT_FOUND' || e?.code === 'MODULE_NOT_FOUND')
       throw new UsageError(`${what}: cannot be found (${e.message.split('\n')[0]}).`, where);

@@ -1,5 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { PluginRef } from '../plugins/load-plugins.ts';
 import type { Job } from './plan.ts';
 import type { JobOutput } from './results.ts';
 
@@ -27,6 +28,8 @@ export class WorkerPool {
     private readonly opts: {
       cacheDir: string;
       backend?: string;
+      /** The suite's plugins, imported by each worker before its first job. */
+      plugins?: PluginRef[];
       onProgress?: (key: string, p: Progress) => void;
     },
   ) {
@@ -74,7 +77,13 @@ export class WorkerPool {
         };
         slot.child.on('message', onMsg);
         slot.child.on('exit', onExit);
-        slot.child.send({ type: 'job', job, cacheDir: this.opts.cacheDir, backend: this.opts.backend });
+        slot.child.send({
+          type: 'job',
+          job,
+          cacheDir: this.opts.cacheDir,
+          backend: this.opts.backend,
+          plugins: this.opts.plugins ?? [],
+        });
       });
     } catch (err) {
       // A dead worker is replaced so the rest of the run continues.

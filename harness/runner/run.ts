@@ -87,6 +87,7 @@ export async function runSuite(
       ? new WorkerPool(opts.workers, {
           cacheDir,
           backend: opts.backend,
+          plugins: loaded.plugins,
           onProgress: (k, p) => view.jobProgress(labelOf.get(k)!, p),
         })
       : undefined;

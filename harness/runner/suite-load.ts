@@ -7,6 +7,7 @@ import { metricRegistry } from '../../metrics/index.ts';
 import { UsageError } from '../errors.ts';
 import { parseOptions } from '../options.ts';
 import { importUserModule } from '../plugins/import-user-module.ts';
+import { loadPlugins, type PluginRef, resolvePlugins } from '../plugins/load-plugins.ts';
 import { unknownNameMessage } from '../registry.ts';
 import { taskRegistry } from '../tasks/index.ts';
 import { parseTaskOptions } from '../tasks/options.ts';
@@ -30,6 +31,8 @@ export interface LoadedSuite {
   file: string;
   techniques: TechniqueRef[];
   taskOptions: unknown[];
+  /** The suite's plugins, loaded in this process; workers load them too. */
+  plugins: PluginRef[];
 }
 
 export function builtinSuites(): string[] {
@@ -116,6 +119,8 @@ export async function loadSuite(nameOrPath: string): Promise<LoadedSuite> {
   const parsed = SuiteSchema.safeParse(raw);
   if (!parsed.success) throw new UsageError(zodMessage(file, raw, parsed.error), { file });
   const suite = parsed.data;
+  const plugins = resolvePlugins(suite.plugins, file);
+  await loadPlugins(plugins, file);
   const at = (field: string) => ({ file, field });
   const taskOptions = suite.tasks.map((t, i) => {
     const task = wrap(file, `tasks[${i}].id`, () => taskRegistry.get(t.id));
@@ -188,7 +193,7 @@ export async function loadSuite(nameOrPath: string): Promise<LoadedSuite> {
         wrap(file, `techniques[${k}].options`, () => def.checkModels?.(tech.options, { student, teachers }));
     });
   });
-  return { suite, file, techniques, taskOptions };
+  return { suite, file, techniques, taskOptions, plugins };
 }
 
 function wrap<T>(file: string, field: string, f: () => T): T {

@@ -66,6 +66,8 @@ export const SuiteSchema = z
   .object({
     name: Id,
     description: z.string().default(''),
+    /** Modules that register tasks, techniques or metrics (harness/plugins/load-plugins.ts). */
+    plugins: z.array(z.string().min(1)).default([]),
     tasks: z.array(TaskEntrySchema).min(1),
     teachers: z.array(TeacherSchema).default([]),
     students: z.array(StudentSchema).min(1),

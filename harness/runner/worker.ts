@@ -1,4 +1,5 @@
 import { loadBackend } from '../engine/backend.ts';
+import { loadPlugins, type PluginRef } from '../plugins/load-plugins.ts';
 import { executeJob } from './execute.ts';
 import type { Job } from './plan.ts';
 
@@ -11,12 +12,14 @@ interface Start {
   job: Job;
   cacheDir: string;
   backend?: string;
+  plugins: PluginRef[];
 }
 
 process.on('message', async (msg: Start) => {
   if (msg.type !== 'job') return;
   try {
     await loadBackend({ backend: msg.backend });
+    await loadPlugins(msg.plugins);
     const out = await executeJob(msg.job, {
       cacheDir: msg.cacheDir,
       progress: (p) => process.send!({ type: 'progress', key: msg.job.key, ...p }),
