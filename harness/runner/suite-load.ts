@@ -125,7 +125,7 @@ export async function loadSuite(nameOrPath: string): Promise<LoadedSuite> {
   const taskOptions = suite.tasks.map((t, i) => {
     const task = wrap(file, `tasks[${i}].id`, () => taskRegistry.get(t.id));
     try {
-      return parseTaskOptions(task, t.options);
+      return parseTaskOptions(task, task.prepareOptions?.(t.options, dirname(file)) ?? t.options);
     } catch (err) {
       throw new UsageError(
         `${file}: tasks[${i}].options: ${(err as Error).message}`,

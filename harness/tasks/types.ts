@@ -37,6 +37,8 @@ export interface TaskDefinition<O = any> {
   /** Profile names a suite may give teachers (empty when the task has none). */
   profileNames(options: O): string[];
   generate(options: O, seed: number): TaskData;
+  /** Rewrites raw suite options before parsing, e.g. file paths made absolute against the suite's folder. */
+  prepareOptions?(raw: unknown, suiteDir: string): unknown;
   /** Extracts the answer compared by exact-match accuracy (default: the whole trimmed response). */
   extractAnswer?(response: string): string;
 }
