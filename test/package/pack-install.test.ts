@@ -48,7 +48,7 @@ beforeAll(() => {
   const ci = sh('npm', ['ci', '--offline', '--ignore-scripts', '--no-audit', '--no-fund']);
   if (ci.status !== 0) throw new Error(`npm ci --offline failed:\n${ci.stderr}`);
   writeFileSync(join(host, 'suite.ts'), SUITE);
-}, 90_000);
+}, 180_000); // npm ci of ~260 packages from the cache: ~15 s idle, over 60 s on a loaded 2-core machine
 
 describe('npm pack, installed offline into an empty CommonJS project', () => {
   it('ships only what a user needs: no tests, and a recorded harness commit', () => {
