@@ -179,6 +179,8 @@ export function headerView(model: ReportModel) {
     multipleTasks: h.tasks.length > 1,
     tasksText: h.tasks.length ? h.tasks.join(', ') : '(no results)',
     seedsText: h.seeds.join(', '),
+    // Below 3 seeds a t interval is too wide (2 seeds: t = 12.7) or absent to call anything.
+    fewSeeds: h.seeds.length < 3,
     baselineText: model.baseline ?? 'none (this run has no `none` technique: no gains)',
     findings: findings(model).map((g) => ({
       task: g.task,
