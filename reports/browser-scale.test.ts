@@ -56,6 +56,34 @@ describe.skipIf(skip !== null)('report.html in Chromium (default-sized fixture)'
     await page.screenshot({ path: join(SHOT_DIR, 'default-leaderboard-scrolled.png') });
   });
 
+  it('metric picker: only the primary metric by default; ticking another shows its column', async () => {
+    const wrap = '#leaderboard .table-wrap >> nth=0';
+    const visible = () =>
+      page
+        .locator(wrap)
+        .evaluate((el) =>
+          [...el.querySelectorAll('thead th[data-metric]')]
+            .filter((th) => (th as HTMLElement).offsetParent !== null)
+            .map((th) => th.getAttribute('data-metric')),
+        );
+    const primary = await page
+      .locator(wrap)
+      .evaluate((el) =>
+        [...el.querySelectorAll('thead th[data-primary]')].map((th) => th.getAttribute('data-metric')),
+      );
+    expect(primary).toHaveLength(1);
+    expect(await visible()).toEqual(primary);
+    const other = await page
+      .locator(wrap)
+      .evaluate(
+        (el) => el.querySelector('thead th[data-metric]:not([data-primary])')!.getAttribute('data-metric')!,
+      );
+    await page.locator(wrap).locator(`.picker input[data-metric="${other}"]`).check();
+    expect((await visible()).sort()).toEqual([...primary, other].sort());
+    await page.locator(wrap).locator(`.picker input[data-metric="${other}"]`).uncheck();
+    expect(await visible()).toEqual(primary);
+  });
+
   it('shows the forest plot first, one row per technique other than none, per table', async () => {
     const sections = await page.$$eval('#charts h3', (hs) => hs.map((h) => h.id));
     expect(sections[0]).toBe('chart-forest');

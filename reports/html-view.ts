@@ -36,6 +36,9 @@ export interface ViewColumn {
   tip: string;
   type: 'num' | 'text';
   cls: string;
+  /** Metric columns: the metric id (the metric picker toggles them) and whether it is the table's primary. */
+  metric?: string;
+  primary?: boolean;
 }
 
 export interface ViewTable {
@@ -138,7 +141,7 @@ export function viewTable(t: Table, baseline: string | null, index: number): Vie
   const columns: ViewColumn[] = [
     { label: 'technique', tip: 'distillation technique', type: 'text', cls: 'text' },
     ...(multi ? [{ label: 'student', tip: 'student model', type: 'text' as const, cls: 'text' }] : []),
-    ...t.metrics.map(metricColumn),
+    ...t.metrics.map((m) => ({ ...metricColumn(m), metric: m.id, primary: m.id === t.primary })),
     ...COST_COLUMNS.map((c) => ({ label: c.label, tip: c.tip, type: 'num' as const, cls: 'cost' })),
   ];
   const rows = t.rows.map((r) => {
