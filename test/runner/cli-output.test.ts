@@ -45,6 +45,20 @@ describe('terminal output of the CLI', () => {
     expect(v.seeds).toEqual([1, 2]);
   });
 
+  it('gate --json and leaderboard --json print JSON only on stdout', () => {
+    const mini = join(import.meta.dirname, '..', '..', 'fixtures', 'runs', 'mini');
+    const out = tmp('db-json-');
+    const g = cli(['gate', mini, '--baseline', mini, '--json', '--out', out]);
+    expect(g.code).toBe(0);
+    const gate = JSON.parse(g.stdout);
+    // The mini fixture gated against itself: every difference is 0, so nothing regresses.
+    expect(gate.counts.regression).toBe(0);
+    expect(gate.comparisons.length).toBeGreaterThan(0);
+    const l = cli(['leaderboard', mini, '--out', join(out, 'site'), '--json']);
+    expect(l.code).toBe(0);
+    expect(JSON.parse(l.stdout).tables.length).toBeGreaterThan(0);
+  });
+
   it('run --dry-run --json prints the plan as JSON only', () => {
     const r = cli(['run', MICRO, '--dry-run', '--json', '--out', join(tmp('db-dry-'), 'r')]);
     expect(r.code).toBe(0);
