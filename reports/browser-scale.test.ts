@@ -108,6 +108,16 @@ describe.skipIf(skip !== null)('report.html in Chromium (default-sized fixture)'
     expect(Math.min(...numbers)).toBeGreaterThanOrEqual(0);
   });
 
+  it('describes every metric the tables show, once', async () => {
+    const documented = await page.$$eval('#metric-docs dt code', (cs) => cs.map((c) => c.textContent));
+    const shown = await page.$$eval('thead th[data-metric]', (ths) => [
+      ...new Set(ths.map((th) => th.getAttribute('data-metric'))),
+    ]);
+    expect(documented).toEqual([...shown].sort());
+    const dd = await page.$$eval('#metric-docs dd', (ds) => ds.map((d) => d.textContent ?? ''));
+    for (const d of dd) expect(d).toMatch(/^[↑↓] (higher|lower) is better: \S/);
+  });
+
   it('has a table of contents whose links all resolve, and no console errors', async () => {
     const targets = await page.$$eval('nav.toc a', (as) => as.map((a) => a.getAttribute('href')!.slice(1)));
     expect(targets.length).toBeGreaterThan(4);

@@ -194,5 +194,20 @@ export function headerView(model: ReportModel) {
       })),
     })),
     tables: model.tables.map((t, i) => viewTable(t, model.baseline, i)),
+    metricDocs: metricDocs(model),
   };
+}
+
+/** Every metric the report shows, once, with its direction and the registry's description. */
+function metricDocs(model: ReportModel) {
+  const seen = new Map<string, { id: string; direction: string; description: string }>();
+  for (const t of model.tables)
+    for (const m of t.metrics)
+      if (!seen.has(m.id))
+        seen.set(m.id, {
+          id: m.id,
+          direction: `${arrow(m.direction)} ${m.direction} is better`,
+          description: m.description || '(not in this harness registry)',
+        });
+  return [...seen.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
