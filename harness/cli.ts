@@ -3,10 +3,21 @@ import { commands } from './commands/index.ts';
 import { UsageError } from './errors.ts';
 import { HARNESS_VERSION } from './version.ts';
 
+// `distill-bench list | head -1`: the reader closing the pipe is the user being done, not a crash.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 const program = new Command('distill-bench')
   .description('Benchmark knowledge-distillation techniques: train, distill, score, report, gate.')
   .version(HARNESS_VERSION)
-  .showHelpAfterError()
+  // One line per error: reprinting the whole help buries the message (subcommands inherit this).
+  .configureOutput({
+    outputError: (str, write) => write(`${str.trimEnd()} (see --help)\n`),
+  })
   .exitOverride();
 
 for (const register of commands) register(program);

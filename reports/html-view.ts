@@ -36,6 +36,9 @@ export interface ViewColumn {
   tip: string;
   type: 'num' | 'text';
   cls: string;
+  /** Metric columns: the metric id (the metric picker toggles them) and whether it is the table's primary. */
+  metric?: string;
+  primary?: boolean;
 }
 
 export interface ViewTable {
@@ -138,7 +141,7 @@ export function viewTable(t: Table, baseline: string | null, index: number): Vie
   const columns: ViewColumn[] = [
     { label: 'technique', tip: 'distillation technique', type: 'text', cls: 'text' },
     ...(multi ? [{ label: 'student', tip: 'student model', type: 'text' as const, cls: 'text' }] : []),
-    ...t.metrics.map(metricColumn),
+    ...t.metrics.map((m) => ({ ...metricColumn(m), metric: m.id, primary: m.id === t.primary })),
     ...COST_COLUMNS.map((c) => ({ label: c.label, tip: c.tip, type: 'num' as const, cls: 'cost' })),
   ];
   const rows = t.rows.map((r) => {
@@ -179,6 +182,8 @@ export function headerView(model: ReportModel) {
     multipleTasks: h.tasks.length > 1,
     tasksText: h.tasks.length ? h.tasks.join(', ') : '(no results)',
     seedsText: h.seeds.join(', '),
+    // Below 3 seeds a t interval is too wide (2 seeds: t = 12.7) or absent to call anything.
+    fewSeeds: h.seeds.length < 3,
     baselineText: model.baseline ?? 'none (this run has no `none` technique: no gains)',
     findings: findings(model).map((g) => ({
       task: g.task,
@@ -189,5 +194,20 @@ export function headerView(model: ReportModel) {
       })),
     })),
     tables: model.tables.map((t, i) => viewTable(t, model.baseline, i)),
+    metricDocs: metricDocs(model),
   };
+}
+
+/** Every metric the report shows, once, with its direction and the registry's description. */
+function metricDocs(model: ReportModel) {
+  const seen = new Map<string, { id: string; direction: string; description: string }>();
+  for (const t of model.tables)
+    for (const m of t.metrics)
+      if (!seen.has(m.id))
+        seen.set(m.id, {
+          id: m.id,
+          direction: `${arrow(m.direction)} ${m.direction} is better`,
+          description: m.description || '(not in this harness registry)',
+        });
+  return [...seen.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

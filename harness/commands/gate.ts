@@ -9,6 +9,7 @@ interface GateFlags {
   strictEnv?: boolean;
   failOnMissing?: boolean;
   out?: string;
+  json?: boolean;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -43,6 +44,7 @@ export function registerGate(program: Command): void {
       'exit 2 when backend, tfjs, harness, Node major, CPU/GPU or metric signatures differ',
     )
     .option('--fail-on-missing', 'exit 1 when a row is missing on either side (default: listed only)')
+    .option('--json', 'print the gate result (verdict, comparisons) as JSON instead of the table')
     .option('--out <dir>', 'where gate.md, gate.junit.xml and gate.json go (default: the run directory)')
     .action(async (runDir: string, o: GateFlags) => {
       // Imported on use so other commands do not load the gate or every metric family.
@@ -63,8 +65,13 @@ export function registerGate(program: Command): void {
         result,
         o.out ?? (statSync(runDir).isDirectory() ? runDir : dirname(runDir)),
       );
-      process.stdout.write(renderTerminal(result));
-      console.log(`wrote ${files.join(', ')}`);
+      if (o.json) {
+        console.log(JSON.stringify(result));
+        console.error(`wrote ${files.join(', ')}`);
+      } else {
+        process.stdout.write(renderTerminal(result));
+        console.log(`wrote ${files.join(', ')}`);
+      }
       for (const e of result.errors) console.error(`error: ${e}`);
       process.exitCode = result.verdict.exitCode;
     });

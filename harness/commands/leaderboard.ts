@@ -8,9 +8,14 @@ export function registerLeaderboard(program: Command): void {
       'rank (technique, student, task) entries from many run directories: index.html, leaderboard.csv, leaderboard.json',
     )
     .requiredOption('--out <dir>', 'output directory (a static site, e.g. for GitHub Pages)')
-    .action(async (runDirs: string[], o: { out: string }) => {
+    .option('--json', 'print leaderboard.json on stdout too')
+    .action(async (runDirs: string[], o: { out: string; json?: boolean }) => {
       const { writeLeaderboard } = await import('../../reports/leaderboard.ts');
       const lb = writeLeaderboard(runDirs, o.out);
+      if (o.json) {
+        console.log(JSON.stringify(lb));
+        return;
+      }
       const split = lb.tables.filter((t) => t.reason).length;
       console.log(
         `${join(o.out, 'index.html')}: ${lb.tables.length} table(s) from ${runDirs.length} run dir(s)${split ? `, ${split} kept apart because metric signatures differ` : ''}`,

@@ -23,6 +23,44 @@ async function origin(kind: 'task' | 'technique' | 'metric', id: string): Promis
   return from ? ` (plugin ${from})` : '';
 }
 
+/** `list --json`: the same registries as data (ids, descriptions, option defaults). */
+const JSON_KINDS: Record<string, () => Promise<unknown[]>> = {
+  tasks: async () => {
+    const { taskRegistry } = await import('../tasks/index.ts');
+    return taskRegistry.all().map((t) => ({
+      id: t.id,
+      description: t.description,
+      metrics: t.metrics,
+      options: optionData(t.options, t.optionDocs),
+    }));
+  },
+  techniques: async () => {
+    const { techniqueRegistry } = await import('../techniques/index.ts');
+    return techniqueRegistry.all().map((t) => ({
+      id: t.id,
+      description: t.description,
+      citation: t.citation,
+      minTeachers: t.minTeachers,
+      options: optionData(t.options, t.optionDocs),
+    }));
+  },
+  metrics: async () => {
+    const { metricRegistry } = await import('../../metrics/index.ts');
+    return metricRegistry.all().map((m) => ({
+      id: m.id,
+      direction: m.direction,
+      signature: m.signature,
+      description: m.description,
+    }));
+  },
+  suites: async () => (await import('../runner/suite-load.ts')).builtinSuites(),
+};
+
+function optionData(schema: any, docs: Record<string, { doc: string; range?: string }>) {
+  const defaults = defaultsOf(schema);
+  return Object.entries(docs).map(([name, d]) => ({ name, default: defaults[name], ...d }));
+}
+
 /** What `list` can show; each kind loads its registry lazily so `list suites` stays fast. */
 const KINDS: Record<string, () => Promise<string[]>> = {
   tasks: async () => {
@@ -66,10 +104,17 @@ export function registerList(program: Command): void {
     .command('list [kind]')
     .description(`list ${Object.keys(KINDS).join(', ')} (default: all)`)
     .option('--suite <suite>', "also list what the suite's plugins register, marked with the plugin")
-    .action(async (kind: string | undefined, o: { suite?: string }) => {
+    .option('--json', 'print {kind: [...]} as JSON')
+    .action(async (kind: string | undefined, o: { suite?: string; json?: boolean }) => {
       if (kind && !KINDS[kind])
         throw new UsageError(unknownNameMessage('list kind', kind, Object.keys(KINDS)));
       if (o.suite) await (await import('../runner/suite-load.ts')).loadSuite(o.suite);
+      if (o.json) {
+        const out: Record<string, unknown[]> = {};
+        for (const k of kind ? [kind] : Object.keys(KINDS)) out[k] = await JSON_KINDS[k]();
+        console.log(JSON.stringify(out, null, 2));
+        return;
+      }
       for (const k of kind ? [kind] : Object.keys(KINDS)) {
         console.log(`# ${k}`);
         for (const line of await KINDS[k]()) console.log(line);

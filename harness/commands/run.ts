@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.ts';
 
@@ -32,8 +34,8 @@ const OPTIONS: [string, string, ((v: string) => unknown)?, unknown?][] = [
   ['--cache-dir <dir>', 'teacher cache (default ~/.cache/distill-bench or $DISTILL_BENCH_CACHE)'],
   ['--dry-run', 'print the plan (jobs, finished ones, estimated time) and exit'],
   ['--no-report', 'skip writing report.html/summary.md/CSV at the end'],
-  ['--quiet', 'one line per job instead of a progress bar'],
-  ['--json', 'print the run summary as JSON'],
+  ['--quiet', 'no progress output: only failed jobs and the final summary'],
+  ['--json', 'print the run result (with --dry-run: the plan) as JSON only'],
 ];
 
 export function registerRun(program: Command): void {
@@ -57,15 +59,27 @@ export function registerRun(program: Command): void {
       backend: o.backend,
       seeds: o.seeds,
       techniques: o.techniques,
-      progress: o.json ? 'silent' : o.quiet || !process.stderr.isTTY ? 'lines' : 'bar',
+      progress: o.json ? 'silent' : o.quiet ? 'quiet' : process.stderr.isTTY ? 'bar' : 'lines',
       afterRun:
         o.report === false
           ? undefined
           : async (dir) => (await import('../../reports/index.ts')).writeReports(dir),
     });
     if (o.json) console.log(JSON.stringify(res));
-    else if (!o.dryRun)
+    else if (!o.dryRun) {
+      if (o.report !== false) await printSummary(res.dir);
       console.log(`${res.dir}: ${res.ran} job(s) run, ${res.skipped} already finished, ${res.failed} failed`);
+    }
     if (res.failed > 0) process.exitCode = 1;
   });
+}
+
+/** The primary-metric table and the report path, read back from the run dir the reports came from. */
+async function printSummary(dir: string): Promise<void> {
+  const { readRunDirOrExplain } = await import('../../reports/read.ts');
+  const { aggregate } = await import('../../reports/aggregate.ts');
+  const { renderRunSummary } = await import('../../reports/terminal-summary.ts');
+  const report = join(dir, 'report.html');
+  const model = aggregate(readRunDirOrExplain(dir));
+  process.stdout.write(renderRunSummary(model, existsSync(report) ? report : undefined));
 }

@@ -44,6 +44,7 @@ const OPTIONS: [string, string, ((v: string) => unknown)?, unknown?][] = [
     'judge answer cache (default $DISTILL_BENCH_CACHE/judge or ~/.cache/distill-bench/judge)',
   ],
   ['--no-report', 'skip report.html/summary.md/CSV'],
+  ['--json', 'print the scores as JSON on stdout (progress goes to stderr)'],
 ];
 
 interface Flags {
@@ -58,6 +59,7 @@ interface Flags {
   judgeBackoff: number;
   judgeCache?: string;
   report: boolean;
+  json?: boolean;
 }
 
 export function registerScore(program: Command): void {
@@ -93,6 +95,7 @@ export function registerScore(program: Command): void {
       cards: o.cards,
       out,
       report: o.report,
+      log: o.json ? (line: string) => console.error(line) : undefined,
       judge: o.judge
         ? {
             baseUrl: o.judge,
@@ -105,6 +108,7 @@ export function registerScore(program: Command): void {
           }
         : undefined,
     });
-    console.log(`wrote ${res.dir}`);
+    if (o.json) console.log(JSON.stringify(res));
+    else console.log(`wrote ${res.dir}`);
   });
 }

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import PQueue from 'p-queue';
 import { defaultCacheDir } from '../cache-dir.ts';
@@ -7,10 +7,11 @@ import { deviceInfo } from '../engine/device-info.ts';
 import { UsageError } from '../errors.ts';
 import { contentHash } from '../hash.ts';
 import { HARNESS_VERSION, harnessGitSha } from '../version.ts';
+import { clock, estimateJobMs } from './estimate.ts';
 import { executeJob } from './execute.ts';
 import { type Job, planSuite, shardPlan } from './plan.ts';
 import { WorkerPool } from './pool.ts';
-import { progressView } from './progress.ts';
+import { type ProgressMode, progressView } from './progress.ts';
 import { readJobOutputs, rebuildJsonl, saveJobOutput } from './results.ts';
 import { finishedJobKeys, type Manifest, SCHEMA_VERSION, writeManifest } from './run-dir.ts';
 import { loadSuite } from './suite-load.ts';
@@ -25,14 +26,31 @@ export interface RunOptions {
   backend?: string;
   seeds?: number[];
   techniques?: string[];
-  progress: 'bar' | 'lines' | 'silent';
+  progress: ProgressMode;
   afterRun?: (dir: string) => Promise<void> | void;
 }
 
 /** Runs (or resumes) a suite into a run directory; returns the number of failed jobs. */
-export async function runSuite(
-  opts: RunOptions,
-): Promise<{ dir: string; failed: number; ran: number; skipped: number }> {
+export interface PlanEntry {
+  key: string;
+  kind: Job['kind'];
+  label: string;
+  finished: boolean;
+  estimateMs: number;
+}
+
+export interface RunResult {
+  dir: string;
+  failed: number;
+  ran: number;
+  skipped: number;
+  /** Failed jobs: label, first line of the error, and the log file with the whole error. */
+  failures: { label: string; reason: string; log?: string }[];
+  /** --dry-run only: the jobs and their estimated wall time on one worker. */
+  plan?: { jobs: PlanEntry[]; estimatedMs: number; backend: string };
+}
+
+export async function runSuite(opts: RunOptions): Promise<RunResult> {
   const loaded = await loadSuite(opts.suite);
   if (opts.seeds) loaded.suite.seeds = opts.seeds;
   if (opts.techniques) {
@@ -56,8 +74,16 @@ export async function runSuite(
   const finished = finishedJobKeys(dir);
   const jobs: Job[] = [...plan.teachers, ...plan.students];
   if (opts.dryRun) {
-    printPlan(jobs, finished);
-    return { dir, failed: 0, ran: 0, skipped: jobs.filter((j) => finished.has(j.key)).length };
+    const plan = planEntries(jobs, finished);
+    if (opts.progress !== 'silent') printPlan(plan);
+    return {
+      dir,
+      failed: 0,
+      ran: 0,
+      skipped: jobs.filter((j) => finished.has(j.key)).length,
+      failures: [],
+      plan,
+    };
   }
   if (existsSync(dir)) rebuildJsonl(dir); // resume: reconcile appends with the per-job files first
   const manifest: Manifest = {
@@ -81,7 +107,11 @@ export async function runSuite(
   writeManifest(dir, manifest);
   const view = progressView(opts.progress);
   const todo = jobs.filter((j) => !finished.has(j.key));
-  view.start(todo.length);
+  view.start(
+    todo.map((j) => ({ label: j.label, estimateMs: estimateJobMs(j) })),
+    Math.max(1, opts.workers),
+  );
+  const failures: RunResult['failures'] = [];
   const pool =
     opts.workers > 0
       ? new WorkerPool(opts.workers, {
@@ -106,10 +136,16 @@ export async function runSuite(
     } catch (err) {
       entry.status = 'failed';
       entry.error = (err as Error).message.split('\n')[0];
+      failures.push({ label: job.label, reason: entry.error, log: writeFailureLog(dir, job, err) });
       return false;
     } finally {
       entry.wallTimeMs = Math.round(performance.now() - t0);
-      view.jobDone(job.label, entry.status, entry.wallTimeMs);
+      view.jobDone(
+        job.label,
+        entry.status,
+        entry.wallTimeMs,
+        failures.find((f) => f.label === job.label),
+      );
       writeManifest(dir, manifest);
     }
   };
@@ -126,7 +162,8 @@ export async function runSuite(
       const entry = manifest.jobs.find((j) => j.key === s.key)!;
       entry.status = 'failed';
       entry.error = 'a teacher job it depends on failed';
-      view.jobDone(s.label, 'failed', 0);
+      failures.push({ label: s.label, reason: entry.error });
+      view.jobDone(s.label, 'failed', 0, { reason: entry.error });
       return false;
     });
   await Promise.all([...status.values(), ...studentRuns]);
@@ -147,25 +184,43 @@ export async function runSuite(
   writeManifest(dir, manifest);
   await opts.afterRun?.(dir);
   const failed = manifest.jobs.filter((j) => j.status === 'failed').length;
-  return { dir, failed, ran: todo.length, skipped: jobs.length - todo.length };
+  return { dir, failed, ran: todo.length, skipped: jobs.length - todo.length, failures };
 }
 
-function printPlan(jobs: Job[], finished: Set<string>): void {
-  const backend = activeBackend()?.name ?? '?';
-  let totalMs = 0;
-  for (const j of jobs) {
-    // Rough estimate from measured wasm throughput (~13 GFLOP/s training, BENCHMARKS.md).
-    const cfg = j.kind === 'teacher' ? j.teacher.config : j.student.config;
-    const steps = j.kind === 'teacher' ? j.teacher.training.steps : j.training.steps;
-    const batch = j.kind === 'teacher' ? j.teacher.training.batchSize : j.training.batchSize;
-    const params = cfg.layers * (4 * cfg.dModel ** 2 + 2 * cfg.dModel * cfg.dFF) + cfg.dModel * cfg.vocabSize;
-    const ms = finished.has(j.key) ? 0 : (6 * params * batch * (cfg.maxLen / 2) * steps) / 13e6;
-    totalMs += ms;
-    console.log(
-      `${finished.has(j.key) ? 'done  ' : 'todo  '} ${j.kind.padEnd(7)} ${j.key}  ${j.label}  ~${(ms / 1000).toFixed(0)} s`,
-    );
+/** The whole error (stack, worker stderr) of a failed job, so the terminal can print one line. */
+function writeFailureLog(dir: string, job: Job, err: unknown): string | undefined {
+  try {
+    const path = join(dir, 'logs', `${job.key}.log`);
+    mkdirSync(join(dir, 'logs'), { recursive: true });
+    const e = err as Error;
+    writeFileSync(path, `${job.label}\n${e?.stack ?? String(err)}\n`);
+    return path;
+  } catch {
+    return undefined;
   }
+}
+
+function planEntries(jobs: Job[], finished: Set<string>): NonNullable<RunResult['plan']> {
+  const entries = jobs.map((j) => ({
+    key: j.key,
+    kind: j.kind,
+    label: j.label,
+    finished: finished.has(j.key),
+    estimateMs: finished.has(j.key) ? 0 : Math.round(estimateJobMs(j)),
+  }));
+  return {
+    jobs: entries,
+    estimatedMs: entries.reduce((a, e) => a + e.estimateMs, 0),
+    backend: activeBackend()?.name ?? '?',
+  };
+}
+
+function printPlan(plan: NonNullable<RunResult['plan']>): void {
+  for (const j of plan.jobs)
+    console.log(
+      `${j.finished ? 'done  ' : 'todo  '} ${j.kind.padEnd(7)} ${j.key}  ${j.label}  ~${(j.estimateMs / 1000).toFixed(0)} s`,
+    );
   console.log(
-    `${jobs.length} jobs, ${jobs.filter((j) => finished.has(j.key)).length} finished; estimated ${(totalMs / 60000).toFixed(1)} min of training on ${backend} (one worker)`,
+    `${plan.jobs.length} jobs, ${plan.jobs.filter((j) => j.finished).length} finished; estimated ${clock(plan.estimatedMs)} of training on ${plan.backend} (one worker)`,
   );
 }

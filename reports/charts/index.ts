@@ -7,6 +7,7 @@ import type { ReportModel, Table } from '../model.ts';
 import { byName } from '../order.ts';
 import { barChart } from './bars.ts';
 import { curvesChart } from './curves.ts';
+import { forestChart } from './forest.ts';
 import { frontierChart } from './frontier.ts';
 import { heatmapChart } from './heatmap.ts';
 import { leakageChart } from './leakage.ts';
@@ -28,6 +29,59 @@ function multiStudent(t: Table): boolean {
 const rowName = (t: Table, technique: string, student: string) =>
   multiStudent(t) ? `${technique} / ${student}` : technique;
 
+/** Reference rows (teacher, oracle) are yardsticks, never candidates: no gain, no "best". */
+const REFERENCE_TECHNIQUES = new Set(['teacher', 'oracle']);
+
+function forest(model: ReportModel): ChartSection {
+  const charts: ChartSection['charts'] = [];
+  for (const t of model.tables) {
+    const m = t.metrics.find((x) => x.id === t.primary);
+    if (!m || !model.baseline) continue;
+    const rows = t.rows
+      .filter((r) => r.cells[m.id]?.gain && !REFERENCE_TECHNIQUES.has(r.technique))
+      .map((r) => {
+        const g = r.cells[m.id].gain!;
+        return {
+          name: rowName(t, r.technique, r.student),
+          colourIndex: model.techniques.indexOf(r.technique),
+          diff: g.diff,
+          lo: g.ciLow,
+          hi: g.ciHigh,
+          significant: g.significance === 'significant',
+        };
+      });
+    if (rows.length === 0) continue;
+    charts.push({
+      caption: `${t.task} · ${t.split} · ${m.id}`,
+      svg: forestChart({
+        title: `${t.task} · ${t.split}`,
+        metric: m.id,
+        direction: m.direction,
+        baseline: model.baseline,
+        rows,
+      }),
+    });
+  }
+  return {
+    id: 'chart-forest',
+    title: `Gain over ${model.baseline ?? 'none'} (primary metric; 95% CI of the paired difference; filled = significant)`,
+    note: charts.length ? null : 'Omitted: no baseline technique (none) to measure gains against.',
+    charts,
+  };
+}
+
+/**
+ * The range a metric's values can take: every registered metric is non-negative (rates, error
+ * rates, scores), and shares of examples (accuracy, acc-*, ice-*) stop at 1. A t interval does not
+ * know that, so whiskers and axes are clamped here instead of reaching below 0 or above 100%.
+ */
+export function metricBounds(id: string): { min: number; max: number } {
+  return { min: 0, max: /^(accuracy|acc-|ice-)/.test(id) ? 1 : Number.POSITIVE_INFINITY };
+}
+
+const clamp = (v: number | null, b: { min: number; max: number }) =>
+  v === null ? null : Math.min(b.max, Math.max(b.min, v));
+
 function bars(model: ReportModel): ChartSection {
   const charts = model.tables.flatMap((t) =>
     t.metrics
@@ -42,13 +96,14 @@ function bars(model: ReportModel): ChartSection {
             .filter((r) => r.cells[m.id])
             .map((r) => {
               const c = r.cells[m.id];
+              const b = metricBounds(m.id);
               return {
                 name: rowName(t, r.technique, r.student),
                 colourIndex: model.techniques.indexOf(r.technique),
                 mean: c.mean,
-                lo: c.ciLow,
-                hi: c.ciHigh,
-                best: c.best,
+                lo: clamp(c.ciLow, b),
+                hi: clamp(c.ciHigh, b),
+                best: c.best && !REFERENCE_TECHNIQUES.has(r.technique),
               };
             }),
         }),
@@ -70,19 +125,24 @@ function frontier(model: ReportModel): ChartSection {
     if (!t?.primary) continue;
     const m = t.metrics.find((x) => x.id === t.primary)!;
     for (const [field, label] of [
-      ['trainableParameters', 'trainable parameters (log)'],
+      ['teacherForwardTokens', 'teacher forward tokens (log)'],
+      ['teacherGenerations', 'teacher calls (generations, log)'],
+      ['optimizerSteps', 'optimizer steps (log)'],
       ['wallTimeMs', 'wall time, ms (log)'],
+      ['trainableParameters', 'trainable parameters (log)'],
     ] as const) {
       const points = t.rows
-        .filter((r) => r.cells[m.id] && r.cost[field] !== null)
+        .filter((r) => r.cells[m.id] && r.cost[field] !== null && r.cost[field]! > 0)
         .map((r) => ({
           name: rowName(t, r.technique, r.student),
           colourIndex: model.techniques.indexOf(r.technique),
           cost: r.cost[field]!,
           mean: r.cells[m.id].mean,
-          lo: r.cells[m.id].ciLow,
-          hi: r.cells[m.id].ciHigh,
+          lo: clamp(r.cells[m.id].ciLow, metricBounds(m.id)),
+          hi: clamp(r.cells[m.id].ciHigh, metricBounds(m.id)),
         }));
+      // A cost every technique has 0 of (no teacher calls) has no log axis and nothing to compare.
+      if (points.length < 2) continue;
       charts.push({
         caption: `${task} · ${t.split}: ${m.id} vs ${label}`,
         svg: frontierChart({
@@ -149,7 +209,14 @@ function leakage(model: ReportModel): ChartSection {
       values: Object.fromEntries(
         metrics
           .filter((id) => r.cells[id])
-          .map((id) => [id, { mean: r.cells[id].mean, lo: r.cells[id].ciLow, hi: r.cells[id].ciHigh }]),
+          .map((id) => [
+            id,
+            {
+              mean: r.cells[id].mean,
+              lo: clamp(r.cells[id].ciLow, metricBounds(id)),
+              hi: clamp(r.cells[id].ciHigh, metricBounds(id)),
+            },
+          ]),
       ),
     }));
     charts.push({
@@ -164,5 +231,5 @@ function leakage(model: ReportModel): ChartSection {
 }
 
 export function chartSections(model: ReportModel): ChartSection[] {
-  return [bars(model), frontier(model), curves(model), conflict(model), leakage(model)];
+  return [forest(model), bars(model), frontier(model), curves(model), conflict(model), leakage(model)];
 }

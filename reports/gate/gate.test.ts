@@ -34,7 +34,11 @@ describe('gateSides', () => {
   it('noise within the CI passes (exit 0)', () => {
     const r = gateSides(side([series(NOISY)]), side([series(BASE)]), registryOptions);
     expect(r.comparisons[0].outcome).toBe('inconclusive');
-    expect(r.verdict).toEqual({ exitCode: 0, headline: '✅ no regressions' });
+    // Exit 0, but the headline must not be a green check when most comparisons are undecided.
+    expect(r.verdict).toEqual({
+      exitCode: 0,
+      headline: '❔ inconclusive: 1 of 1 comparisons undecided, no regressions',
+    });
     // With a 0.05 tolerance the CI's lower end −0.024841 ≥ −0.05 → pass.
     const wide = gateSides(side([series(NOISY)]), side([series(BASE)]), {
       ...registryOptions,

@@ -149,7 +149,11 @@ export function gateSides(
       ...failures,
     ];
     headline = `⛔ ${parts.filter(Boolean).join(', ')}`;
-  } else headline = exitCode === 1 ? `❌ ${failures.join(', ')}` : '✅ no regressions';
+  } else if (exitCode === 1) headline = `❌ ${failures.join(', ')}`;
+  // A green check over mostly-undecided comparisons would read as "all good" when the run cannot tell.
+  else if (counts.inconclusive * 2 > comparisons.length)
+    headline = `❔ inconclusive: ${counts.inconclusive} of ${comparisons.length} comparisons undecided, no regressions`;
+  else headline = '✅ no regressions';
   return {
     schemaVersion: 1,
     candidate: cand.source,

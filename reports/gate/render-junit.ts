@@ -2,8 +2,9 @@
  * gate.junit.xml in the common JUnit shape (testsuites > testsuite > testcase > failure|error|skipped)
  * that CI systems and test-report actions read:
  *   - suite "distill-bench gate": one testcase per gated comparison; a regression is a <failure>
- *     carrying the numbers, a refused comparison (signatures differ) an <error>; pass, improved and
- *     inconclusive are passing testcases whose verdict and numbers are in <system-out>.
+ *     carrying the numbers, a refused comparison (signatures differ) an <error>, an inconclusive one
+ *     <skipped message="inconclusive: …">; pass and improved are passing testcases; every case
+ *     carries its verdict and numbers in <system-out>.
  *   - suite "distill-bench gate: missing rows" (only when rows are missing): one <skipped/> testcase
  *     per missing row, or a <failure> with --fail-on-missing.
  */
@@ -54,6 +55,10 @@ function comparisonCase(c: Comparison): string {
   if (c.outcome === 'refused') {
     return `${head}\n      <error${attrs({ type: 'signature-mismatch', message: c.reason })}>${body}</error>\n    </testcase>`;
   }
+  // Undecided is not passed: CI dashboards count <skipped> separately, so inconclusive stays visible.
+  if (c.outcome === 'inconclusive') {
+    return `${head}\n      <skipped${attrs({ message: `inconclusive: ${c.reason}` })}/>\n      <system-out>${body}</system-out>\n    </testcase>`;
+  }
   return `${head}\n      <system-out>${body}</system-out>\n    </testcase>`;
 }
 
@@ -68,9 +73,10 @@ export function renderJunit(r: GateResult): string {
   const cs = r.comparisons;
   const failures = cs.filter((c) => c.outcome === 'regression').length;
   const errors = cs.filter((c) => c.outcome === 'refused').length;
+  const inconclusive = cs.filter((c) => c.outcome === 'inconclusive').length;
   const missFail = failOnMissing ? r.missing.length : 0;
   const suites = [
-    `  <testsuite${attrs({ name: 'distill-bench gate', tests: cs.length, failures, errors, skipped: 0, time: 0 })}>\n${cs.map(comparisonCase).join('\n')}\n  </testsuite>`,
+    `  <testsuite${attrs({ name: 'distill-bench gate', tests: cs.length, failures, errors, skipped: inconclusive, time: 0 })}>\n${cs.map(comparisonCase).join('\n')}\n  </testsuite>`,
   ];
   if (r.missing.length) {
     suites.push(
@@ -83,6 +89,7 @@ export function renderJunit(r: GateResult): string {
     tests: cs.length + r.missing.length,
     failures: failures + missFail,
     errors,
+    skipped: inconclusive + r.missing.length - missFail,
     time: 0,
   };
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites${attrs(total)}>\n${suites.join('\n')}\n</testsuites>\n`;

@@ -1,57 +1,36 @@
 /**
- * gate.md: verdict on the first line ("❌ 1 regression", "✅ no regressions", "⛔ …"), then the
- * comparison table with arrows and CIs. Ready for $GITHUB_STEP_SUMMARY or a PR comment.
+ * gate.md, sized for a PR comment: the verdict and counts first, then regressions (and refused
+ * comparisons) with their reasons, inconclusive ones, and everything that passed folded in
+ * <details>. Every cell from run files goes through summary.md's markdown escaper, so a model name
+ * cannot put live links, images or HTML into a CI summary.
  */
+import { md } from '../summary.ts';
 import { arrow, better, ciText, methodText, num, OUTCOME_LABEL, signed, sortForDisplay } from './format.ts';
-import type { GateResult } from './types.ts';
+import type { Comparison, GateResult } from './types.ts';
 
-/** Escapes text for a markdown table cell: no pipes, no raw HTML, one line. */
-export function mdCell(s: string): string {
-  return s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\|/g, '\\|')
-    .replace(/[\r\n]+/g, ' ');
-}
+/** Escapes text for a markdown table cell (summary.md's escaper: no pipes, links, HTML or breaks). */
+export const mdCell = md;
 
 const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
 
-export function renderMarkdown(r: GateResult): string {
-  const c = r.counts;
-  const pct = `${Math.round(r.level * 100)}%`;
-  const parts = [
-    c.refused ? `${c.refused} refused` : '',
-    c.regression ? `${c.regression} regression${c.regression === 1 ? '' : 's'}` : '',
-    c.inconclusive ? `${c.inconclusive} inconclusive` : '',
-    c.improved ? `${c.improved} improved` : '',
-    c.pass ? `${c.pass} pass` : '',
-  ].filter(Boolean);
-  const lines = [
-    r.verdict.headline,
-    '',
-    `**distill-bench gate**: \`${mdCell(r.candidate)}\` against baseline \`${mdCell(r.baseline)}\`: ` +
-      `${r.comparisons.length} comparisons (${parts.join(', ')})` +
-      `${c.missing ? `, ${c.missing} missing row${c.missing === 1 ? '' : 's'}` : ''}. ` +
-      `Δ = candidate − baseline with its ${pct} CI; a regression is a CI wholly beyond the tolerance on the worse side.`,
-    '',
-    row([
-      'Outcome',
-      'Task',
-      'Technique',
-      'Student',
-      'Split',
-      'Metric',
-      'Baseline',
-      'Candidate',
-      'Δ',
-      `${pct} CI`,
-      'Tolerance',
-      'Method',
-    ]),
-    row(Array(12).fill('---')),
+function comparisonTable(cs: Comparison[], pct: string, withReason: boolean): string[] {
+  const head = [
+    'Outcome',
+    'Task',
+    'Technique',
+    'Student',
+    'Split',
+    'Metric',
+    'Baseline',
+    'Candidate',
+    'Δ',
+    `${pct} CI`,
+    'Tol.',
+    ...(withReason ? ['Method', 'Why'] : []),
   ];
-  for (const x of sortForDisplay(r.comparisons)) {
+  const lines = [row(head), row(head.map(() => '---'))];
+  for (const x of sortForDisplay(cs)) {
+    const notes = x.notes.length ? ` (${x.notes.join('; ')})` : '';
     lines.push(
       row([
         OUTCOME_LABEL[x.outcome],
@@ -65,18 +44,54 @@ export function renderMarkdown(r: GateResult): string {
         `${arrow(x.diff)} ${signed(x.diff)}`.trim(),
         ciText(x),
         `±${num(x.tolerance)}`,
-        methodText(x),
+        ...(withReason ? [mdCell(methodText(x)), mdCell(x.reason + notes)] : []),
       ]),
     );
   }
-  lines.push(
+  return lines;
+}
+
+export function renderMarkdown(r: GateResult): string {
+  const c = r.counts;
+  const pct = `${Math.round(r.level * 100)}%`;
+  const parts = [
+    c.refused ? `${c.refused} refused` : '',
+    c.regression ? `**${c.regression} regression${c.regression === 1 ? '' : 's'}**` : '',
+    c.inconclusive ? `${c.inconclusive} inconclusive` : '',
+    c.improved ? `${c.improved} improved` : '',
+    c.pass ? `${c.pass} pass` : '',
+    c.missing ? `${c.missing} missing row${c.missing === 1 ? '' : 's'}` : '',
+  ].filter(Boolean);
+  const lines = [
+    r.verdict.headline,
     '',
-    `Metric arrows: ↑ higher is better, ↓ lower is better. Δ arrows: the direction the value moved.`,
-  );
+    `**${r.comparisons.length} comparisons**: ${parts.join(' · ') || 'none'}`,
+    '',
+    `distill-bench gate: ${mdCell(r.candidate)} against baseline ${mdCell(r.baseline)}. ` +
+      `Δ = candidate − baseline with its ${pct} CI; a regression is a CI wholly beyond the tolerance on the worse side; ` +
+      `inconclusive: the CI reaches past the tolerance but not wholly (more seeds or examples would decide).`,
+  ];
+  if (r.errors.length) lines.push('', '### Errors', '', ...r.errors.map((e) => `- ${mdCell(e)}`));
+  const failing = r.comparisons.filter((x) => x.outcome === 'regression' || x.outcome === 'refused');
+  if (failing.length)
+    lines.push('', `### Regressions (${failing.length})`, '', ...comparisonTable(failing, pct, true));
+  const undecided = r.comparisons.filter((x) => x.outcome === 'inconclusive');
+  if (undecided.length)
+    lines.push('', `### Inconclusive (${undecided.length})`, '', ...comparisonTable(undecided, pct, false));
+  const passed = r.comparisons.filter((x) => x.outcome === 'pass' || x.outcome === 'improved');
+  if (passed.length)
+    lines.push(
+      '',
+      `<details><summary>Passed (${c.pass}) and improved (${c.improved})</summary>`,
+      '',
+      ...comparisonTable(passed, pct, false),
+      '',
+      '</details>',
+    );
   if (r.missing.length) {
     lines.push(
       '',
-      '### Missing rows',
+      `### Missing rows (${r.missing.length})`,
       '',
       row(['Task', 'Technique', 'Student', 'Split', 'Metric', 'Missing in']),
       row(Array(6).fill('---')),
@@ -84,18 +99,18 @@ export function renderMarkdown(r: GateResult): string {
     for (const m of r.missing)
       lines.push(row([m.task, m.technique, m.student, m.split, m.metric, m.missingIn].map(mdCell)));
   }
-  if (r.errors.length) lines.push('', '### Errors', '', ...r.errors.map((e) => `- ${mdCell(e)}`));
-  if (r.warnings.length) lines.push('', '### Warnings', '', ...r.warnings.map((w) => `- ${mdCell(w)}`));
-  const noted = r.comparisons.filter((x) => x.notes.length || x.outcome !== 'pass');
-  if (noted.length) {
-    lines.push('', '<details><summary>Details</summary>', '');
-    for (const x of sortForDisplay(noted)) {
-      const notes = x.notes.length ? ` (${x.notes.join('; ')})` : '';
-      lines.push(
-        `- ${OUTCOME_LABEL[x.outcome]} ${mdCell(`${x.task}/${x.technique}/${x.student} ${x.split} ${x.metric}`)}: ${mdCell(x.reason + notes)}`,
-      );
-    }
-    lines.push('', '</details>');
-  }
+  if (r.warnings.length)
+    lines.push(
+      '',
+      `<details><summary>Warnings (${r.warnings.length})</summary>`,
+      '',
+      ...r.warnings.map((w) => `- ${mdCell(w)}`),
+      '',
+      '</details>',
+    );
+  lines.push(
+    '',
+    'Metric arrows: ↑ higher is better, ↓ lower is better. Δ arrows: the direction the value moved.',
+  );
   return `${lines.join('\n')}\n`;
 }

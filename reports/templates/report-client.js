@@ -30,6 +30,37 @@
   }
   document.querySelectorAll('table.lb').forEach(sortable);
 
+  // Metric picker: the primary metric of each table is shown, the others are one click away.
+  function picker(table) {
+    const heads = Array.prototype.slice.call(table.querySelectorAll('thead th'));
+    const metrics = heads.filter((th) => th.hasAttribute('data-metric'));
+    if (!metrics.some((th) => th.hasAttribute('data-primary'))) return;
+    const show = (col, on) => {
+      heads[col].style.display = on ? '' : 'none';
+      Array.prototype.forEach.call(table.tBodies[0].rows, (r) => {
+        r.cells[col].style.display = on ? '' : 'none';
+      });
+    };
+    const box = document.createElement('div');
+    box.className = 'picker';
+    box.appendChild(document.createTextNode('metrics: '));
+    metrics.forEach((th) => {
+      const col = heads.indexOf(th);
+      const label = document.createElement('label');
+      const input = document.createElement('input');
+      input.type = 'checkbox';
+      input.checked = th.hasAttribute('data-primary');
+      input.setAttribute('data-metric', th.getAttribute('data-metric'));
+      input.addEventListener('change', () => show(col, input.checked));
+      label.appendChild(input);
+      label.appendChild(document.createTextNode(` ${th.getAttribute('data-metric')} `));
+      box.appendChild(label);
+      show(col, input.checked);
+    });
+    table.parentNode.insertBefore(box, table);
+  }
+  document.querySelectorAll('table.lb').forEach(picker);
+
   const blob = document.getElementById('examples-data');
   if (!blob) return;
   const data = JSON.parse(blob.textContent);

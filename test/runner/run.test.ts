@@ -51,11 +51,11 @@ describe('runner end to end (micro suite)', () => {
       out,
       '--cache-dir',
       cache,
-      '--quiet',
       '--no-report',
       '--workers',
       '1',
     ]);
+    // Not a TTY, so one line per job on stderr (--quiet would print failures only).
     const firstDone = await new Promise<string>((resolve, reject) => {
       let buf = '';
       child.stderr!.on('data', (d) => {
