@@ -82,16 +82,18 @@ export async function runSuite(
   const view = progressView(opts.progress);
   const todo = jobs.filter((j) => !finished.has(j.key));
   view.start(todo.length);
+  // No more worker processes than jobs left to run: each idle one would only hold memory.
+  const workers = Math.min(opts.workers, todo.length);
   const pool =
-    opts.workers > 0
-      ? new WorkerPool(opts.workers, {
+    workers > 0
+      ? new WorkerPool(workers, {
           cacheDir,
           backend: opts.backend,
           onProgress: (k, p) => view.jobProgress(labelOf.get(k)!, p),
         })
       : undefined;
   const labelOf = new Map(jobs.map((j) => [j.key, j.label]));
-  const queue = new PQueue({ concurrency: Math.max(1, opts.workers) });
+  const queue = new PQueue({ concurrency: Math.max(1, workers) });
   const status = new Map<string, Promise<boolean>>();
   const runOne = async (job: Job): Promise<boolean> => {
     const t0 = performance.now();
