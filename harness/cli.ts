@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { commands } from './commands/index.ts';
+import { forTerminalLines } from './core/sanitize.ts';
 import { UsageError } from './errors.ts';
 import { HARNESS_VERSION } from './version.ts';
 
@@ -29,10 +30,11 @@ try {
     // --help and --version are "errors" to commander; bad flags are exit 2 like all bad input.
     process.exitCode = err.exitCode === 0 ? 0 : 2;
   } else if (err instanceof UsageError) {
-    console.error(`error: ${err.message}`);
+    // Messages quote user text (model names, suite values): no control characters, no 100 KB lines.
+    console.error(`error: ${forTerminalLines(err.message)}`);
     process.exitCode = 2;
   } else {
-    console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    console.error(forTerminalLines(err instanceof Error ? (err.stack ?? err.message) : String(err)));
     process.exitCode = 1;
   }
 }

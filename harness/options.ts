@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { clip } from './core/sanitize.ts';
 import { UsageError } from './errors.ts';
 import { unknownNameMessage } from './registry.ts';
 
@@ -27,9 +28,10 @@ export function parseOptions<O>(
   }
   const option = issue.path.join('.') || '(options)';
   const value = issue.path.reduce<any>((o, k) => (o == null ? o : o[k as any]), raw);
-  const range = docs[String(issue.path[0])]?.range;
+  const name = String(issue.path[0]);
+  const range = Object.hasOwn(docs, name) ? docs[name].range : undefined;
   throw new UsageError(
-    `${prefix}${kind} '${id}', option '${option}' = ${JSON.stringify(value)}: ${issue.message}.` +
+    `${prefix}${kind} '${id}', option '${option}' = ${clip(JSON.stringify(value) ?? String(value), 80)}: ${issue.message}.` +
       (range ? ` Allowed: ${range}.` : ''),
     where,
   );

@@ -3,21 +3,13 @@
  * and PR comments. Same numbers (ReportModel) and same wording (findings.ts, format.ts) as the HTML.
  */
 
+import { forMarkdown } from '../harness/core/sanitize.ts';
 import { findings } from './findings.ts';
 import { arrow, count, duration, gainText, meanPm } from './format.ts';
 import type { ReportModel, Table } from './model.ts';
 
-/**
- * Escapes text from run files so it cannot open markup, links, HTML or break a table row. Plain
- * hyphens and dots stay readable ("soft-label"); only a leading list/heading marker is escaped.
- */
-export function md(s: string): string {
-  return s
-    .replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!)
-    .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`)
-    .replace(/\r?\n|\r/g, ' ')
-    .replace(/^([#+-]|\d+[.)])(?=\s|$)/, '\\$1');
-}
+/** Text from run files, escaped by the one markdown sanitizer (harness/core/sanitize.ts). */
+export const md = forMarkdown;
 
 /**
  * One markdown table per task × split: mean ± CI per metric (★ best), then the gain over the

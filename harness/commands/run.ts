@@ -1,15 +1,8 @@
 import { existsSync } from 'node:fs';
-import { cpus } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.ts';
-
-const int = (flag: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0)
-    throw new UsageError(`${flag}: '${v}' is not a non-negative integer.`, { field: flag });
-  return n;
-};
+import { maxWorkers, parseSeeds, parseWorkers } from './run-values.ts';
 
 export function parseShard(v: string): { index: number; count: number } {
   const m = /^(\d+)\/(\d+)$/.exec(v);
@@ -26,9 +19,14 @@ export function parseShard(v: string): { index: number; count: number } {
 /** CLI options as data (vitest's cli-config style): flag, description, parser, default. */
 const OPTIONS: [string, string, ((v: string) => unknown)?, unknown?][] = [
   ['--out <dir>', 'run directory (default runs/<suite>); an existing one is resumed'],
-  ['--workers <n>', 'worker processes (0 = in-process)', int('--workers'), Math.max(1, cpus().length)],
+  [
+    '--workers <n>',
+    'worker processes (0 = in-process; at most the CPU cores)',
+    (v) => parseWorkers(v),
+    maxWorkers(),
+  ],
   ['--shard <i/n>', 'run a deterministic slice of the student jobs', parseShard],
-  ['--seeds <list>', 'override the suite seeds, e.g. 1,2,3', (v) => v.split(',').map(int('--seeds'))],
+  ['--seeds <list>', 'override the suite seeds, e.g. 1,2,3', parseSeeds],
   ['--techniques <list>', 'only these technique labels, e.g. none,soft-label', (v) => v.split(',')],
   ['--backend <name>', 'force a backend (tensorflow-gpu, tensorflow, webgpu, wasm, cpu)'],
   ['--cache-dir <dir>', 'teacher cache (default ~/.cache/distill-bench or $DISTILL_BENCH_CACHE)'],

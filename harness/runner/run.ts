@@ -107,14 +107,16 @@ export async function runSuite(opts: RunOptions): Promise<RunResult> {
   writeManifest(dir, manifest);
   const view = progressView(opts.progress);
   const todo = jobs.filter((j) => !finished.has(j.key));
+  // No more worker processes than jobs left to run: each idle one would only hold memory.
+  const workers = Math.min(opts.workers, todo.length);
   view.start(
     todo.map((j) => ({ label: j.label, estimateMs: estimateJobMs(j) })),
-    Math.max(1, opts.workers),
+    Math.max(1, workers),
   );
   const failures: RunResult['failures'] = [];
   const pool =
-    opts.workers > 0
-      ? new WorkerPool(opts.workers, {
+    workers > 0
+      ? new WorkerPool(workers, {
           cacheDir,
           backend: opts.backend,
           plugins: loaded.plugins,
@@ -122,7 +124,7 @@ export async function runSuite(opts: RunOptions): Promise<RunResult> {
         })
       : undefined;
   const labelOf = new Map(jobs.map((j) => [j.key, j.label]));
-  const queue = new PQueue({ concurrency: Math.max(1, opts.workers) });
+  const queue = new PQueue({ concurrency: Math.max(1, workers) });
   const status = new Map<string, Promise<boolean>>();
   const runOne = async (job: Job): Promise<boolean> => {
     const t0 = performance.now();

@@ -1,19 +1,22 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import YAML from 'yaml';
 import type { z } from 'zod';
 import { metricRegistry } from '../../metrics/index.ts';
+import { clip } from '../core/sanitize.ts';
 import { UsageError } from '../errors.ts';
 import { parseOptions } from '../options.ts';
 import { importUserModule } from '../plugins/import-user-module.ts';
 import { loadPlugins, type PluginRef, resolvePlugins } from '../plugins/load-plugins.ts';
+import { readUserText } from '../read-text.ts';
 import { unknownNameMessage } from '../registry.ts';
 import { taskRegistry } from '../tasks/index.ts';
 import { parseTaskOptions } from '../tasks/options.ts';
 import { techniqueRegistry } from '../techniques/index.ts';
 import { EVALUATORS } from './evaluators.ts';
 import { contextLength, resolveModel } from './plan.ts';
+import { checkDuplicates } from './suite-duplicates.ts';
+import { checkShape, parseSuiteText } from './suite-parse.ts';
 import { type Suite, SuiteSchema } from './suite-schema.ts';
 
 export const BUILTIN_SUITES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'suites');
@@ -45,7 +48,21 @@ export function builtinSuites(): string[] {
 
 /** A built-in suite name or a path to a suite file. */
 export function resolveSuiteFile(nameOrPath: string): string {
-  if (existsSync(nameOrPath) && EXTENSIONS.includes(extname(nameOrPath))) return resolve(nameOrPath);
+  if (nameOrPath.length > 4096)
+    throw new UsageError(
+      `suite: a path of ${nameOrPath.length} characters is too long. Fix: give a shorter path.`,
+      {
+        file: clip(nameOrPath, 80),
+      },
+    );
+  if (existsSync(nameOrPath) && EXTENSIONS.includes(extname(nameOrPath))) {
+    if (statSync(nameOrPath).isDirectory())
+      throw new UsageError(
+        `${nameOrPath}: is a directory, not a suite file. Fix: give the path of a .yaml, .json or .ts file.`,
+        { file: nameOrPath },
+      );
+    return resolve(nameOrPath);
+  }
   for (const ext of EXTENSIONS) {
     const f = join(BUILTIN_SUITES_DIR, `${nameOrPath}${ext}`);
     if (existsSync(f)) return f;
@@ -63,29 +80,10 @@ async function readRaw(file: string): Promise<unknown> {
       throw new UsageError(`${file}: a TypeScript suite must \`export default defineSuite({...})\`.`, {
         file,
       });
+    checkShape(file, mod.default);
     return mod.default;
   }
-  const text = readFileSync(file, 'utf8');
-  if (file.endsWith('.json')) {
-    try {
-      return JSON.parse(text);
-    } catch (err) {
-      throw new UsageError(
-        `${file}: invalid JSON: ${(err as Error).message}. Fix the syntax at that position.`,
-        { file },
-      );
-    }
-  }
-  const doc = YAML.parseDocument(text, { prettyErrors: true });
-  if (doc.errors.length) {
-    const e = doc.errors[0];
-    const at = e.linePos?.[0] ? `:${e.linePos[0].line}:${e.linePos[0].col}` : '';
-    throw new UsageError(
-      `${file}${at}: YAML syntax error: ${e.message.split('\n')[0]}. Fix the YAML at that line.`,
-      { file },
-    );
-  }
-  return doc.toJS();
+  return parseSuiteText(file, readUserText(file, 'suite file'));
 }
 
 function fieldPath(path: readonly PropertyKey[]): string {
@@ -108,7 +106,7 @@ function zodMessage(file: string, raw: unknown, error: z.ZodError): string {
     return `${file}: field '${issue.path.length ? `${field}.` : ''}${key}' is not allowed. ${issue.path.length ? '' : unknownNameMessage('field', key, known)}`.trim();
   }
   const got = valueAt(raw, issue.path);
-  const shown = got === undefined ? 'nothing' : JSON.stringify(got)?.slice(0, 60);
+  const shown = got === undefined ? 'nothing' : clip(JSON.stringify(got) ?? String(got), 60);
   return `${file}: field '${field}' = ${shown}: ${issue.message}. Fix: set '${field}' to a valid value (see the suite reference in README).`;
 }
 
@@ -121,6 +119,7 @@ export async function loadSuite(nameOrPath: string): Promise<LoadedSuite> {
   const suite = parsed.data;
   const plugins = resolvePlugins(suite.plugins, file);
   await loadPlugins(plugins, file);
+  checkDuplicates(file, suite);
   const at = (field: string) => ({ file, field });
   const taskOptions = suite.tasks.map((t, i) => {
     const task = wrap(file, `tasks[${i}].id`, () => taskRegistry.get(t.id));

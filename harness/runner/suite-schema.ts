@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MODEL_PRESETS } from '../models/config.ts';
 import { TrainingOptionsSchema } from '../training/optimizer.ts';
+import { SEED_MAX, SEED_MIN } from './seed-range.ts';
 
 /**
  * The suite file format (YAML, JSON or TypeScript through defineSuite). One zod schema validates all
@@ -27,7 +28,16 @@ export const ModelSpecSchema = z.union([
 ]);
 export type ModelSpec = z.infer<typeof ModelSpecSchema>;
 
-const Id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, ".", "_" or "-"');
+/** Longest suite name, id or label: they become directory names and table cells. */
+export const MAX_ID_LENGTH = 64;
+const Id = z
+  .string()
+  .max(MAX_ID_LENGTH, `at most ${MAX_ID_LENGTH} characters`)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, ".", "_" or "-"');
+/** A registered name (task, technique, metric, profile): checked against its registry afterwards. */
+const Name = z.string().min(1, 'must not be empty').max(MAX_ID_LENGTH, `at most ${MAX_ID_LENGTH} characters`);
+
+export const SeedSchema = z.number().int().min(SEED_MIN).max(SEED_MAX);
 const TrainingOverrides = TrainingOptionsSchema.partial().strict();
 
 export const TeacherSchema = z
@@ -35,7 +45,7 @@ export const TeacherSchema = z
     id: Id,
     model: ModelSpecSchema.default('small'),
     /** Task profile whose data trains this teacher (gold when absent). */
-    profile: z.string().optional(),
+    profile: Name.optional(),
     training: TrainingOverrides.default({}),
   })
   .strict();
@@ -44,10 +54,8 @@ export const StudentSchema = z.object({ id: Id, model: ModelSpecSchema.default('
 
 /** `soft-label`, `{ soft-label: {T: 4} }` or `{ id: soft-label, as: soft-T4, options: {...} }`. */
 export const TechniqueEntrySchema = z.union([
-  z.string(),
-  z
-    .object({ id: z.string(), as: Id.optional(), options: z.record(z.string(), z.unknown()).default({}) })
-    .strict(),
+  Name,
+  z.object({ id: Name, as: Id.optional(), options: z.record(z.string(), z.unknown()).default({}) }).strict(),
   z
     .record(z.string(), z.record(z.string(), z.unknown()))
     .refine((o) => Object.keys(o).length === 1, 'one technique per entry'),
@@ -55,7 +63,7 @@ export const TechniqueEntrySchema = z.union([
 
 export const TaskEntrySchema = z
   .object({
-    id: z.string(),
+    id: Name,
     options: z.record(z.string(), z.unknown()).default({}),
     /** Teachers for this task only (profiles are task-specific); defaults to the suite's teachers. */
     teachers: z.array(TeacherSchema).optional(),
@@ -65,29 +73,27 @@ export const TaskEntrySchema = z
 export const SuiteSchema = z
   .object({
     name: Id,
-    description: z.string().default(''),
+    description: z.string().max(2000, 'at most 2000 characters').default(''),
     /** Modules that register tasks, techniques or metrics (harness/plugins/load-plugins.ts). */
     plugins: z.array(z.string().min(1)).default([]),
     tasks: z.array(TaskEntrySchema).min(1),
     teachers: z.array(TeacherSchema).default([]),
     students: z.array(StudentSchema).min(1),
     techniques: z.array(TechniqueEntrySchema).min(1),
-    seeds: z
-      .array(
-        z
-          .number()
-          .int()
-          .min(0)
-          .max(2 ** 31 - 1),
-      )
-      .min(1),
+    seeds: z.array(SeedSchema).min(1),
     /** The student budget every technique gets (and the default teacher budget). */
     training: TrainingOptionsSchema,
     /** Metric ids to compute; default: the task's own metrics plus rse-proxy. */
-    metrics: z.array(z.string()).optional(),
+    metrics: z
+      .array(Name)
+      .min(1, 'list at least one metric, or leave metrics out for the defaults')
+      .optional(),
     evaluation: z
       .object({
-        splits: z.array(z.enum(['test', 'ood'])).default(['test', 'ood']),
+        splits: z
+          .array(z.enum(['test', 'ood']))
+          .min(1, 'list at least one split, or leave splits out for both')
+          .default(['test', 'ood']),
         maxExamples: z.number().int().min(1).max(100_000).default(300),
         maxNewTokens: z.number().int().min(1).max(4096).default(96),
       })

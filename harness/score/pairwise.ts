@@ -1,12 +1,14 @@
 import { pairwiseAccumulator, pairwiseMatrix, pairwiseSignature } from '../../metrics/homogenization.ts';
 import { directionOf } from '../../metrics/index.ts';
 import { type ScoreData, type ScoreValue, splitOf } from './data.ts';
+import { forSimilarity } from './similarity-cap.ts';
 
 /**
  * Homogenization across the recorded models on one dataset: ROUGE-L F1 between every two models'
- * responses to the same prompt, averaged over prompts per pair (metrics/homogenization.ts). A model's
- * row value is the mean of its pairs (its similarity to each other model, equally weighted); the
- * whole matrix and the all-pairs mean go to score.json.
+ * responses to the same prompt (cut to MAX_SIMILARITY_CHARS, similarity-cap.ts), averaged over
+ * prompts per pair (metrics/homogenization.ts). A model's row value is the mean of its pairs (its
+ * similarity to each other model, equally weighted); the whole matrix and the all-pairs mean go to
+ * score.json.
  */
 
 export const PER_MODEL_SUFFIX = '|row:mean-of-pairs-with-model';
@@ -24,11 +26,13 @@ export function pairwiseMetrics(data: ScoreData, dataset: string): PairwiseResul
   for (const answers of data.byPrompt.values()) {
     const first = answers.values().next().value;
     if (!first || first.dataset !== dataset) continue;
-    const map: Record<string, string> = {};
-    for (const [model, r] of answers) if (splitOf(r) === 'test') map[model] = r.response;
+    // Keyed by model names (user text): no prototype, so '__proto__' or 'constructor' is a model
+    // like any other, not Object.prototype's member.
+    const map: Record<string, string> = Object.create(null);
+    for (const [model, r] of answers) if (splitOf(r) === 'test') map[model] = forSimilarity(r.response);
     if (Object.keys(map).length > 1) byPrompt.push(map);
   }
-  const models = data.models.filter((m) => byPrompt.some((p) => m in p));
+  const models = data.models.filter((m) => byPrompt.some((p) => Object.hasOwn(p, m)));
   const acc = pairwiseAccumulator(models);
   let state = acc.empty();
   for (const p of byPrompt) state = acc.update(state, p);

@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
 import type { IdentityCard } from '../../metrics/ice.ts';
+import { clip } from '../core/sanitize.ts';
 import { UsageError } from '../errors.ts';
+import { readUserText } from '../read-text.ts';
+import { MAX_ALIAS_COUNT } from '../runner/suite-parse.ts';
 import { cardFactsSchema, cardWithModelSchema } from './input-schema.ts';
 
 /**
@@ -21,21 +23,13 @@ export interface CardSet {
 type Path = (string | number)[];
 
 export function readCards(file: string): CardSet {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? err}).`, {
-      file,
-      field: '--cards',
-    });
-  }
+  const text = readUserText(file, 'identity-card file');
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter });
   if (doc.errors.length) {
     const e = doc.errors[0];
     const line = e.linePos?.[0].line ?? 1;
-    throw new UsageError(`${file}:${line}: not valid JSON/YAML (${e.message.split('\n')[0]}).`, {
+    throw new UsageError(`${file}:${line}: not valid JSON/YAML (${clip(e.message.split('\n')[0], 300)}).`, {
       file,
       line,
     });
@@ -59,7 +53,16 @@ export function readCards(file: string): CardSet {
       },
     );
   };
-  const data = doc.toJS() as unknown;
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    // Alias bombs, undefined aliases, nesting too deep for the converter.
+    throw new UsageError(
+      `${file}: cannot read the cards (${clip(String((err as Error).message ?? err), 200)}). Fix: write the cards out without YAML aliases.`,
+      { file },
+    );
+  }
   const entries: { path: Path; value: unknown; model?: string }[] = [];
   if (Array.isArray(data)) data.forEach((value, i) => entries.push({ path: [i], value }));
   else if (data && typeof data === 'object' && Array.isArray((data as { cards?: unknown }).cards))

@@ -1,5 +1,6 @@
 import { extname } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
+import { clip } from '../core/sanitize.ts';
 import { UsageError } from '../errors.ts';
 import { readUserText } from '../read-text.ts';
 import {
@@ -65,6 +66,22 @@ function jsonlRecords(text: string, problems: Problem[]): { line: number; value:
   return out;
 }
 
+/** How to fix each csv-parse error (by its code), in words a spreadsheet user knows. */
+const CSV_FIX: Record<string, string> = {
+  CSV_QUOTE_NOT_CLOSED:
+    'close the quoted field: a field that starts with " must end with ", and a " inside it is written "".',
+  INVALID_OPENING_QUOTE:
+    'quote the whole field: a field containing " must start and end with ", with each inner " doubled ("").',
+  CSV_INVALID_CLOSING_QUOTE:
+    'a quoted field must end right after its closing " (before the comma or line end); double any " inside it.',
+  CSV_RECORD_INCONSISTENT_FIELDS_LENGTH:
+    'every row needs as many cells as the header; quote cells that contain commas ("a, b").',
+  CSV_RECORD_INCONSISTENT_COLUMNS:
+    'every row needs as many cells as the header; quote cells that contain commas ("a, b").',
+  default:
+    'save the file as standard CSV (RFC 4180): comma-separated, fields with commas, quotes or line breaks in double quotes.',
+};
+
 function csvRecords(file: string, text: string): { line: number; value: unknown }[] {
   let records: { record: Record<string, string>; info: { lines: number } }[];
   let header: string[] = [];
@@ -73,6 +90,13 @@ function csvRecords(file: string, text: string): { line: number; value: unknown 
       bom: true,
       columns: (h: string[]) => {
         header = h.map((c) => c.trim());
+        const dup = header.find((c, i) => header.indexOf(c) !== i);
+        // Two columns of one name: csv-parse would keep the last one's cells, silently.
+        if (dup !== undefined)
+          throw new UsageError(
+            `${file}:1: field '${clip(dup, 80)}': the header names column '${clip(dup, 80)}' twice (columns ${header.indexOf(dup) + 1} and ${header.lastIndexOf(dup) + 1}). Fix: rename or remove one of them.`,
+            { file, line: 1, field: dup },
+          );
         return header;
       },
       info: true,
@@ -80,11 +104,12 @@ function csvRecords(file: string, text: string): { line: number; value: unknown 
       relax_column_count: false,
     }) as typeof records;
   } catch (err) {
-    const e = err as Error & { lines?: number };
-    throw new UsageError(`${file}:${e.lines ?? 1}: not valid CSV (${e.message}).`, {
-      file,
-      line: e.lines ?? 1,
-    });
+    if (err instanceof UsageError) throw err;
+    const e = err as Error & { lines?: number; code?: string };
+    throw new UsageError(
+      `${file}:${e.lines ?? 1}: not valid CSV (${clip(e.message, 300)}). Fix: ${CSV_FIX[e.code ?? ''] ?? CSV_FIX.default}`,
+      { file, line: e.lines ?? 1 },
+    );
   }
   const missing = REQUIRED_FIELDS.filter((f) => !header.includes(f));
   if (missing.length) {

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { basename, join } from 'node:path';
 import type { IdentityCard } from '../../metrics/ice.ts';
+import { forTerminal } from '../core/sanitize.ts';
 import { contentHash } from '../hash.ts';
 import type { Manifest } from '../runner/run-dir.ts';
 import { SCHEMA_VERSION } from '../runner/run-dir.ts';
@@ -19,6 +20,7 @@ import { pairwiseMetrics } from './pairwise.ts';
 import { readCards } from './read-cards.ts';
 import { readResponses } from './read-responses.ts';
 import { sequenceMetrics } from './sequence-metrics.ts';
+import { similarityCapWarning } from './similarity-cap.ts';
 import { summaryTable } from './summary.ts';
 import { checkInputs } from './validate.ts';
 import { prepareDir, SCORE_SUITE_PREFIX, writeJobs, writeJson, writeJsonl } from './write-run.ts';
@@ -91,10 +93,14 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreResult> {
   // Token-free metrics, timed per model (the job's wall time).
   const values: ScoreValue[] = [];
   const wall = new Map<string, number>();
-  const perModel: Record<string, Record<string, unknown>> = {};
+  // Objects keyed by model and dataset names (user text) have no prototype: a model named
+  // '__proto__' is an entry, not a prototype change (they are written to score.json as they are).
+  const perModel: Record<string, Record<string, unknown>> = Object.create(null);
+  const capWarning = similarityCapWarning(data.rows);
+  if (capWarning) warnings.push(capWarning);
   for (const model of data.models) {
     const t = performance.now();
-    const datasets: Record<string, unknown> = {};
+    const datasets: Record<string, unknown> = Object.create(null);
     for (const dataset of data.datasets) {
       const seq = sequenceMetrics(data, model, dataset);
       values.push(...seq.values);
@@ -114,7 +120,7 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreResult> {
     perModel[model] = { rows: data.rows.filter((r) => r.model === model).length, datasets };
     wall.set(model, performance.now() - t);
   }
-  const pairwise: Record<string, unknown> = {};
+  const pairwise: Record<string, unknown> = Object.create(null);
   for (const dataset of data.datasets) {
     const p = pairwiseMetrics(data, dataset);
     values.push(...p.values);
@@ -123,7 +129,7 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreResult> {
 
   let judged: ScoreResult['judge'];
   if (client) {
-    log(`judging with ${client.model} at ${client.endpoint} (cache ${client.cache.dir})`);
+    log(forTerminal(`judging with ${client.model} at ${client.endpoint} (cache ${client.cache.dir})`));
     if (!(opts.env ?? process.env)[JUDGE_KEY_ENV])
       log(`note: ${JUDGE_KEY_ENV} is not set; requests carry no Authorization header`);
     const outcome = await runJudge(data, cards, client);
@@ -249,6 +255,6 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreResult> {
     writeReports(opts.out);
   }
   for (const line of summaryTable(values, data.models, data.reference)) log(line);
-  for (const w of warnings) log(`warning: ${w}`);
+  for (const w of warnings) log(`warning: ${forTerminal(w)}`);
   return { dir: opts.out, values, warnings, judge: judged };
 }

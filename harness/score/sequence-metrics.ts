@@ -5,11 +5,13 @@ import { directionOf } from '../../metrics/index.ts';
 import { rseAccumulator, rseProxy, sequenceSimilarity } from '../../metrics/rse.ts';
 import type { MetricValue } from '../../metrics/types.ts';
 import { referenceRow, rowsOf, type ScoreData, type ScoreValue, type Split, type UnitValue } from './data.ts';
+import { forSimilarity } from './similarity-cap.ts';
 
 /**
  * Token-free metrics of one model on one dataset's ordinary prompts:
  * - RSE against the reference model on the same prompt ids: rse-proxy (1-5), rse-rougeL, rse-chrf,
- *   rse-bleu (metrics/rse.ts, no token data in score mode). Signatures gain `|ref:<model>`: numbers
+ *   rse-bleu (metrics/rse.ts, no token data in score mode), on responses cut to MAX_SIMILARITY_CHARS
+ *   (similarity-cap.ts). Signatures gain `|ref:<model>`: numbers
  *   against different reference models are different measurements.
  * - accuracy (exact match after trimming) and WER (corpus level) over the rows that have a gold
  *   `reference`; absent when none does.
@@ -65,7 +67,7 @@ export function sequenceMetrics(data: ScoreData, model: string, dataset: string)
     // One similarity per prompt feeds both the accumulator (as a one-pair state, exactly what its
     // update adds without token data) and the units: computing it twice would double the cost of
     // the slowest part of score (ROUGE-L's LCS on long responses).
-    const sim = sequenceSimilarity(r.response, ref.response);
+    const sim = sequenceSimilarity(forSimilarity(r.response), forSimilarity(ref.response));
     state = rse.merge(state, { pairs: 1, ...sim, positions: 0, agree: 0, jsd: 0 });
     const unit = (value: number): UnitValue => ({ unit: r.promptId, stratum: dataset, value });
     rseUnits['rse-proxy'].push(unit(rseProxy(sim).score));

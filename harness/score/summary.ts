@@ -1,7 +1,11 @@
+import { forTerminal } from '../core/sanitize.ts';
 import type { ScoreValue } from './data.ts';
 import { MACRO_TASK } from './input-schema.ts';
 
-/** The terminal summary: one line per model, macro-averaged headline metrics that the run has. */
+/**
+ * The terminal summary: one line per model, macro-averaged headline metrics that the run has. Model
+ * names are user text: shown through forTerminal (no escape sequences), widths measured after.
+ */
 
 const COLUMNS: [metric: string, header: string, digits: number][] = [
   ['rse-proxy', 'RSE-proxy', 3],
@@ -32,7 +36,7 @@ export function summaryTable(
   const rows = [
     ['model', ...cols.map(([, h]) => h)],
     ...models.map((m) => [
-      m === reference ? `${m} (reference)` : m,
+      forTerminal(m === reference ? `${m} (reference)` : m, 200),
       ...cols.map(([metric, , d]) => cell(m, metric, d)),
     ]),
   ];

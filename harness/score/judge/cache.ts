@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { defaultCacheDir } from '../../cache-dir.ts';
 import { writeAtomic } from '../../fs-atomic.ts';
 import { canonicalJson } from '../../hash.ts';
@@ -27,7 +27,20 @@ export function defaultJudgeCacheDir(): string {
   return join(defaultCacheDir(), 'judge');
 }
 
-const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80) || '_';
+/**
+ * One path segment from a judge model name or prompt version (user text): only letters, digits,
+ * '.', '_' and '-', never '.' or '..' (no leading dot at all), at most 80 characters; a short hash
+ * of the original keeps 'a/b' and 'a_b' apart.
+ */
+export function safeSegment(s: string): string {
+  const plain =
+    s
+      .replace(/[^A-Za-z0-9._-]+/g, '_')
+      .replace(/^\.+/, '_')
+      .slice(0, 80) || '_';
+  if (plain === s) return plain;
+  return `${plain}-${createHash('sha256').update(s).digest('hex').slice(0, 8)}`;
+}
 
 export class JudgeCache {
   constructor(readonly dir: string) {}
@@ -37,7 +50,19 @@ export class JudgeCache {
   }
 
   private path(model: string, promptVersion: string, hash: string): string {
-    return join(this.dir, safe(model), safe(promptVersion), hash.slice(0, 2), `${hash}.json`);
+    if (!/^[0-9a-f]{64}$/.test(hash)) throw new Error(`internal: judge cache key '${hash}' is not a sha256`);
+    const p = join(
+      this.dir,
+      safeSegment(model),
+      safeSegment(promptVersion),
+      hash.slice(0, 2),
+      `${hash}.json`,
+    );
+    // The segments above cannot climb out; this says so where it matters.
+    const rel = relative(resolve(this.dir), resolve(p));
+    if (rel.startsWith('..') || isAbsolute(rel))
+      throw new Error(`internal: judge cache path ${p} leaves ${this.dir}`);
+    return p;
   }
 
   get(model: string, promptVersion: string, hash: string): CachedAnswer | undefined {

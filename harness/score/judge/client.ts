@@ -75,12 +75,34 @@ export function chatCompletionsUrl(baseUrl: string): string {
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:')
     throw new JudgeError('--judge: the URL must start with http:// or https://.');
+  // A password in the URL would be repeated by fetch's errors, shell history and CI logs.
+  if (u.username || u.password)
+    throw new JudgeError(
+      `--judge: the URL carries a user name or password (${u.protocol}//***@${u.host}${u.pathname}). ` +
+        `Fix: pass the URL without them and the key in $${JUDGE_KEY_ENV}.`,
+    );
   if (!u.pathname.endsWith('/chat/completions'))
     u.pathname = `${u.pathname.replace(/\/+$/, '')}/chat/completions`;
   return u.toString();
 }
 
 const RETRYABLE = (status: number) => status === 429 || status >= 500;
+
+/** Query parameters that carry credentials (Azure's api-key, signed URLs' sig, token, ...). */
+const SECRET_PARAM = /key|token|secret|sig|password|auth/i;
+
+/** `text` with every secret (raw, URL-encoded, JSON-escaped) and every bearer token replaced. */
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets)
+    for (const form of new Set([s, encodeURIComponent(s), JSON.stringify(s).slice(1, -1)]))
+      out = out.split(form).join('[redacted]');
+  // A token-like word (16+ characters with a digit, '-' or '_') after "Bearer": prose is left alone.
+  return out.replace(
+    /\bBearer\s+(?=[A-Za-z0-9._~+/=-]*[0-9_-])[A-Za-z0-9._~+/=-]{16,}/gi,
+    'Bearer [redacted]',
+  );
+}
 
 interface Usage {
   prompt_tokens?: unknown;
@@ -123,10 +145,20 @@ export class JudgeClient {
     return displayUrl(this.url);
   }
 
-  /** Replaces the API key wherever it appears (error bodies can echo headers). */
+  /**
+   * Replaces the API key wherever it appears, also URL- or JSON-escaped (error bodies and even 200
+   * answers can echo headers), and any bearer token or secret-looking query value, known or not.
+   */
   redact(text: string): string {
+    return redactSecrets(text, this.secrets);
+  }
+
+  private get secrets(): string[] {
     const key = this.o.apiKey;
-    return key ? text.split(key).join('[redacted]') : text;
+    const fromUrl = [...new URL(this.url).searchParams]
+      .filter(([name]) => SECRET_PARAM.test(name))
+      .map(([, v]) => v);
+    return [key, ...fromUrl].filter((s): s is string => !!s && s.length >= 4);
   }
 
   /** One judgment: from the cache when this (model, prompt version, request) was answered before. */
@@ -152,6 +184,8 @@ export class JudgeClient {
     const reply = this.queue.add(async () => {
       if (this.fatal) throw this.fatal;
       const answer = await this.request(body);
+      // A judge may quote its request headers back: the key must not reach the cache or any file.
+      answer.content = this.redact(answer.content);
       const entry: CachedAnswer = { model: this.o.model, promptVersion, inputHash: hash, ...answer };
       this.cache.put(entry);
       this.stats.answers++;
