@@ -29,7 +29,11 @@ export class RunDirError extends UsageError {
 
 /** An output path (--out, a report file) that cannot or must not be written. */
 export class OutputPathError extends UsageError {
-  constructor(message: string, readonly path: string, field = '--out') {
+  constructor(
+    message: string,
+    readonly path: string,
+    field = '--out',
+  ) {
     super(message, { file: path, field });
     this.name = 'OutputPathError';
   }
@@ -37,7 +41,10 @@ export class OutputPathError extends UsageError {
 
 /** --out already holds a run of another suite (or another version of this one). */
 export class SuiteMismatchError extends UsageError {
-  constructor(message: string, readonly dir: string) {
+  constructor(
+    message: string,
+    readonly dir: string,
+  ) {
     super(message, { file: dir, field: '--out' });
     this.name = 'SuiteMismatchError';
   }

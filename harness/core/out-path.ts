@@ -135,7 +135,10 @@ export function ensureSubdir(dir: string, name: string): string {
       mkdirSync(sub);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST')
-        throw new OutputPathError(`${sub}: cannot create (${(err as NodeJS.ErrnoException).code}). Fix: pass a writable --out.`, sub);
+        throw new OutputPathError(
+          `${sub}: cannot create (${(err as NodeJS.ErrnoException).code}). Fix: pass a writable --out.`,
+          sub,
+        );
     }
   }
   return sub;

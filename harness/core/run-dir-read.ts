@@ -6,8 +6,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
-import type { ExampleRow, JobRecord, Manifest, ResultRow, RunDir, UnitRow } from '../runner/run-dir.ts';
 import type { JobOutput } from '../runner/results.ts';
+import type { ExampleRow, JobRecord, Manifest, ResultRow, RunDir, UnitRow } from '../runner/run-dir.ts';
 import { RunDirError } from './errors.ts';
 import {
   ExampleRowSchema,
@@ -23,9 +23,7 @@ import {
 const FIX = 'Fix: pass a run directory written by `distill-bench run` (or rerun it into a new --out).';
 
 function fieldPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`))
-    .join('');
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('');
 }
 
 function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
@@ -54,7 +52,12 @@ export function readTextFile(file: string, what = 'run-dir file'): string {
 }
 
 /** Validates one parsed value; `at` is `file` or `file:line`. */
-export function checkValue<S extends z.ZodType>(schema: S, raw: unknown, file: string, line?: number): z.output<S> {
+export function checkValue<S extends z.ZodType>(
+  schema: S,
+  raw: unknown,
+  file: string,
+  line?: number,
+): z.output<S> {
   const at = line === undefined ? file : `${file}:${line}`;
   if (raw !== null && typeof raw === 'object' && 'schemaVersion' in raw) {
     const v = (raw as { schemaVersion: unknown }).schemaVersion;
@@ -84,7 +87,9 @@ export function readJsonFile<S extends z.ZodType>(file: string, schema: S): z.ou
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new RunDirError('bad-json', `${file}: not valid JSON (${(err as Error).message}). ${FIX}`, { file });
+    throw new RunDirError('bad-json', `${file}: not valid JSON (${(err as Error).message}). ${FIX}`, {
+      file,
+    });
   }
   return checkValue(schema, raw, file);
 }
@@ -202,7 +207,10 @@ function dedupeJobs(rows: JobRecord[], file: string): JobRecord[] {
 
 export function readUnitsChecked(file: string): UnitRow[] {
   const rows = readJsonlFile(file, UnitRowSchema) as UnitRow[];
-  return dedupeRows(rows, file, (r) => [...cellKey(r as unknown as ResultRow), `unit ${r.stratum}/${r.unit}`]);
+  return dedupeRows(rows, file, (r) => [
+    ...cellKey(r as unknown as ResultRow),
+    `unit ${r.stratum}/${r.unit}`,
+  ]);
 }
 
 /**
@@ -217,9 +225,13 @@ export function readJobOutputsChecked(dir: string): JobOutput[] {
   try {
     names = readdirSync(jd);
   } catch (err) {
-    throw new RunDirError('not-a-run-dir', `${jd}: cannot list (${(err as NodeJS.ErrnoException).code}). ${FIX}`, {
-      file: jd,
-    });
+    throw new RunDirError(
+      'not-a-run-dir',
+      `${jd}: cannot list (${(err as NodeJS.ErrnoException).code}). ${FIX}`,
+      {
+        file: jd,
+      },
+    );
   }
   return names
     .filter((f) => f.endsWith('.json'))
@@ -228,7 +240,9 @@ export function readJobOutputsChecked(dir: string): JobOutput[] {
       const file = join(jd, f);
       const key = f.slice(0, -5);
       if (!isValidJobKey(key))
-        throw new RunDirError('bad-job-key', `${file}: '${key.slice(0, 80)}' is not a job key. ${FIX}`, { file });
+        throw new RunDirError('bad-job-key', `${file}: '${key.slice(0, 80)}' is not a job key. ${FIX}`, {
+          file,
+        });
       const out = readJsonFile(file, JobOutputSchema) as JobOutput;
       const rows: { jobKey: string }[] = [out.record, ...out.results, ...out.examples];
       const wrong = rows.find((r) => r.jobKey !== key);
