@@ -11,16 +11,27 @@ import { COST_FIELDS, type ReportModel } from './model.ts';
 
 type Value = string | number | boolean | null | undefined;
 
+/**
+ * A line break inside a cell starts a new physical line; line-based tools (grep, naive importers)
+ * see what follows as a line of its own, so a formula character there gets the same `'` as at the
+ * start of the cell.
+ */
+const INNER_FORMULA = /(\r\n|\r|\n)(?=[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20])/g;
+export const neutralizeInnerLines = (s: string) => s.replace(INNER_FORMULA, "$1'");
+
 export function toCsv(columns: readonly string[], rows: Value[][]): string {
   return stringify(rows, {
     header: true,
     columns: [...columns],
     record_delimiter: 'windows',
+    // Explicit: with a custom record_delimiter csv-stringify 6.9 stops quoting bare LF and CR.
+    quote_record_delimiter: true,
     escape_formulas: true,
     cast: {
       // Full precision (no rounding) so the CSV can be re-analysed; NaN/Infinity become empty cells.
       number: (x) => (Number.isFinite(x) ? String(x) : ''),
       boolean: (b) => (b ? 'true' : 'false'),
+      string: neutralizeInnerLines,
     },
   });
 }

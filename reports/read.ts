@@ -6,6 +6,7 @@ export function readRunDirOrExplain(dir: string): RunDir {
   try {
     return readRunDir(dir);
   } catch (err) {
+    if (err instanceof UsageError) throw err; // already names file, line, field and the fix
     throw new UsageError(
       `${(err as Error).message}. Fix: pass a run directory written by \`distill-bench run\` (it holds manifest.json and results.jsonl).`,
       { file: dir },

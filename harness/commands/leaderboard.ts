@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { prepareOutDir } from '../core/out-path.ts';
 
 export function registerLeaderboard(program: Command): void {
   program
@@ -10,6 +11,7 @@ export function registerLeaderboard(program: Command): void {
     .requiredOption('--out <dir>', 'output directory (a static site, e.g. for GitHub Pages)')
     .option('--json', 'print leaderboard.json on stdout too')
     .action(async (runDirs: string[], o: { out: string; json?: boolean }) => {
+      prepareOutDir(o.out); // before any work: a file, symlink or unwritable --out is exit 2
       const { writeLeaderboard } = await import('../../reports/leaderboard.ts');
       const lb = writeLeaderboard(runDirs, o.out);
       if (o.json) {

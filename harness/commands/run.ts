@@ -18,7 +18,9 @@ export function parseShard(v: string): { index: number; count: number } {
 
 /** CLI options as data (vitest's cli-config style): flag, description, parser, default. */
 const OPTIONS: [string, string, ((v: string) => unknown)?, unknown?][] = [
-  ['--out <dir>', 'run directory (default runs/<suite>); an existing one is resumed'],
+  ['--out <dir>', 'run directory (default runs/<suite>); an existing run of this suite is resumed'],
+  ['--resume', 'resume the run in --out (the default; refused if --out holds another suite)'],
+  ['--fresh', "start over: remove this run's earlier files in --out (only those) first"],
   [
     '--workers <n>',
     'worker processes (0 = in-process; at most the CPU cores)',
@@ -46,6 +48,10 @@ export function registerRun(program: Command): void {
   }
   cmd.action(async (suite: string, o: Record<string, any>) => {
     // Imported on use so `distill-bench --help` and `doctor` do not load every registry.
+    if (o.fresh && o.resume)
+      throw new UsageError('--fresh and --resume: pass one of them (--resume is the default).', {
+        field: '--fresh',
+      });
     const { runSuite } = await import('../runner/run.ts');
     const res = await runSuite({
       suite,
@@ -53,6 +59,7 @@ export function registerRun(program: Command): void {
       workers: o.workers,
       shard: o.shard,
       dryRun: o.dryRun,
+      fresh: o.fresh === true,
       cacheDir: o.cacheDir,
       backend: o.backend,
       seeds: o.seeds,

@@ -1,5 +1,7 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkOutputFile, ensureSubdir } from '../core/out-path.ts';
+import { readJobOutputsChecked } from '../core/run-dir-read.ts';
+import { jobFileName } from '../core/run-dir-schema.ts';
 import { writeAtomic } from '../fs-atomic.ts';
 import { appendLines, type ExampleRow, type JobRecord, type ResultRow } from './run-dir.ts';
 
@@ -17,21 +19,20 @@ export interface JobOutput {
  * of the same suite give byte-identical files regardless of completion order.
  */
 export function saveJobOutput(dir: string, out: JobOutput): void {
-  mkdirSync(join(dir, 'jobs'), { recursive: true });
-  writeAtomic(join(dir, 'jobs', `${out.record.jobKey}.json`), JSON.stringify(out));
+  const file = join(ensureSubdir(dir, 'jobs'), jobFileName(out.record.jobKey));
+  checkOutputFile(file);
+  writeAtomic(file, JSON.stringify(out));
   appendLines(join(dir, 'results.jsonl'), out.results);
   appendLines(join(dir, 'jobs.jsonl'), [out.record]);
   appendLines(join(dir, 'examples.jsonl'), out.examples);
 }
 
+/** The per-job files, validated (file name = job key, rows of that job only), in key order. */
 export function readJobOutputs(dir: string): JobOutput[] {
-  const jd = join(dir, 'jobs');
-  if (!existsSync(jd)) return [];
-  return readdirSync(jd)
-    .filter((f) => f.endsWith('.json'))
-    .sort()
-    .map((f) => JSON.parse(readFileSync(join(jd, f), 'utf8')) as JobOutput);
+  return readJobOutputsChecked(dir);
 }
+
+export const JSONL_FILES = ['results.jsonl', 'jobs.jsonl', 'examples.jsonl'] as const;
 
 /** Rewrites the three JSONL files from the per-job files, sorted by job key. */
 export function rebuildJsonl(dir: string, outputs = readJobOutputs(dir)): void {

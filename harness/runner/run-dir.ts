@@ -1,14 +1,10 @@
-import {
-  appendFileSync,
-  closeSync,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-} from 'node:fs';
+import { closeSync, constants, existsSync, fsyncSync, openSync, readdirSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
+import { OutputPathError } from '../core/errors.ts';
+import { checkOutputFile, prepareOutDir } from '../core/out-path.ts';
+import { readJsonlFile, readRunDirChecked, readUnitsChecked } from '../core/run-dir-read.ts';
+import { isValidJobKey, SCHEMA_VERSION } from '../core/run-dir-schema.ts';
 import { writeAtomic } from '../fs-atomic.ts';
 
 /**
@@ -22,8 +18,12 @@ import { writeAtomic } from '../fs-atomic.ts';
  *   jobs/<key>.json    the per-job file written atomically before its rows are appended
  *   units.jsonl        UnitRow per (job, split, metric, unit): optional, written by `score` for
  *                      metrics whose value is a mean over prompts (see unitsMean)
+ *   .lock              the writer's pid and host while a run or merge writes (harness/core/lock.ts)
+ *
+ * Every file and row has a zod schema in harness/core/run-dir-schema.ts; readers go through
+ * harness/core/run-dir-read.ts, which names file, line and field of anything wrong.
  */
-export const SCHEMA_VERSION = 1;
+export { SCHEMA_VERSION };
 
 /** Which job a row belongs to: every row of every file carries these. */
 export interface JobIdentity {
@@ -89,34 +89,35 @@ export interface Manifest {
   warnings: string[];
 }
 
-/** Appends whole lines and fsyncs, so a kill mid-run never leaves a half line behind. */
+/**
+ * Appends whole lines and fsyncs, so a kill mid-run never leaves a half line behind. The file is
+ * opened without following a symlink, so one planted at results.jsonl cannot carry rows out of the dir.
+ */
 export function appendLines(path: string, rows: unknown[]): void {
   if (rows.length === 0) return;
-  appendFileSync(path, rows.map((r) => `${JSON.stringify(r)}\n`).join(''));
-  const fd = openSync(path, 'r');
+  checkOutputFile(path);
+  const flags = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0);
+  let fd: number;
   try {
+    fd = openSync(path, flags, 0o644);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new OutputPathError(
+      `${path}: cannot append (${code}${code === 'ELOOP' ? ': it is a symbolic link' : ''}). Fix: remove it or pass a new --out.`,
+      path,
+    );
+  }
+  try {
+    writeSync(fd, rows.map((r) => `${JSON.stringify(r)}\n`).join(''));
     fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
 }
 
-/** Reads a JSONL file; a truncated last line (a kill during append) is ignored, not fatal. */
+/** Reads a JSONL file without a schema (rows of files outside the run-dir contract). */
 export function readJsonl<T>(path: string): T[] {
-  if (!existsSync(path)) return [];
-  const lines = readFileSync(path, 'utf8').split('\n');
-  const out: T[] = [];
-  lines.forEach((line, i) => {
-    if (!line.trim()) return;
-    try {
-      out.push(JSON.parse(line) as T);
-    } catch (err) {
-      if (i < lines.length - 1 && lines.slice(i + 1).some((l) => l.trim())) {
-        throw new Error(`${path}:${i + 1}: not valid JSON (${(err as Error).message})`);
-      }
-    }
-  });
-  return out;
+  return readJsonlFile(path, z.unknown()) as T[];
 }
 
 export interface RunDir {
@@ -126,19 +127,9 @@ export interface RunDir {
   examples: ExampleRow[];
 }
 
+/** Reads and validates a run dir (RunDirError, exit 2, naming file:line and field when it is wrong). */
 export function readRunDir(dir: string): RunDir {
-  const mf = join(dir, 'manifest.json');
-  if (!existsSync(mf)) throw new Error(`${dir}: not a run directory (no manifest.json)`);
-  const manifest = JSON.parse(readFileSync(mf, 'utf8')) as Manifest;
-  if (manifest.schemaVersion !== SCHEMA_VERSION) {
-    throw new Error(`${mf}: schemaVersion ${manifest.schemaVersion}, this harness reads ${SCHEMA_VERSION}`);
-  }
-  return {
-    manifest,
-    results: readJsonl<ResultRow>(join(dir, 'results.jsonl')),
-    jobs: readJsonl<JobRecord>(join(dir, 'jobs.jsonl')),
-    examples: readJsonl<ExampleRow>(join(dir, 'examples.jsonl')),
-  };
+  return readRunDirChecked(dir);
 }
 
 /**
@@ -164,7 +155,7 @@ export const UNITS_FILE = 'units.jsonl';
 /** The rows of units.jsonl, or undefined when the run dir has none (training runs, older score runs). */
 export function readUnits(dir: string): UnitRow[] | undefined {
   const path = join(dir, UNITS_FILE);
-  return existsSync(path) ? readJsonl<UnitRow>(path) : undefined;
+  return existsSync(path) ? readUnitsChecked(path) : undefined;
 }
 
 /**
@@ -197,7 +188,7 @@ export function unitsMatchValue(mean: number, value: number): boolean {
 }
 
 export function writeManifest(dir: string, manifest: Manifest): void {
-  mkdirSync(dir, { recursive: true });
+  prepareOutDir(dir);
   writeAtomic(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
@@ -209,6 +200,7 @@ export function finishedJobKeys(dir: string): Set<string> {
       ? readdirSync(jd)
           .filter((f) => f.endsWith('.json'))
           .map((f) => f.slice(0, -5))
+          .filter(isValidJobKey)
       : [],
   );
 }

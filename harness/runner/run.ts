@@ -1,7 +1,9 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import PQueue from 'p-queue';
 import { defaultCacheDir } from '../cache-dir.ts';
+import { acquireRunDirLock } from '../core/lock.ts';
+import { prepareOutDir } from '../core/out-path.ts';
 import { activeBackend, loadBackend } from '../engine/backend.ts';
 import { deviceInfo } from '../engine/device-info.ts';
 import { UsageError } from '../errors.ts';
@@ -13,6 +15,7 @@ import { type Job, planSuite, shardPlan } from './plan.ts';
 import { WorkerPool } from './pool.ts';
 import { type ProgressMode, progressView } from './progress.ts';
 import { readJobOutputs, rebuildJsonl, saveJobOutput } from './results.ts';
+import { checkResumable, removeRunFiles } from './resume.ts';
 import { finishedJobKeys, type Manifest, SCHEMA_VERSION, writeManifest } from './run-dir.ts';
 import { loadSuite } from './suite-load.ts';
 
@@ -27,6 +30,8 @@ export interface RunOptions {
   seeds?: number[];
   techniques?: string[];
   progress: ProgressMode;
+  /** Start over: remove this run's earlier files inside `out` (only those) instead of resuming. */
+  fresh?: boolean;
   afterRun?: (dir: string) => Promise<void> | void;
 }
 
@@ -61,9 +66,6 @@ export async function runSuite(opts: RunOptions): Promise<RunResult> {
       );
     loaded.techniques = loaded.techniques.filter((t) => opts.techniques!.includes(t.label));
   }
-  const backend = await loadBackend({ backend: opts.backend });
-  let plan = planSuite(loaded, backend.name);
-  if (opts.shard) plan = shardPlan(plan, opts.shard);
   const dir =
     opts.out ??
     join(
@@ -71,7 +73,33 @@ export async function runSuite(opts: RunOptions): Promise<RunResult> {
       opts.shard ? `${loaded.suite.name}-shard${opts.shard.index}of${opts.shard.count}` : loaded.suite.name,
     );
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
-  const finished = finishedJobKeys(dir);
+  // Output paths are checked before any work (a backend load, a teacher trained).
+  prepareOutDir(dir, { create: !opts.dryRun });
+  if (!opts.dryRun) prepareOutDir(cacheDir, { flag: '--cache-dir', allowSymlink: true });
+  const lock = opts.dryRun ? undefined : acquireRunDirLock(dir);
+  try {
+    const suite = { name: loaded.suite.name, hash: contentHash(loaded.suite), file: loaded.file };
+    if (opts.fresh && !opts.dryRun) removeRunFiles(dir);
+    else if (!opts.fresh) checkResumable(dir, { suite, harnessVersion: HARNESS_VERSION });
+    const backend = await loadBackend({ backend: opts.backend });
+    if (!opts.fresh) checkResumable(dir, { suite, harnessVersion: HARNESS_VERSION, backend: backend.name });
+    return await runPlanned(opts, loaded, backend, dir, cacheDir, suite);
+  } finally {
+    lock?.release();
+  }
+}
+
+async function runPlanned(
+  opts: RunOptions,
+  loaded: Awaited<ReturnType<typeof loadSuite>>,
+  backend: Awaited<ReturnType<typeof loadBackend>>,
+  dir: string,
+  cacheDir: string,
+  suite: Manifest['suite'],
+): Promise<RunResult> {
+  let plan = planSuite(loaded, backend.name);
+  if (opts.shard) plan = shardPlan(plan, opts.shard);
+  const finished = opts.fresh ? new Set<string>() : finishedJobKeys(dir);
   const jobs: Job[] = [...plan.teachers, ...plan.students];
   if (opts.dryRun) {
     const plan = planEntries(jobs, finished);
@@ -85,12 +113,12 @@ export async function runSuite(opts: RunOptions): Promise<RunResult> {
       plan,
     };
   }
-  if (existsSync(dir)) rebuildJsonl(dir); // resume: reconcile appends with the per-job files first
+  rebuildJsonl(dir); // resume: reconcile appends with the per-job files first
   const manifest: Manifest = {
     schemaVersion: SCHEMA_VERSION,
     harnessVersion: HARNESS_VERSION,
     gitSha: harnessGitSha(),
-    suite: { name: loaded.suite.name, hash: contentHash(loaded.suite), file: loaded.file },
+    suite,
     backend: backend.name,
     environment: { ...deviceInfo(), fastMatMul: backend.fastMatMul },
     seeds: loaded.suite.seeds,

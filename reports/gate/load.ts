@@ -14,6 +14,7 @@ export function readRunDirSide(dir: string): GateSide {
   try {
     run = readRunDir(dir);
   } catch (err) {
+    if (err instanceof UsageError) throw err; // already names file, line, field and the fix
     throw new UsageError(
       `${(err as Error).message}. Fix: pass a run directory written by \`distill-bench run\`.`,
       { file: dir },
@@ -25,6 +26,7 @@ export function readRunDirSide(dir: string): GateSide {
   try {
     units = readUnits(dir);
   } catch (err) {
+    if (err instanceof UsageError) throw err;
     throw new UsageError(`${(err as Error).message}. Fix: rescore with \`distill-bench score\`.`, {
       file: join(dir, UNITS_FILE),
     });
