@@ -50,7 +50,7 @@ describe('gate.md for a PR comment', () => {
     expect(md).not.toContain('[click](');
     expect(md).not.toContain('<img');
     expect(md).toContain(
-      '!\\[x\\](https://evil.example/p.png) \\[click\\](https://evil.example) &lt;img src=x&gt; a\\|b',
+      '!\\[x\\](https&#58;//evil.example/p.png) \\[click\\](https&#58;//evil.example) &lt;img src=x&gt; a\\|b',
     );
   });
 
