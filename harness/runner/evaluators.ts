@@ -7,6 +7,7 @@ import { type IdentityCard, iceAccumulator } from '../../metrics/ice.ts';
 import { rseAccumulator } from '../../metrics/rse.ts';
 import type { MetricValue } from '../../metrics/types.ts';
 import type { TransformerLM } from '../models/transformer.ts';
+import { answerOf } from '../tasks/answer.ts';
 import type { Example, TaskData, TaskDefinition } from '../tasks/types.ts';
 import type { TeacherHandle } from '../techniques/teachers.ts';
 import { teacherForced } from '../text/teacher-forced.ts';
@@ -38,7 +39,7 @@ export interface Evaluator {
   run(ctx: EvalSplit): MetricValue[];
 }
 
-const extractor = (task: TaskDefinition) => task.extractAnswer ?? ((s: string) => s.trim());
+const extractor = answerOf;
 
 /** An example is conflicted when the teacher profiles' answers to it disagree with each other. */
 function conflicted(e: Example): boolean | undefined {

@@ -39,6 +39,11 @@ export interface TaskDefinition<O = any> {
   generate(options: O, seed: number): TaskData;
   /** Rewrites raw suite options before parsing, e.g. file paths made absolute against the suite's folder. */
   prepareOptions?(raw: unknown, suiteDir: string): unknown;
+  /**
+   * Named sets of `TaskData.extra` the runner scores besides the suite's evaluation splits (the
+   * identity task's `probes`), so the runner never tests a task's id.
+   */
+  evaluationSets?: string[];
   /** Extracts the answer compared by exact-match accuracy (default: the whole trimmed response). */
   extractAnswer?(response: string): string;
 }
