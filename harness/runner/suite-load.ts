@@ -17,26 +17,13 @@ import { EVALUATORS } from './evaluators.ts';
 import { contextLength, resolveModel } from './plan.ts';
 import { checkDuplicates } from './suite-duplicates.ts';
 import { checkShape, parseSuiteText } from './suite-parse.ts';
-import { type Suite, SuiteSchema } from './suite-schema.ts';
+import { SuiteSchema } from './suite-schema.ts';
+import type { LoadedSuite, TechniqueRef } from './suite-types.ts';
 
 export const BUILTIN_SUITES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'suites');
 const EXTENSIONS = ['.yaml', '.yml', '.json', '.ts'];
 
-export interface TechniqueRef {
-  id: string;
-  /** Row label in reports (defaults to the id; variants of one technique need distinct labels). */
-  label: string;
-  options: unknown;
-}
-
-export interface LoadedSuite {
-  suite: Suite;
-  file: string;
-  techniques: TechniqueRef[];
-  taskOptions: unknown[];
-  /** The suite's plugins, loaded in this process; workers load them too. */
-  plugins: PluginRef[];
-}
+export type { LoadedSuite, TechniqueRef };
 
 export function builtinSuites(): string[] {
   if (!existsSync(BUILTIN_SUITES_DIR)) return [];
