@@ -141,6 +141,7 @@ export const identity: TaskDefinition<IdentityOptions> = {
   },
   metrics: ['ice-loose', 'ice-strict', 'ice-hard'],
   evaluationSets: ['probes'],
+  provides: ['cards'],
   profileNames: (o) => o.cards.map((c) => c.name),
   generate,
 };
