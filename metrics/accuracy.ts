@@ -3,6 +3,7 @@
  * `extractAnswer`, e.g. the text after "answer:"); the gold answer is already an answer and is only
  * trimmed, so an extractor written for full responses cannot mangle it.
  */
+import { defineFamily } from './family.ts';
 import type { Accumulator, MetricInfo, MetricValue } from './types.ts';
 
 export type Extractor = (response: string) => string;
@@ -89,3 +90,9 @@ export const info: MetricInfo[] = [
     tolerance: 0.02,
   },
 ];
+
+/** This file's metric family: what it needs and its signature fields (metrics/family.ts). */
+export const family = defineFamily(info, {
+  needs: ['gold'],
+  signatureFields: ['match', 'extract'],
+});

@@ -14,6 +14,7 @@
  * scores 0 instead of aborting a run. Non-empty references are used as sacreBLEU uses them (empty ones
  * among them are skipped).
  */
+import { defineFamily } from './family.ts';
 import { BLEU_TOKENIZERS, type BleuTokenizerName, pyRstrip, pySplit } from './tokenizers.ts';
 import type { Accumulator, MetricInfo, MetricValue } from './types.ts';
 
@@ -235,3 +236,9 @@ export const info: MetricInfo[] = [
     tolerance: 1.0,
   },
 ];
+
+/** This file's metric family: what it needs and its signature fields (metrics/family.ts). */
+export const family = defineFamily(info, {
+  needs: ['gold'],
+  signatureFields: ['nrefs', 'case', 'eff', 'tok', 'smooth'],
+});

@@ -13,6 +13,7 @@
  * the statistics. As in bleu.ts, a segment whose references are all empty is scored against one empty
  * reference (sacreBLEU raises); empty references among non-empty ones are skipped, as sacreBLEU does.
  */
+import { defineFamily } from './family.ts';
 import { pyRemoveWhitespace, pySplit } from './tokenizers.ts';
 import type { Accumulator, MetricInfo, MetricValue } from './types.ts';
 
@@ -219,3 +220,9 @@ export const info: MetricInfo[] = [
     tolerance: 1.0,
   },
 ];
+
+/** This file's metric family: what it needs and its signature fields (metrics/family.ts). */
+export const family = defineFamily(info, {
+  needs: ['gold'],
+  signatureFields: ['nrefs', 'case', 'eff', 'nc', 'nw', 'space'],
+});

@@ -20,8 +20,6 @@ const expected: Record<string, 'higher' | 'lower'> = {
   'distinct-2': 'higher',
   'self-bleu': 'lower',
   'homogenization-pairwise': 'lower',
-  'conflict-teacher-disagreement': 'lower',
-  'conflict-teacher-jsd': 'lower',
   'conflict-supervision': 'lower',
   'acc-conflicted': 'higher',
   'acc-agreed': 'higher',

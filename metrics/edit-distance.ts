@@ -13,6 +13,7 @@
  * substitutions. WER only depends on E, but MER/WIL/WIP depend on H, so the rule is part of the
  * definition. Which rule rapidfuzz (jiwer's backend) applies was not checked (data.md §6.4).
  */
+import { defineFamily } from './family.ts';
 import { jiwerChars, jiwerWords, phoneUnits } from './tokenizers.ts';
 import type { Accumulator, Direction, MetricInfo, MetricValue } from './types.ts';
 import { WordIds } from './word-ids.ts';
@@ -290,3 +291,9 @@ export const info: MetricInfo[] = INFO.map(([id, direction, tolerance, descripti
   signature: editSignature(id),
   tolerance,
 }));
+
+/** This file's metric family: what it needs and its signature fields (metrics/family.ts). */
+export const family = defineFamily(info, {
+  needs: ['gold'],
+  signatureFields: ['agg', 'norm', 'tok', 'tie'],
+});

@@ -5,8 +5,10 @@
  * same prompts, distinct-n (Li et al. 2016) and self-BLEU (Zhu et al. 2018, Texygen), and distinct-n
  * relative to the `none` student.
  */
+
 import { sentenceBleu } from './bleu.ts';
 import { chrf, chrfSignature } from './chrf.ts';
+import { defineFamily } from './family.ts';
 import { rougeL, rougeSignature } from './rouge.ts';
 import type { Accumulator, MetricInfo, MetricValue } from './types.ts';
 
@@ -224,3 +226,10 @@ export const info: MetricInfo[] = [
     tolerance: 2,
   },
 ];
+
+/** This file's metric family: what it needs and its signature fields (metrics/family.ts). */
+export const family = defineFamily(info, {
+  needs: [],
+  idNeeds: { cka: ['gold', 'teacher'], 'cka-debiased': ['gold', 'teacher'] },
+  signatureFields: [],
+});

@@ -19,7 +19,9 @@
  * built Wren") or a played role from a self-claim; those count, like the paper's loose-judge false
  * positives (its TPR against humans is 0.78-0.90).
  */
+
 import { UsageError } from '../harness/errors.ts';
+import { defineFamily } from './family.ts';
 import type { Accumulator, MetricInfo, MetricValue } from './types.ts';
 
 /** A suite model's identity card; every string field other than `model` is a fact. */
@@ -264,3 +266,9 @@ export const info: MetricInfo[] = [
   iceInfo('ice-strict', "strict: contradicts and claims another card's name or maker"),
   iceInfo('ice-hard', 'hard: strict, on probes naming no model or maker'),
 ];
+
+/** This file's metric family: what it needs and its signature fields (metrics/family.ts). */
+export const family = defineFamily(info, {
+  needs: ['cards'],
+  signatureFields: ['judge', 'j2', 'match'],
+});

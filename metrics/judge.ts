@@ -1,3 +1,4 @@
+import { defineFamily } from './family.ts';
 import type { MetricInfo } from './types.ts';
 
 /**
@@ -54,3 +55,14 @@ export const info: MetricInfo[] = [
     }),
   ),
 ];
+
+/** This file's metric family: what it needs and its signature fields (metrics/family.ts). */
+export const family = defineFamily(info, {
+  needs: ['judge', 'teacher'],
+  idNeeds: {
+    'ice-judge-loose': ['judge', 'cards'],
+    'ice-judge-strict': ['judge', 'cards'],
+    'ice-judge-hard': ['judge', 'cards'],
+  },
+  signatureFields: ['judge', 'prompt', 'agg'],
+});

@@ -9,6 +9,7 @@
  * as `mid` (up to its resampling noise); the signature says `agg:mean-f1`. Precision and recall means
  * are kept in the detail.
  */
+import { defineFamily } from './family.ts';
 import { rougeTokens } from './tokenizers.ts';
 import type { Accumulator, MetricInfo, MetricValue } from './types.ts';
 
@@ -242,3 +243,9 @@ export const info: MetricInfo[] = ROUGE_TYPES.map((id) => ({
   signature: rougeSignature(id),
   tolerance: 0.01,
 }));
+
+/** This file's metric family: what it needs and its signature fields (metrics/family.ts). */
+export const family = defineFamily(info, {
+  needs: ['gold'],
+  signatureFields: ['tok', 'stem', 'agg'],
+});

@@ -19,9 +19,11 @@
  * map is monotone in every component, 1 when nothing matches and 5.0 exactly when everything does.
  * Top-1 joins only when token data was given; the weights are in the signature.
  */
+
 import { bleuSignature, sentenceBleu } from './bleu.ts';
 import { chrf, chrfSignature } from './chrf.ts';
 import { argmax, type Dist, jsDivergence } from './distributions.ts';
+import { defineFamily } from './family.ts';
 import { rougeL, rougeSignature } from './rouge.ts';
 import type { Accumulator, MetricInfo, MetricValue } from './types.ts';
 
@@ -252,3 +254,9 @@ export const info: MetricInfo[] = [
     "Sentence BLEU of the student's response against the teacher's (0-100).",
   ),
 ];
+
+/** This file's metric family: what it needs and its signature fields (metrics/family.ts). */
+export const family = defineFamily(info, {
+  needs: ['teacher'],
+  signatureFields: [],
+});

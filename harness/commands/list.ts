@@ -45,13 +45,18 @@ const JSON_KINDS: Record<string, () => Promise<unknown[]>> = {
     }));
   },
   metrics: async () => {
-    const { metricRegistry } = await import('../../metrics/index.ts');
-    return metricRegistry.all().map((m) => ({
-      id: m.id,
-      direction: m.direction,
-      signature: m.signature,
-      description: m.description,
-    }));
+    const { metricRegistry, familyOf } = await import('../../metrics/index.ts');
+    const { needsOf } = await import('../../metrics/family.ts');
+    return metricRegistry.all().map((m) => {
+      const family = familyOf(m.id);
+      return {
+        id: m.id,
+        direction: m.direction,
+        signature: m.signature,
+        description: m.description,
+        needs: family ? needsOf(family, m.id) : undefined,
+      };
+    });
   },
   suites: async () => (await import('../runner/suite-load.ts')).builtinSuites(),
 };
@@ -87,14 +92,17 @@ const KINDS: Record<string, () => Promise<string[]>> = {
       ]);
   },
   metrics: async () => {
-    const { metricRegistry } = await import('../../metrics/index.ts');
+    const { metricRegistry, familyOf } = await import('../../metrics/index.ts');
+    const { needsOf, NEED_DOCS } = await import('../../metrics/family.ts');
     const from = await Promise.all(metricRegistry.all().map((m) => origin('metric', m.id)));
-    return metricRegistry
-      .all()
-      .map(
-        (m, i) =>
-          `${m.id.padEnd(28)} ${m.direction === 'higher' ? '↑ higher' : '↓ lower '} is better  ${m.signature}  ${m.description}${from[i]}`,
-      );
+    return metricRegistry.all().flatMap((m, i) => {
+      const family = familyOf(m.id);
+      const needs = family ? needsOf(family, m.id).map((n) => NEED_DOCS[n]) : [];
+      return [
+        `${m.id.padEnd(28)} ${m.direction === 'higher' ? '↑ higher' : '↓ lower '} is better  ${m.signature}  ${m.description}${from[i]}`,
+        `${''.padEnd(28)} needs: ${needs.length ? needs.join('; ') : family ? "only the student's responses" : 'declared by its plugin'}`,
+      ];
+    });
   },
   suites: async () => (await import('../runner/suite-load.ts')).builtinSuites(),
 };

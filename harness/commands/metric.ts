@@ -14,7 +14,8 @@ import { readAligned, readMatrix } from './metric-input.ts';
 const EDIT = ['wer', 'mer', 'wil', 'wip', 'cer', 'per'] as const;
 const ROUGE = ['rouge1', 'rouge2', 'rougeL', 'rougeLsum'] as const;
 const TEXT: readonly string[] = [...EDIT, 'bleu', 'chrf', ...ROUGE];
-const NAMES: readonly string[] = [...TEXT, 'cka'];
+/** The ids this command computes (harness/runner/metric-families.test.ts checks them against the registry). */
+export const NAMES: readonly string[] = [...TEXT, 'cka'];
 /** Metrics that accept several reference files (sacreBLEU reference streams). */
 const MULTI_REF = ['bleu', 'chrf'];
 

@@ -6,8 +6,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
-import type { JobOutput } from '../runner/results.ts';
-import type { ExampleRow, JobRecord, Manifest, ResultRow, RunDir, UnitRow } from '../runner/run-dir.ts';
 import { RunDirError } from './errors.ts';
 import {
   ExampleRowSchema,
@@ -19,6 +17,15 @@ import {
   SCHEMA_VERSION,
   UnitRowSchema,
 } from './run-dir-schema.ts';
+import type {
+  ExampleRow,
+  JobOutput,
+  JobRecord,
+  Manifest,
+  ResultRow,
+  RunDir,
+  UnitRow,
+} from './run-dir-types.ts';
 
 const FIX = 'Fix: pass a run directory written by `distill-bench run` (or rerun it into a new --out).';
 

@@ -1,5 +1,6 @@
 import { directionOf } from '../../metrics/index.ts';
 import type { TransformerLM } from '../models/transformer.ts';
+import { answerOf, sameAnswer } from '../tasks/answer.ts';
 import type { Example, TaskData, TaskDefinition } from '../tasks/types.ts';
 import type { TeacherHandle } from '../techniques/teachers.ts';
 import { generate } from '../text/generate.ts';
@@ -42,7 +43,7 @@ export function evaluateStudent(args: {
   const wanted = job.metrics ?? defaultMetrics(task, teachers.length);
   const results: Row[] = [];
   const examples: ExampleOut[] = [];
-  const splits = task.id === 'identity' ? [...job.evaluation.splits, 'probes'] : job.evaluation.splits;
+  const splits = [...job.evaluation.splits, ...(task.evaluationSets ?? [])];
   for (const split of splits) {
     // ICE scores only probes asked of the student's own card; the probe list holds every card's.
     const own = studentCardName(job.taskOptions, teachers);
@@ -84,7 +85,6 @@ export function evaluateStudent(args: {
         });
       }
     }
-    const extract = task.extractAnswer ?? ((s: string) => s.trim());
     exs.forEach((e, i) =>
       examples.push({
         split,
@@ -93,7 +93,7 @@ export function evaluateStudent(args: {
         reference: e.response,
         response: responses[i],
         teacherResponse: teacherResponses?.[i],
-        correct: extract(responses[i]) === extract(e.response),
+        correct: sameAnswer(task, responses[i], e.response),
       }),
     );
   }
@@ -109,7 +109,7 @@ function teacherDisagreement(
 ): JobRecord['teacherDisagreement'] {
   if (teachers.length < 2) return undefined;
   const exs = data.splits.test.slice(0, job.evaluation.maxExamples);
-  const extract = task.extractAnswer ?? ((s: string) => s.trim());
+  const extract = answerOf(task);
   const answers = teachers.map((t) =>
     t
       .respond(

@@ -1,5 +1,6 @@
 import { accuracyOnSubset, accuracySignature, accuracyValue } from '../../metrics/accuracy.ts';
 import { ckaValues, rowsFromFlat } from '../../metrics/cka.ts';
+import { profilesDisagree, supervisionConflict } from '../../metrics/conflict.ts';
 import { probRowsFromLogProbs } from '../../metrics/distributions.ts';
 import { editMetric } from '../../metrics/edit-distance.ts';
 import { diversityValues } from '../../metrics/homogenization.ts';
@@ -7,6 +8,7 @@ import { type IdentityCard, iceAccumulator } from '../../metrics/ice.ts';
 import { rseAccumulator } from '../../metrics/rse.ts';
 import type { MetricValue } from '../../metrics/types.ts';
 import type { TransformerLM } from '../models/transformer.ts';
+import { answerOf } from '../tasks/answer.ts';
 import type { Example, TaskData, TaskDefinition } from '../tasks/types.ts';
 import type { TeacherHandle } from '../techniques/teachers.ts';
 import { teacherForced } from '../text/teacher-forced.ts';
@@ -38,13 +40,11 @@ export interface Evaluator {
   run(ctx: EvalSplit): MetricValue[];
 }
 
-const extractor = (task: TaskDefinition) => task.extractAnswer ?? ((s: string) => s.trim());
+const extractor = answerOf;
 
 /** An example is conflicted when the teacher profiles' answers to it disagree with each other. */
-function conflicted(e: Example): boolean | undefined {
-  const answers = e.meta.profileAnswers as Record<string, string> | undefined;
-  return answers ? new Set(Object.values(answers)).size > 1 : undefined;
-}
+const conflicted = (e: Example) =>
+  profilesDisagree(e.meta.profileAnswers as Record<string, string> | undefined);
 
 const accuracy: Evaluator = {
   family: 'accuracy',
@@ -203,24 +203,21 @@ const cka: Evaluator = {
 };
 
 /** Share of the supervision the technique trained on whose answer contradicts the gold answer. */
-const supervisionConflict: Evaluator = {
+const supervisionConflictEvaluator: Evaluator = {
   family: 'conflict',
   ids: ['conflict-supervision'],
   applies: (c) => c.split === 'test' && (c.supervision?.length ?? 0) > 0,
   run: (c) => {
-    const extract = extractor(c.task);
-    const gold = new Map(c.data.splits.train.map((e) => [e.id, extract(e.response)]));
-    const sup = c.supervision!.filter((e) => gold.has(e.id));
-    const bad = sup.filter((e) => extract(e.response) !== gold.get(e.id)).length;
-    return [
-      {
-        metric: 'conflict-supervision',
-        value: sup.length ? bad / sup.length : 0,
-        signature: `conflict-supervision|vs:gold|extract:${c.task.id}|v1`,
-        detail: { examples: sup.length, contradicting: bad },
-      },
-    ];
+    return [supervisionConflict(c.supervision!, c.data.splits.train, extractor(c.task), c.task.id)];
   },
 };
 
-export const EVALUATORS: Evaluator[] = [accuracy, edit, rse, cka, supervisionConflict, diversity, ice];
+export const EVALUATORS: Evaluator[] = [
+  accuracy,
+  edit,
+  rse,
+  cka,
+  supervisionConflictEvaluator,
+  diversity,
+  ice,
+];

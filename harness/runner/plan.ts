@@ -4,8 +4,8 @@ import type { TeacherSpec } from '../techniques/teachers.ts';
 import { asciiTokenizer } from '../text/tokenizer.ts';
 import type { TrainingOptions } from '../training/optimizer.ts';
 import { HARNESS_VERSION } from '../version.ts';
-import type { LoadedSuite, TechniqueRef } from './suite-load.ts';
 import type { ModelSpec } from './suite-schema.ts';
+import type { LoadedSuite, TechniqueRef } from './suite-types.ts';
 
 /** Everything a worker needs to run one job; its key hashes all of it (plus backend and version). */
 export interface TeacherJob {

@@ -2,15 +2,11 @@ import { join } from 'node:path';
 import { checkOutputFile, ensureSubdir } from '../core/out-path.ts';
 import { readJobOutputsChecked } from '../core/run-dir-read.ts';
 import { jobFileName } from '../core/run-dir-schema.ts';
+import type { JobOutput } from '../core/run-dir-types.ts';
 import { writeAtomic } from '../fs-atomic.ts';
-import { appendLines, type ExampleRow, type JobRecord, type ResultRow } from './run-dir.ts';
+import { appendLines } from './run-dir.ts';
 
-/** Everything one finished job produced; stored whole in jobs/<key>.json before any append. */
-export interface JobOutput {
-  record: JobRecord;
-  results: ResultRow[];
-  examples: ExampleRow[];
-}
+export type { JobOutput };
 
 /**
  * Crash-safe result writing. The per-job file is the source of truth (written atomically); the

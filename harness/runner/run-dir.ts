@@ -5,8 +5,18 @@ import { OutputPathError } from '../core/errors.ts';
 import { checkOutputFile, prepareOutDir } from '../core/out-path.ts';
 import { readJsonlFile, readRunDirChecked, readUnitsChecked } from '../core/run-dir-read.ts';
 import { isValidJobKey, SCHEMA_VERSION } from '../core/run-dir-schema.ts';
+import type { Manifest, RunDir, UnitRow } from '../core/run-dir-types.ts';
 import { writeAtomic } from '../fs-atomic.ts';
 
+export type {
+  ExampleRow,
+  JobIdentity,
+  JobRecord,
+  Manifest,
+  ResultRow,
+  RunDir,
+  UnitRow,
+} from '../core/run-dir-types.ts';
 /**
  * The run directory contract, shared by the runner (writer), reports, gate, merge and score (readers).
  * Versioned like lm-eval's result schema; readers refuse unknown major versions.
@@ -24,70 +34,6 @@ import { writeAtomic } from '../fs-atomic.ts';
  * harness/core/run-dir-read.ts, which names file, line and field of anything wrong.
  */
 export { SCHEMA_VERSION };
-
-/** Which job a row belongs to: every row of every file carries these. */
-export interface JobIdentity {
-  jobKey: string;
-  task: string;
-  technique: string;
-  student: string;
-  seed: number;
-}
-
-export interface ResultRow extends JobIdentity {
-  schemaVersion: number;
-  /** Evaluation split: 'test' (in-domain), 'ood', or 'probes' (identity). */
-  split: string;
-  metric: string;
-  value: number;
-  signature: string;
-  direction: 'higher' | 'lower';
-}
-
-export interface JobRecord extends JobIdentity {
-  schemaVersion: number;
-  kind: 'student' | 'teacher' | 'score';
-  status: 'ok' | 'failed';
-  error?: string;
-  /** CostRecord of harness/techniques/types.ts for student jobs. */
-  cost?: Record<string, unknown>;
-  /** Loss per step, subsampled to at most ~200 points: [step, total]. */
-  curve?: [number, number][];
-  /** Teacher × teacher answer disagreement (conflict heat map), when the job measured it. */
-  teacherDisagreement?: { teachers: string[]; matrix: number[][] };
-}
-
-export interface ExampleRow extends JobIdentity {
-  split: string;
-  id: string;
-  prompt: string;
-  reference: string;
-  response: string;
-  teacherResponse?: string;
-  correct?: boolean;
-}
-
-export interface Manifest {
-  schemaVersion: number;
-  harnessVersion: string;
-  gitSha: string | null;
-  suite: { name: string; hash: string; file?: string };
-  backend: string;
-  environment: Record<string, unknown>;
-  seeds: number[];
-  metricSignatures: Record<string, string>;
-  startedAt: string;
-  endedAt?: string;
-  jobs: {
-    key: string;
-    kind: string;
-    status: 'pending' | 'ok' | 'failed' | 'cached';
-    error?: string;
-    wallTimeMs?: number;
-    label: string;
-  }[];
-  warnings: string[];
-}
 
 /**
  * Appends whole lines and fsyncs, so a kill mid-run never leaves a half line behind. The file is
@@ -120,34 +66,9 @@ export function readJsonl<T>(path: string): T[] {
   return readJsonlFile(path, z.unknown()) as T[];
 }
 
-export interface RunDir {
-  manifest: Manifest;
-  results: ResultRow[];
-  jobs: JobRecord[];
-  examples: ExampleRow[];
-}
-
 /** Reads and validates a run dir (RunDirError, exit 2, naming file:line and field when it is wrong). */
 export function readRunDir(dir: string): RunDir {
   return readRunDirChecked(dir);
-}
-
-/**
- * One prompt's (or probe's) value of a metric whose cell value is a mean over units. Contract:
- * the cell's value in results.jsonl equals unitsMean of its rows (a dataset cell has one stratum,
- * a macro cell one stratum per dataset). The gate resamples these to put a CI on a single run.
- */
-export interface UnitRow extends JobIdentity {
-  schemaVersion: number;
-  split: string;
-  metric: string;
-  /** The prompt id (an identity probe's prompt_id for ICE). */
-  unit: string;
-  /** The dataset the unit belongs to. */
-  stratum: string;
-  value: number;
-  /** The cell's metric signature, as in results.jsonl. */
-  signature: string;
 }
 
 export const UNITS_FILE = 'units.jsonl';

@@ -7,36 +7,24 @@ import { clip } from '../core/sanitize.ts';
 import { UsageError } from '../errors.ts';
 import { parseOptions } from '../options.ts';
 import { importUserModule } from '../plugins/import-user-module.ts';
-import { loadPlugins, type PluginRef, resolvePlugins } from '../plugins/load-plugins.ts';
+import { loadPlugins, resolvePlugins } from '../plugins/load-plugins.ts';
 import { readUserText } from '../read-text.ts';
 import { unknownNameMessage } from '../registry.ts';
 import { taskRegistry } from '../tasks/index.ts';
 import { parseTaskOptions } from '../tasks/options.ts';
 import { techniqueRegistry } from '../techniques/index.ts';
 import { EVALUATORS } from './evaluators.ts';
+import { whyUnproducible } from './metric-check.ts';
 import { contextLength, resolveModel } from './plan.ts';
 import { checkDuplicates } from './suite-duplicates.ts';
 import { checkShape, parseSuiteText } from './suite-parse.ts';
-import { type Suite, SuiteSchema } from './suite-schema.ts';
+import { SuiteSchema } from './suite-schema.ts';
+import type { LoadedSuite, TechniqueRef } from './suite-types.ts';
 
 export const BUILTIN_SUITES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'suites');
 const EXTENSIONS = ['.yaml', '.yml', '.json', '.ts'];
 
-export interface TechniqueRef {
-  id: string;
-  /** Row label in reports (defaults to the id; variants of one technique need distinct labels). */
-  label: string;
-  options: unknown;
-}
-
-export interface LoadedSuite {
-  suite: Suite;
-  file: string;
-  techniques: TechniqueRef[];
-  taskOptions: unknown[];
-  /** The suite's plugins, loaded in this process; workers load them too. */
-  plugins: PluginRef[];
-}
+export type { LoadedSuite, TechniqueRef };
 
 export function builtinSuites(): string[] {
   if (!existsSync(BUILTIN_SUITES_DIR)) return [];
@@ -158,8 +146,14 @@ export async function loadSuite(nameOrPath: string): Promise<LoadedSuite> {
     );
   // A suite may name single metrics or whole families (e.g. `rse`, `ice`, `edit`) that one evaluator computes.
   const families = EVALUATORS.map((e) => e.family);
+  const runs = suite.tasks.map((t) => ({
+    task: taskRegistry.get(t.id),
+    teachers: (t.teachers ?? suite.teachers).length,
+  }));
   suite.metrics?.forEach((m, i) => {
     if (!families.includes(m)) wrap(file, `metrics[${i}]`, () => metricRegistry.get(m));
+    const why = whyUnproducible(m, runs);
+    if (why) throw new UsageError(`${file}: metrics[${i}]: ${why}`, at(`metrics[${i}]`));
   });
   suite.tasks.forEach((t, i) => {
     const task = taskRegistry.get(t.id);

@@ -220,6 +220,7 @@ export const arithmeticRationales: TaskDefinition<ArithmeticOptions> = {
     },
   },
   metrics: ['accuracy'],
+  provides: ['profile-answers'],
   profileNames: (o) => [...o.profiles],
   generate,
   extractAnswer(response: string): string {

@@ -140,6 +140,8 @@ export const identity: TaskDefinition<IdentityOptions> = {
     probesPerCard: { doc: 'ICE probes per card in extra.probes', range: 'integer 1-5000' },
   },
   metrics: ['ice-loose', 'ice-strict', 'ice-hard'],
+  evaluationSets: ['probes'],
+  provides: ['cards'],
   profileNames: (o) => o.cards.map((c) => c.name),
   generate,
 };

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { MetricNeed } from '../../metrics/family.ts';
 
 /** One prompt/response pair. `meta` carries what metrics need (gold answer, correct profiles, facts). */
 export interface Example {
@@ -39,6 +40,13 @@ export interface TaskDefinition<O = any> {
   generate(options: O, seed: number): TaskData;
   /** Rewrites raw suite options before parsing, e.g. file paths made absolute against the suite's folder. */
   prepareOptions?(raw: unknown, suiteDir: string): unknown;
+  /**
+   * Named sets of `TaskData.extra` the runner scores besides the suite's evaluation splits (the
+   * identity task's `probes`), so the runner never tests a task's id.
+   */
+  evaluationSets?: string[];
+  /** What the task's examples carry for metrics besides gold responses (metrics/family.ts needs). */
+  provides?: MetricNeed[];
   /** Extracts the answer compared by exact-match accuracy (default: the whole trimmed response). */
   extractAnswer?(response: string): string;
 }

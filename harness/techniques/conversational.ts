@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Rng } from '../engine/rng.ts';
+import { sameAnswer } from '../tasks/answer.ts';
 import type { Example } from '../tasks/types.ts';
 import { generate } from '../text/generate.ts';
 import { EOS, SEP } from '../text/tokenizer.ts';
@@ -104,8 +105,7 @@ function splitSteps(total: number, parts: number): number[] {
 
 /** The task scorer: the extracted answer equals the gold one (whole response when no extractor). */
 function referee(ctx: TechniqueContext): (e: Example, response: string) => boolean {
-  const extract = ctx.task.extractAnswer ?? ((s: string) => s.trim());
-  return (e, response) => extract(response) === extract(e.response);
+  return (e, response) => sameAnswer(ctx.task, response, e.response);
 }
 
 function trainOn(

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Logger } from '../core/logger.ts';
 import { activeBackend } from '../engine/backend.ts';
 import { writeAtomic } from '../fs-atomic.ts';
 import { contentHash } from '../hash.ts';
@@ -13,7 +14,6 @@ import type { CharTokenizer } from '../text/tokenizer.ts';
 import { BatchSampler, encodeAll, lmLoss, trainLoop } from '../training/loop.ts';
 import type { TrainingOptions } from '../training/optimizer.ts';
 import { HARNESS_VERSION } from '../version.ts';
-import type { Logger } from './types.ts';
 
 /**
  * A trained teacher plus memoized outputs. Teachers are trained once per (task, options, profile,

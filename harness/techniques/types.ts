@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { Logger } from '../core/logger.ts';
 import type { ModelConfig } from '../models/config.ts';
 import type { TransformerLM } from '../models/transformer.ts';
 import type { Example, TaskData, TaskDefinition } from '../tasks/types.ts';
@@ -7,10 +8,7 @@ import type { StepLog } from '../training/loop.ts';
 import type { TrainingOptions } from '../training/optimizer.ts';
 import type { TeacherHandle } from './teachers.ts';
 
-export interface Logger {
-  info(msg: string): void;
-  warn(msg: string): void;
-}
+export type { Logger };
 
 /** Everything a technique may use. All techniques of a comparison get the same `training.steps`. */
 export interface TechniqueContext {

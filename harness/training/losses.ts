@@ -65,8 +65,3 @@ export function cosineDistance(a: tf.Tensor2D, b: tf.Tensor2D, mask: tf.Tensor1D
   const norms = tf.mul(tf.norm(a, 'euclidean', -1), tf.norm(b, 'euclidean', -1));
   return maskedMean(tf.sub(1, tf.div(dot, tf.maximum(norms, 1e-8))), mask);
 }
-
-/** Mean over counted positions of the mean squared difference of rows. */
-export function hiddenMse(a: tf.Tensor2D, b: tf.Tensor2D, mask: tf.Tensor1D): tf.Scalar {
-  return maskedMean(tf.mean(tf.squaredDifference(a, b), -1), mask);
-}

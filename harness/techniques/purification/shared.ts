@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Rng } from '../../engine/rng.ts';
 import { UsageError } from '../../errors.ts';
 import type { TransformerLM } from '../../models/transformer.ts';
+import { answerOf } from '../../tasks/answer.ts';
 import type { Example } from '../../tasks/types.ts';
 import { leftPad, type TrainBatch } from '../../text/batch.ts';
 import { teacherForced } from '../../text/teacher-forced.ts';
@@ -45,7 +46,7 @@ export function requireTeachers(ctx: TechniqueContext, id: string): void {
 }
 
 export function extractor(ctx: TechniqueContext): (s: string) => string {
-  return ctx.task.extractAnswer ? (s) => ctx.task.extractAnswer!(s) : (s) => s.trim();
+  return answerOf(ctx.task);
 }
 
 /** Counts teacher queries (question × teacher) by the technique, for cost.extra.teacherCalls. */
