@@ -9,6 +9,7 @@
  * resamples whole seeds: the seed-to-seed noise common to the three runs of one seed stays paired.
  */
 import { Rng } from '../harness/engine/rng.ts';
+import { MIN_PAIRED_SEEDS } from './significance.ts';
 import { quantileType7 } from './stats.ts';
 
 export interface GapRecoveredOptions {
@@ -24,8 +25,7 @@ export interface GapRecovered {
   reason?: string;
 }
 
-/** Fewer paired seeds than this cannot tell a gap from seed noise (docs/statistics.md). */
-export const MIN_PAIRED_SEEDS = 3;
+export { MIN_PAIRED_SEEDS };
 
 const meanOf = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
 

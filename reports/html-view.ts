@@ -15,6 +15,7 @@ import {
   num,
   pValue,
   signed,
+  gapText,
   significanceText,
 } from './format.ts';
 import type { Cell, Gain, MetricColumn, ReportModel, Row, Table } from './model.ts';
@@ -68,11 +69,16 @@ function metricCell(c: Cell | undefined, baseline: string | null, isBaseline: bo
   if (c.gain) {
     // Same words as gainText (summary.md), split over two short lines to keep columns narrow.
     const g = c.gain;
-    const gainTip = `${tip}\ngain vs ${g.vs}: ${gainText(g)} (${pValue(g.p)}, ${g.n} paired seed(s))`;
+    const holm = g.holmCi ? `; Holm-level ${g.holmCi.level.toFixed(4)} CI ${interval(g.holmCi.lo, g.holmCi.hi)}` : '';
+    const boot = g.bootstrap ? `; cluster bootstrap CI ${interval(g.bootstrap.lo, g.bootstrap.hi)}` : '';
+    const gap = c.gapRecovered ? `\ngap recovered vs oracle: ${gapText(c.gapRecovered)}` : '';
+    const gainTip = `${tip}\ngain vs ${g.vs}: ${gainText(g)} (raw ${pValue(g.p)}, ${g.n} paired seed(s)${holm}${boot})${gap}`;
     return {
       main,
       sub: `${signed(g.diff)} ${interval(g.ciLow, g.ciHigh)}`,
-      sub2: significanceText(g.significance),
+      sub2: c.gapRecovered
+        ? `${significanceText(g.significance)} · gap ${gapText(c.gapRecovered)}`
+        : significanceText(g.significance),
       subCls: gainCls(g),
       cls,
       v: sortKey(c.mean),
@@ -146,7 +152,15 @@ export function viewTable(t: Table, baseline: string | null, index: number): Vie
   ];
   const rows = t.rows.map((r) => {
     const cells: ViewCell[] = [
-      { main: r.technique, sub: '', sub2: '', subCls: '', cls: 'text', v: r.technique, tip: '' },
+      {
+        main: r.technique,
+        sub: r.role ? 'reference' : '',
+        sub2: '',
+        subCls: '',
+        cls: 'text',
+        v: r.technique,
+        tip: r.role ? `${r.role} reference row: shown for context, not compared against the baseline` : '',
+      },
     ];
     if (multi)
       cells.push({ main: r.student, sub: '', sub2: '', subCls: '', cls: 'text', v: r.student, tip: '' });

@@ -42,6 +42,8 @@ export interface ResultRow extends JobIdentity {
   value: number;
   signature: string;
   direction: 'higher' | 'lower';
+  /** Reference rows (teacher, oracle, M's weak/strong-ceiling/peer); absent for a student row. */
+  role?: 'teacher' | 'oracle' | 'weak' | 'strong-ceiling' | 'peer';
 }
 
 export interface JobRecord extends JobIdentity {
