@@ -16,7 +16,8 @@ export function inconclusiveReason(diffs: readonly number[]): string | null {
   const n = diffs.length;
   if (n < MIN_PAIRED_SEEDS)
     return `${n} paired seed${n === 1 ? '' : 's'}, at least ${MIN_PAIRED_SEEDS} needed`;
-  if (diffs.every((d) => d === diffs[0])) return 'every seed gives exactly the same difference (zero variance)';
+  if (diffs.every((d) => d === diffs[0]))
+    return 'every seed gives exactly the same difference (zero variance)';
   return null;
 }
 

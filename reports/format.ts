@@ -64,7 +64,16 @@ export function holmText(g: Gain): string {
  * phrase in the HTML and in summary.md.
  */
 export function gainText(g: Gain): string {
-  return `${signed(g.diff)} ${interval(g.ciLow, g.ciHigh)}, ${significanceText(g.significance)} (${holmText(g)})`;
+  return `${signed(g.diff)} ${gainInterval(g)}, ${significanceText(g.significance)} (${holmText(g)})`;
+}
+
+/**
+ * The gain's interval as displayed: in a family of several comparisons, the CI at Holm's level for
+ * this comparison (so "excludes 0" matches the adjusted decision); otherwise the plain 95% t CI.
+ */
+export function gainInterval(g: Gain): string {
+  if (g.holmCi && g.holmK > 1) return `${interval(g.holmCi.lo, g.holmCi.hi)} Holm-level`;
+  return interval(g.ciLow, g.ciHigh);
 }
 
 /** "0.54 [0.50, 0.60]" or "0.54, inconclusive (reason)" for a gap recovered. */

@@ -9,13 +9,14 @@ import {
   arrow,
   count,
   duration,
+  gainInterval,
   gainText,
+  gapText,
   interval,
   meanPm,
   num,
   pValue,
   signed,
-  gapText,
   significanceText,
 } from './format.ts';
 import type { Cell, Gain, MetricColumn, ReportModel, Row, Table } from './model.ts';
@@ -69,13 +70,15 @@ function metricCell(c: Cell | undefined, baseline: string | null, isBaseline: bo
   if (c.gain) {
     // Same words as gainText (summary.md), split over two short lines to keep columns narrow.
     const g = c.gain;
-    const holm = g.holmCi ? `; Holm-level ${g.holmCi.level.toFixed(4)} CI ${interval(g.holmCi.lo, g.holmCi.hi)}` : '';
+    const holm = g.holmCi
+      ? `; Holm-level ${g.holmCi.level.toFixed(4)} CI ${interval(g.holmCi.lo, g.holmCi.hi)}`
+      : '';
     const boot = g.bootstrap ? `; cluster bootstrap CI ${interval(g.bootstrap.lo, g.bootstrap.hi)}` : '';
     const gap = c.gapRecovered ? `\ngap recovered vs oracle: ${gapText(c.gapRecovered)}` : '';
     const gainTip = `${tip}\ngain vs ${g.vs}: ${gainText(g)} (raw ${pValue(g.p)}, ${g.n} paired seed(s)${holm}${boot})${gap}`;
     return {
       main,
-      sub: `${signed(g.diff)} ${interval(g.ciLow, g.ciHigh)}`,
+      sub: `${signed(g.diff)} ${gainInterval(g)}`,
       sub2: c.gapRecovered
         ? `${significanceText(g.significance)} · gap ${gapText(c.gapRecovered)}`
         : significanceText(g.significance),
