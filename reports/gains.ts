@@ -29,8 +29,8 @@ export function indexExamples(examples: readonly ExampleRow[]): ExampleIndex {
   for (const e of examples) {
     if (typeof e.correct !== 'boolean') continue;
     const k = key(e.task, e.split, e.technique, e.student, e.seed);
-    let m = out.get(k);
-    if (!m) out.set(k, (m = new Map()));
+    const m = out.get(k) ?? new Map<string, number>();
+    out.set(k, m);
     m.set(e.id, e.correct ? 1 : 0);
   }
   return out;
