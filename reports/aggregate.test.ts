@@ -64,20 +64,24 @@ describe('aggregate', () => {
         row('none', 1, 'accuracy', 0.5),
         row('none', 2, 'accuracy', 0.6),
         row('none', 3, 'accuracy', 0.9),
+        row('none', 4, 'accuracy', 0.7),
         row('hard-label', 1, 'accuracy', 0.55),
         row('hard-label', 2, 'accuracy', 0.5),
+        row('hard-label', 3, 'accuracy', 0.95),
       ]),
     );
     const g = model.tables[0].rows.find((r) => r.technique === 'hard-label')!.cells.accuracy.gain!;
-    expect(g.n).toBe(2);
-    expect(g.diff).toBeCloseTo((0.05 - 0.1) / 2, 12);
+    expect(g.n).toBe(3);
+    // Differences on seeds 1-3: +0.05, −0.1, +0.05.
+    expect(g.diff).toBeCloseTo((0.05 - 0.1 + 0.05) / 3, 12);
     expect(g.significance).toBe('not significant');
   });
 
-  it('labels a one-seed comparison untestable instead of guessing', () => {
+  it('labels a one-seed comparison inconclusive instead of guessing', () => {
     const g = aggregate(runOf([row('none', 1, 'accuracy', 0.5), row('soft-label', 1, 'accuracy', 0.9)]))
       .tables[0].rows[1].cells.accuracy.gain!;
-    expect(g.significance).toBe('untestable');
+    expect(g.significance).toBe('inconclusive');
+    expect(g.inconclusiveReason).toMatch(/1 paired seed/);
     expect(g.ciLow).toBeNull();
   });
 

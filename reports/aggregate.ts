@@ -4,15 +4,16 @@
  */
 import type { JobRecord, ResultRow, RunDir } from '../harness/runner/run-dir.ts';
 import { metricRegistry } from '../metrics/index.ts';
-import { alignBySeed, meanCi, pairedDifference } from '../metrics/stats.ts';
+import { clampToRange } from '../metrics/ranges.ts';
+import { meanCi } from '../metrics/stats.ts';
 import type { Direction } from '../metrics/types.ts';
+import { compareToBaseline, indexExamples, LEVEL } from './gains.ts';
 import {
   type Cell,
   COST_FIELDS,
   type ConflictMatrix,
   type CostSummary,
   type CurveSeries,
-  type Gain,
   type MetricColumn,
   type ReportModel,
   type Row,
@@ -20,8 +21,9 @@ import {
 } from './model.ts';
 import { byName, bySplit, byTechnique } from './order.ts';
 
+export { gainOf } from './gains.ts';
+
 export const BASELINE_TECHNIQUE = 'none';
-const LEVEL = 0.95;
 
 const key = (...parts: (string | number)[]) => JSON.stringify(parts);
 
@@ -60,36 +62,18 @@ function cellOf(metric: string, rows: ResultRow[]): Cell {
     else dropped.push(r.seed);
   }
   const ci = meanCi(Object.values(values), LEVEL);
+  // A symmetric t interval can leave the metric's range (accuracy above 1): show the possible part.
+  const shown = clampToRange(metric, ci.lo, ci.hi);
   return {
     metric,
     mean: ci.estimate,
-    ciLow: ci.lo,
-    ciHigh: ci.hi,
+    ciLow: shown.lo,
+    ciHigh: shown.hi,
     n: ci.n,
     values,
     dropped,
     signature: [...new Set(rows.map((r) => r.signature))].sort().join(' ; '),
     best: false,
-  };
-}
-
-/** Paired over the seeds both cells have; undefined when they share none. */
-export function gainOf(cell: Cell, base: Cell, direction: Direction, vs: string): Gain | undefined {
-  const { a, b } = alignBySeed(cell.values, base.values);
-  if (a.length === 0) return undefined;
-  const d = pairedDifference(a, b, { level: LEVEL });
-  const testable = d.n >= 2 && d.ci.lo !== null && d.ci.hi !== null;
-  const excludesZero = testable && (d.ci.lo! > 0 || d.ci.hi! < 0);
-  return {
-    vs,
-    diff: d.meanDiff,
-    ciLow: d.ci.lo,
-    ciHigh: d.ci.hi,
-    p: d.pT,
-    n: d.n,
-    significance: !testable ? 'untestable' : excludesZero ? 'significant' : 'not significant',
-    better: direction === 'higher' ? d.meanDiff > 0 : d.meanDiff < 0,
-    method: d.signature,
   };
 }
 
@@ -105,8 +89,10 @@ function costOf(jobs: JobRecord[]): CostSummary {
 }
 
 function markBest(table: Table): void {
+  // Reference rows (teacher, oracle) are context, not contenders.
+  const students = table.rows.filter((r) => r.role === undefined);
   for (const m of table.metrics) {
-    const cells = table.rows.map((r) => r.cells[m.id]).filter((c) => c && Number.isFinite(c.mean));
+    const cells = students.map((r) => r.cells[m.id]).filter((c) => c && Number.isFinite(c.mean));
     const means = cells.map((c) => c.mean);
     // "Best of one" and "best of all tied" say nothing, so nothing is marked.
     if (cells.length < 2 || means.every((x) => x === means[0])) continue;
@@ -209,7 +195,10 @@ export function aggregate(run: RunDir): ReportModel {
   const byRow = group(run.results, (r) => key(r.task, r.split, r.technique, r.student));
   const tasks = [...new Set(run.results.map((r) => r.task))].sort(byName);
   const techniques = [...new Set(run.results.map((r) => r.technique))].sort(byTechnique);
-  const baseline = techniques.includes(BASELINE_TECHNIQUE) ? BASELINE_TECHNIQUE : null;
+  const baseline = run.results.some((r) => r.technique === BASELINE_TECHNIQUE && r.role === undefined)
+    ? BASELINE_TECHNIQUE
+    : null;
+  const examples = indexExamples(run.examples);
   const tables: Table[] = [];
   for (const task of tasks) {
     const splits = [...new Set(run.results.filter((r) => r.task === task).map((r) => r.split))].sort(bySplit);
@@ -233,27 +222,18 @@ export function aggregate(run: RunDir): ReportModel {
           const rs = mine.filter((r) => r.metric === id);
           if (rs.length) cells[id] = cellOf(id, rs);
         }
+        const role = mine.find((r) => r.role !== undefined)?.role;
         return {
           technique,
           student,
           task,
           split,
+          ...(role !== undefined ? { role } : {}),
           cells,
           cost: costOf(costs.get(key(technique, student, task)) ?? []),
         };
       });
-      if (baseline) {
-        for (const row of rows) {
-          if (row.technique === baseline) continue;
-          const base = rows.find((r) => r.technique === baseline && r.student === row.student);
-          if (!base) continue;
-          for (const m of metrics) {
-            const c = row.cells[m.id];
-            const b = base.cells[m.id];
-            if (c && b) c.gain = gainOf(c, b, m.direction, baseline);
-          }
-        }
-      }
+      if (baseline) compareToBaseline(rows, metrics, baseline, examples);
       const table: Table = { task, split, metrics, rows, primary: primaryOf(metrics) };
       markBest(table);
       tables.push(table);

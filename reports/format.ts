@@ -2,6 +2,7 @@
  * Number and wording formats shared by report.html and summary.md, so both say the same thing in
  * the same digits. No toLocaleString: output must not depend on the machine's locale.
  */
+import type { GapRecovered } from '../metrics/gap-recovered.ts';
 import type { Cell, Gain, Significance } from './model.ts';
 
 const DIGITS = 3;
@@ -19,9 +20,16 @@ export function signed(x: number | null | undefined, digits = DIGITS): string {
     : s;
 }
 
-/** "0.812 ± 0.023" (the t interval is symmetric, so ± its half-width), or just the mean without a CI. */
+/**
+ * "0.812 ± 0.023" (the t interval is symmetric, so ± its half-width), or just the mean without a CI.
+ * An interval clamped to the metric's range is no longer symmetric: then "0.990 [0.962, 1.000]".
+ */
 export function meanPm(c: Pick<Cell, 'mean' | 'ciLow' | 'ciHigh'>): string {
   if (c.ciLow === null || c.ciHigh === null) return num(c.mean);
+  const below = c.mean - c.ciLow;
+  const above = c.ciHigh - c.mean;
+  if (Math.abs(below - above) > 1e-9 * Math.max(1, Math.abs(c.mean)))
+    return `${num(c.mean)} ${interval(c.ciLow, c.ciHigh)}`;
   return `${num(c.mean)} ± ${num((c.ciHigh - c.ciLow) / 2)}`;
 }
 
@@ -37,16 +45,41 @@ export function pValue(p: number | null): string {
 const WORDING: Record<Significance, string> = {
   significant: 'significant',
   'not significant': 'not significant',
-  untestable: 'not testable (fewer than 2 shared seeds)',
+  inconclusive: 'inconclusive',
 };
 
 export function significanceText(s: Significance): string {
   return WORDING[s];
 }
 
-/** "+0.031 [0.010, 0.052], significant" — the same phrase in the HTML and in summary.md. */
+/** "Holm-adjusted over 3 comparisons, p = 0.030" or the reason a difference is inconclusive. */
+export function holmText(g: Gain): string {
+  if (g.significance === 'inconclusive') return g.inconclusiveReason ?? 'inconclusive';
+  if (g.pHolm === null) return 'p n/a';
+  return `Holm-adjusted over ${g.holmK} comparison${g.holmK === 1 ? '' : 's'}, ${pValue(g.pHolm)}`;
+}
+
+/**
+ * "+0.031 [0.010, 0.052], significant (Holm-adjusted over 3 comparisons, p = 0.030)" — the same
+ * phrase in the HTML and in summary.md.
+ */
 export function gainText(g: Gain): string {
-  return `${signed(g.diff)} ${interval(g.ciLow, g.ciHigh)}, ${significanceText(g.significance)}`;
+  return `${signed(g.diff)} ${gainInterval(g)}, ${significanceText(g.significance)} (${holmText(g)})`;
+}
+
+/**
+ * The gain's interval as displayed: in a family of several comparisons, the CI at Holm's level for
+ * this comparison (so "excludes 0" matches the adjusted decision); otherwise the plain 95% t CI.
+ */
+export function gainInterval(g: Gain): string {
+  if (g.holmCi && g.holmK > 1) return `${interval(g.holmCi.lo, g.holmCi.hi)} Holm-level`;
+  return interval(g.ciLow, g.ciHigh);
+}
+
+/** "0.54 [0.50, 0.60]" or "0.54, inconclusive (reason)" for a gap recovered. */
+export function gapText(g: GapRecovered): string {
+  const ci = g.ci ? ` ${interval(g.ci[0], g.ci[1])}` : '';
+  return `${num(g.value, 2)}${ci}${g.inconclusive ? `, inconclusive (${g.reason ?? 'no reason'})` : ''}`;
 }
 
 /** Integers with thin grouping (12 345 678), decimals for small values; for cost columns. */

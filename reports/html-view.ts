@@ -9,7 +9,9 @@ import {
   arrow,
   count,
   duration,
+  gainInterval,
   gainText,
+  gapText,
   interval,
   meanPm,
   num,
@@ -68,11 +70,18 @@ function metricCell(c: Cell | undefined, baseline: string | null, isBaseline: bo
   if (c.gain) {
     // Same words as gainText (summary.md), split over two short lines to keep columns narrow.
     const g = c.gain;
-    const gainTip = `${tip}\ngain vs ${g.vs}: ${gainText(g)} (${pValue(g.p)}, ${g.n} paired seed(s))`;
+    const holm = g.holmCi
+      ? `; Holm-level ${g.holmCi.level.toFixed(4)} CI ${interval(g.holmCi.lo, g.holmCi.hi)}`
+      : '';
+    const boot = g.bootstrap ? `; cluster bootstrap CI ${interval(g.bootstrap.lo, g.bootstrap.hi)}` : '';
+    const gap = c.gapRecovered ? `\ngap recovered vs oracle: ${gapText(c.gapRecovered)}` : '';
+    const gainTip = `${tip}\ngain vs ${g.vs}: ${gainText(g)} (raw ${pValue(g.p)}, ${g.n} paired seed(s)${holm}${boot})${gap}`;
     return {
       main,
-      sub: `${signed(g.diff)} ${interval(g.ciLow, g.ciHigh)}`,
-      sub2: significanceText(g.significance),
+      sub: `${signed(g.diff)} ${gainInterval(g)}`,
+      sub2: c.gapRecovered
+        ? `${significanceText(g.significance)} · gap ${gapText(c.gapRecovered)}`
+        : significanceText(g.significance),
       subCls: gainCls(g),
       cls,
       v: sortKey(c.mean),
@@ -146,7 +155,15 @@ export function viewTable(t: Table, baseline: string | null, index: number): Vie
   ];
   const rows = t.rows.map((r) => {
     const cells: ViewCell[] = [
-      { main: r.technique, sub: '', sub2: '', subCls: '', cls: 'text', v: r.technique, tip: '' },
+      {
+        main: r.technique,
+        sub: r.role ? 'reference' : '',
+        sub2: '',
+        subCls: '',
+        cls: 'text',
+        v: r.technique,
+        tip: r.role ? `${r.role} reference row: shown for context, not compared against the baseline` : '',
+      },
     ];
     if (multi)
       cells.push({ main: r.student, sub: '', sub2: '', subCls: '', cls: 'text', v: r.student, tip: '' });

@@ -2,10 +2,15 @@
  * The table model every report renders (HTML, summary.md, results.csv). It is built once by
  * `aggregate()` from a run directory, so the three outputs can never disagree about a number.
  */
+import type { GapRecovered } from '../metrics/gap-recovered.ts';
 import type { Direction } from '../metrics/types.ts';
 
-/** "significant" when the 95% CI of the paired difference excludes 0; "untestable" below 2 shared seeds. */
-export type Significance = 'significant' | 'not significant' | 'untestable';
+/**
+ * "significant" when the Holm-adjusted p of the paired difference is below 1 − level (equivalently
+ * its Holm-level CI excludes 0); "inconclusive" below 3 paired seeds or when every seed gives the
+ * same difference (docs/statistics.md).
+ */
+export type Significance = 'significant' | 'not significant' | 'inconclusive';
 
 export interface Gain {
   /** The technique every gain is measured against. */
@@ -19,6 +24,16 @@ export interface Gain {
   /** Shared seeds the difference is paired over. */
   n: number;
   significance: Significance;
+  /** Why the difference is inconclusive (set exactly when significance is 'inconclusive'). */
+  inconclusiveReason?: string;
+  /** Holm-adjusted p over the table's technique-vs-baseline family for this metric (null when untested). */
+  pHolm: number | null;
+  /** Comparisons in that family (tested ones: k of Holm's correction). */
+  holmK: number;
+  /** The CI at the level Holm's step for this comparison uses, 1 − α/(k − rank); null when untested. */
+  holmCi: { lo: number; hi: number; level: number } | null;
+  /** Paired cluster bootstrap (seeds, then examples) where per-example scores exist (accuracy). */
+  bootstrap: { lo: number; hi: number; signature: string } | null;
   /** True when the difference goes the metric's good way (higher for accuracy, lower for WER). */
   better: boolean;
   method: string;
@@ -40,6 +55,8 @@ export interface Cell {
   /** Best mean in its table (task × split) for the metric's direction; ties are all best. */
   best: boolean;
   gain?: Gain;
+  /** (technique − baseline) / (oracle − baseline) over seeds all three have, when the run has oracle rows. */
+  gapRecovered?: GapRecovered;
 }
 
 /** Means over seeds of the job cost records (harness/techniques/types.ts CostRecord). */
@@ -72,6 +89,8 @@ export interface Row {
   student: string;
   task: string;
   split: string;
+  /** Reference rows (teacher, oracle, …) from ResultRow.role; absent for students. Never in a gain family. */
+  role?: string;
   /** metric id → cell; a metric the row lacks is absent. */
   cells: Record<string, Cell>;
   cost: CostSummary;

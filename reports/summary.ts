@@ -5,7 +5,7 @@
 
 import { forMarkdown } from '../harness/core/sanitize.ts';
 import { findings } from './findings.ts';
-import { arrow, count, duration, gainText, meanPm } from './format.ts';
+import { arrow, count, duration, gainText, gapText, meanPm } from './format.ts';
 import type { ReportModel, Table } from './model.ts';
 
 /** Text from run files, escaped by the one markdown sanitizer (harness/core/sanitize.ts). */
@@ -20,11 +20,14 @@ function table(t: Table, baseline: string | null): string[] {
   const multi = new Set(t.rows.map((r) => r.student)).size > 1;
   const primary = t.metrics.find((m) => m.id === t.primary);
   const gainHead = baseline && primary ? [`${md(primary.id)} vs ${md(baseline)}`] : [];
+  const hasGap = primary !== undefined && t.rows.some((r) => r.cells[primary.id]?.gapRecovered);
+  const gapHead = hasGap ? ['gap recovered (vs oracle)'] : [];
   const head = [
     'technique',
     ...(multi ? ['student'] : []),
     ...t.metrics.map((m) => `${md(m.id)} ${arrow(m.direction)}`),
     ...gainHead,
+    ...gapHead,
     'steps',
     'teacher tokens',
     'teacher calls',
@@ -37,7 +40,8 @@ function table(t: Table, baseline: string | null): string[] {
     `|${head.map((_, i) => (text(i) ? ' --- ' : ' ---: ')).join('|')}|`,
   ];
   for (const r of t.rows) {
-    const cells = [md(r.technique), ...(multi ? [md(r.student)] : [])];
+    const name = r.role ? `${md(r.technique)} (reference)` : md(r.technique);
+    const cells = [name, ...(multi ? [md(r.student)] : [])];
     for (const m of t.metrics) {
       const c = r.cells[m.id];
       cells.push(!c ? '–' : c.best ? `**${meanPm(c)}** ★` : meanPm(c));
@@ -45,6 +49,10 @@ function table(t: Table, baseline: string | null): string[] {
     if (gainHead.length) {
       const g = primary ? r.cells[primary.id]?.gain : undefined;
       cells.push(g ? md(gainText(g)) : r.technique === baseline ? 'baseline' : '–');
+    }
+    if (hasGap) {
+      const gap = primary ? r.cells[primary.id]?.gapRecovered : undefined;
+      cells.push(gap ? md(gapText(gap)) : '–');
     }
     cells.push(
       count(r.cost.optimizerSteps),
@@ -66,7 +74,7 @@ export function renderSummary(model: ReportModel): string {
   out.push(
     `Task${h.tasks.length === 1 ? '' : 's'}: ${h.tasks.map(md).join(', ') || '(no results)'} · started ${md(h.startedAt)} · backend ${md(h.backend)} · harness ${md(h.harnessVersion)}${h.gitSha ? ` (${md(h.gitSha.slice(0, 12))})` : ''} · seeds ${h.seeds.join(', ')}`,
     '',
-    `Mean over seeds ± half-width of the 95% t interval; ★ best per column. Gains are paired over shared seeds against \`${model.baseline ?? 'none'}\` and called significant when their 95% CI excludes 0.`,
+    `Mean over seeds ± half-width of the 95% t interval (clamped to the metric's range); ★ best per column among students. Gains are paired over shared seeds against \`${model.baseline ?? 'none'}\`; p-values are Holm-adjusted over each table × metric family of technique-vs-\`${model.baseline ?? 'none'}\` comparisons, and a gain is significant when its adjusted p is below 0.05. Fewer than 3 paired seeds, or the same difference on every seed, is inconclusive. Teacher and oracle rows are references, outside every family. Gap recovered = (technique − ${model.baseline ?? 'none'}) / (oracle − ${model.baseline ?? 'none'}) with a seed bootstrap 95% CI.`,
     '',
   );
   if (h.failedJobs.length) {

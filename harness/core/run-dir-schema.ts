@@ -47,6 +47,7 @@ export const ResultRowSchema = z
     value: metricValue,
     signature: z.string(),
     direction: z.enum(['higher', 'lower']),
+    role: z.enum(['teacher', 'oracle', 'weak', 'strong-ceiling', 'peer']).optional(),
   })
   .loose();
 

@@ -20,7 +20,12 @@ export interface ResultRow extends JobIdentity {
   value: number;
   signature: string;
   direction: 'higher' | 'lower';
+  /** Reference rows (teacher, oracle, weak-to-strong's weak/strong-ceiling, a peer); absent for a student row. */
+  role?: ResultRole;
 }
+
+export const RESULT_ROLES = ['teacher', 'oracle', 'weak', 'strong-ceiling', 'peer'] as const;
+export type ResultRole = (typeof RESULT_ROLES)[number];
 
 export interface JobRecord extends JobIdentity {
   schemaVersion: number;

@@ -78,7 +78,8 @@ describe('compareSeries: hand-computed intervals', () => {
     // baseline seeds 1,2: 0.20 0.22 (mean 0.21, s² = 0.0002); candidate seeds 3,4: 0.40 0.42 (mean 0.41,
     // s² = 0.0002). d = +0.20, se = √(0.0002/2 + 0.0002/2) = 0.014142, Satterthwaite df =
     // (0.0002)² / (0.0001²/1 + 0.0001²/1) = 2, half = 4.3027 · 0.014142 = 0.060849 → CI [0.13915, 0.26085].
-    // WER is lower-is-better: the whole CI is above +0.01 → regression.
+    // WER is lower-is-better: the whole CI is above +0.01, which would be a regression, but 2 seeds a
+    // side are too few to call one (docs/statistics.md) → inconclusive, naming why.
     const base = series([0.2, 0.22], {
       metric: 'wer',
       signature: 'wer|v1',
@@ -95,20 +96,30 @@ describe('compareSeries: hand-computed intervals', () => {
     expect(c.method).toBe('welch');
     expect(c.ci.lo).toBeCloseTo(0.13915, 4);
     expect(c.ci.hi).toBeCloseTo(0.26085, 4);
-    expect(c.outcome).toBe('regression');
+    expect(c.outcome).toBe('inconclusive');
+    expect(c.reason).toMatch(/2 seed\(s\) on one side, at least 3 needed: inconclusive, not a failure/);
     expect(c.notes).toEqual(['seeds only in the candidate: 3, 4', 'seeds only in the baseline: 1, 2']);
   });
 
-  it('tolerance exactly at the CI bound: zero-width CI at −t passes, a smaller t fails', () => {
-    // Dyadic values keep the arithmetic exact: d = 0.5 − 0.75 = −0.25 on both seeds, sd 0 → CI [−0.25, −0.25].
+  it('zero-width CI: at −t it passes; beyond −t it is inconclusive (zero variance), never a regression', () => {
+    // Dyadic values keep the arithmetic exact: d = 0.5 − 0.75 = −0.25 on all 3 seeds, sd 0 → CI [−0.25, −0.25].
     // t = 0.25: hi = −0.25 is not < −0.25 (no regression) and lo = −0.25 ≥ −0.25 → pass.
-    const cand = series([0.5, 0.5]);
-    const base = series([0.75, 0.75]);
+    const cand = series([0.5, 0.5, 0.5]);
+    const base = series([0.75, 0.75, 0.75]);
     const atBound = compareSeries(cand, base, opts(0.25));
     expect([atBound.ci.lo, atBound.ci.hi]).toEqual([-0.25, -0.25]);
     expect(atBound.outcome).toBe('pass');
-    // t = 0.125: hi = −0.25 < −0.125 → regression.
-    expect(compareSeries(cand, base, opts(0.125)).outcome).toBe('regression');
+    // t = 0.125: hi = −0.25 < −0.125 would be a regression, but every seed agrees exactly.
+    const beyond = compareSeries(cand, base, opts(0.125));
+    expect(beyond.outcome).toBe('inconclusive');
+    expect(beyond.reason).toMatch(/zero variance\): inconclusive, not a failure/);
+  });
+
+  it('a regression with 3 varying paired seeds still fails', () => {
+    // d = −0.25, −0.24, −0.26: mean −0.25, CI well below −0.125 → regression.
+    const c = compareSeries(series([0.5, 0.51, 0.49]), series([0.75, 0.75, 0.75]), opts(0.125));
+    expect(c.method).toBe('paired-t');
+    expect(c.outcome).toBe('regression');
   });
 
   it('tolerance exactly at the better end of a wide CI is inconclusive, just inside it fails', () => {

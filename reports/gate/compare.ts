@@ -7,12 +7,15 @@
  *   - with one seed on each side, a paired bootstrap over prompts when both run dirs hold the
  *     cell's per-prompt values (units.ts, a score run's units.jsonl),
  *   - no interval otherwise when n = 1 on a side → "inconclusive" (never a failure).
+ *   - a seed-level regression or improvement with fewer than 3 seeds, or with every seed agreeing
+ *     exactly (zero variance), is "inconclusive" too (weakEvidence; docs/statistics.md).
  *
  * With tolerance t ≥ 0 and the CI mirrored so that negative is worse (lower-is-better metrics
  * are negated): regression ⇔ hi < −t; pass ⇔ lo ≥ −t (improved ⇔ lo > t); inconclusive otherwise.
  * "Beyond" is strict: a CI end exactly at the tolerance is not beyond it, so a CI whose better
  * end equals −t is inconclusive, not a regression, and one whose worse end equals −t passes.
  */
+import { inconclusiveReason, MIN_PAIRED_SEEDS } from '../../metrics/significance.ts';
 import { pairedDifference, welchDifference } from '../../metrics/stats.ts';
 import type { Direction } from '../../metrics/types.ts';
 import { compareKeys, distinctSignatures, keyOf, sortedSeeds } from './series.ts';
@@ -41,6 +44,21 @@ export function classify(
   if (l > tolerance) return 'improved';
   if (l >= -tolerance) return 'pass';
   return 'inconclusive';
+}
+
+/**
+ * Why seed-level values cannot support a regression or improvement call, or null: the report's
+ * rules (metrics/significance.ts) on the paired differences, and for unpaired sides fewer than 3
+ * values on a side or both sides constant.
+ */
+export function weakEvidence(cv: readonly number[], bv: readonly number[], paired: boolean): string | null {
+  if (paired) return inconclusiveReason(cv.map((x, i) => x - bv[i]));
+  const n = Math.min(cv.length, bv.length);
+  if (n < MIN_PAIRED_SEEDS) return `${n} seed(s) on one side, at least ${MIN_PAIRED_SEEDS} needed`;
+  const constant = (xs: readonly number[]) => xs.every((x) => x === xs[0]);
+  if (constant(cv) && constant(bv))
+    return 'every seed gives exactly the same value on both sides (zero variance)';
+  return null;
 }
 
 /** Six significant digits with a real minus sign, for reasons. */
@@ -205,11 +223,18 @@ export function compareSeries(cand: Series, base: Series, opts: CompareOptions):
       p: null,
     };
   }
-  const outcome = classify(direction, lo, hi, tolerance);
+  const classified = classify(direction, lo, hi, tolerance);
+  // A regression or improvement needs an interval that reflects seed noise (docs/statistics.md):
+  // below 3 seeds, or with every seed agreeing exactly, it is inconclusive. A pass is kept: it only
+  // says a regression beyond the tolerance is ruled out by the interval, and fails nothing.
+  const weak = classified === 'regression' || classified === 'improved' ? weakEvidence(cv, bv, paired) : null;
+  const outcome = weak ? 'inconclusive' : classified;
   return {
     ...common,
     outcome,
-    reason: reasonFor(outcome, direction, lo, hi, tolerance, opts.level),
+    reason: weak
+      ? `${reasonFor(classified, direction, lo, hi, tolerance, opts.level)}, but ${weak}: inconclusive, not a ${classified === 'regression' ? 'failure' : 'significant improvement'}`
+      : reasonFor(outcome, direction, lo, hi, tolerance, opts.level),
     ci: { lo, hi, level: opts.level },
     method,
     p,
