@@ -2,6 +2,7 @@
  * RunDir → ReportModel: the single place report numbers are computed. Pure (no I/O, no clock), and
  * every list is sorted explicitly, so the same run dir always yields the same model.
  */
+
 import type { JobRecord, ResultRow, RunDir } from '../harness/runner/run-dir.ts';
 import { metricRegistry } from '../metrics/index.ts';
 import { clampToRange } from '../metrics/ranges.ts';
@@ -20,6 +21,7 @@ import {
   type Table,
 } from './model.ts';
 import { byName, bySplit, byTechnique } from './order.ts';
+import { attachPgr } from './pgr.ts';
 
 export { gainOf } from './gains.ts';
 
@@ -234,6 +236,7 @@ export function aggregate(run: RunDir): ReportModel {
         };
       });
       if (baseline) compareToBaseline(rows, metrics, baseline, examples);
+      attachPgr(rows, metrics);
       const table: Table = { task, split, metrics, rows, primary: primaryOf(metrics) };
       markBest(table);
       tables.push(table);

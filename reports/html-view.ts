@@ -67,6 +67,8 @@ function metricCell(c: Cell | undefined, baseline: string | null, isBaseline: bo
   const tip = `mean ${num(c.mean, 6)}, ${ci}, n = ${c.n} seed(s)${dropped}; signature ${c.signature}`;
   const main = meanPm(c);
   const cls = c.best ? 'best' : '';
+  // PGR against the row's own weak and strong-ceiling references (reports/pgr.ts).
+  const pgr = c.pgr ? `PGR ${gapText(c.pgr)}` : '';
   if (c.gain) {
     // Same words as gainText (summary.md), split over two short lines to keep columns narrow.
     const g = c.gain;
@@ -75,13 +77,14 @@ function metricCell(c: Cell | undefined, baseline: string | null, isBaseline: bo
       : '';
     const boot = g.bootstrap ? `; cluster bootstrap CI ${interval(g.bootstrap.lo, g.bootstrap.hi)}` : '';
     const gap = c.gapRecovered ? `\ngap recovered vs oracle: ${gapText(c.gapRecovered)}` : '';
-    const gainTip = `${tip}\ngain vs ${g.vs}: ${gainText(g)} (raw ${pValue(g.p)}, ${g.n} paired seed(s)${holm}${boot})${gap}`;
+    const gainTip = `${tip}\ngain vs ${g.vs}: ${gainText(g)} (raw ${pValue(g.p)}, ${g.n} paired seed(s)${holm}${boot})${gap}${pgr ? `\n${pgr}` : ''}`;
     return {
       main,
       sub: `${signed(g.diff)} ${gainInterval(g)}`,
       sub2: c.gapRecovered
         ? `${significanceText(g.significance)} · gap ${gapText(c.gapRecovered)}`
         : significanceText(g.significance),
+      ...(pgr ? { sub2: `${significanceText(g.significance)} · ${pgr}` } : {}),
       subCls: gainCls(g),
       cls,
       v: sortKey(c.mean),
@@ -89,7 +92,7 @@ function metricCell(c: Cell | undefined, baseline: string | null, isBaseline: bo
     };
   }
   const sub = isBaseline && baseline ? `baseline · n = ${c.n}` : `n = ${c.n}`;
-  return { main, sub, sub2: '', subCls: '', cls, v: sortKey(c.mean), tip };
+  return { main, sub, sub2: pgr, subCls: '', cls, v: sortKey(c.mean), tip: pgr ? `${tip}\n${pgr}` : tip };
 }
 
 const COST_COLUMNS: {

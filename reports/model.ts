@@ -57,6 +57,8 @@ export interface Cell {
   gain?: Gain;
   /** (technique − baseline) / (oracle − baseline) over seeds all three have, when the run has oracle rows. */
   gapRecovered?: GapRecovered;
+  /** Performance gap recovered of a weak-to-strong row against its own weak and strong-ceiling references (reports/pgr.ts). */
+  pgr?: GapRecovered;
 }
 
 /** Means over seeds of the job cost records (harness/techniques/types.ts CostRecord). */

@@ -22,12 +22,15 @@ function table(t: Table, baseline: string | null): string[] {
   const gainHead = baseline && primary ? [`${md(primary.id)} vs ${md(baseline)}`] : [];
   const hasGap = primary !== undefined && t.rows.some((r) => r.cells[primary.id]?.gapRecovered);
   const gapHead = hasGap ? ['gap recovered (vs oracle)'] : [];
+  const hasPgr = primary !== undefined && t.rows.some((r) => r.cells[primary.id]?.pgr);
+  const pgrHead = hasPgr ? ['PGR (weak → strong ceiling)'] : [];
   const head = [
     'technique',
     ...(multi ? ['student'] : []),
     ...t.metrics.map((m) => `${md(m.id)} ${arrow(m.direction)}`),
     ...gainHead,
     ...gapHead,
+    ...pgrHead,
     'steps',
     'teacher tokens',
     'teacher calls',
@@ -53,6 +56,10 @@ function table(t: Table, baseline: string | null): string[] {
     if (hasGap) {
       const gap = primary ? r.cells[primary.id]?.gapRecovered : undefined;
       cells.push(gap ? md(gapText(gap)) : '–');
+    }
+    if (hasPgr) {
+      const pgr = primary ? r.cells[primary.id]?.pgr : undefined;
+      cells.push(pgr ? md(gapText(pgr)) : '–');
     }
     cells.push(
       count(r.cost.optimizerSteps),

@@ -1,13 +1,15 @@
 import { contentHash } from '../hash.ts';
 import { taskRegistry } from '../tasks/index.ts';
-import type { TaskData } from '../tasks/types.ts';
+import type { TaskData, TaskDefinition } from '../tasks/types.ts';
 import { makeContext } from '../techniques/context.ts';
 import { techniqueRegistry } from '../techniques/index.ts';
 import { obtainTeacher, type TeacherHandle } from '../techniques/teachers.ts';
+import type { TechniqueResult } from '../techniques/types.ts';
 import { asciiTokenizer } from '../text/tokenizer.ts';
 import { evaluateStudent } from './evaluate.ts';
 import type { Job, StudentJob, TeacherJob } from './plan.ts';
 import type { Progress } from './pool.ts';
+import { referenceTechnique } from './reference-rows.ts';
 import type { JobOutput } from './results.ts';
 import { SCHEMA_VERSION } from './run-dir.ts';
 
@@ -100,6 +102,7 @@ export async function executeJob(job: Job, env: ExecuteEnv): Promise<JobOutput> 
       .map((h) => [h.step, +h.terms.total.toFixed(5)] as [number, number]);
     result.student.dispose();
     const names = { technique: job.technique.label, student: job.student.id };
+    const referenceRows = scoreReferences(job, result.references ?? [], { task, data, teachers }, base);
     return {
       record: {
         ...base,
@@ -110,7 +113,7 @@ export async function executeJob(job: Job, env: ExecuteEnv): Promise<JobOutput> 
         curve,
         teacherDisagreement: evaluation.teacherDisagreement,
       },
-      results: evaluation.results.map((r) => ({ ...base, ...names, ...r })),
+      results: [...evaluation.results.map((r) => ({ ...base, ...names, ...r })), ...referenceRows],
       examples: evaluation.examples.map((e) => ({
         jobKey: job.key,
         task: job.taskId,
@@ -122,4 +125,33 @@ export async function executeJob(job: Job, env: ExecuteEnv): Promise<JobOutput> 
   } finally {
     for (const t of teachers) t.dispose();
   }
+}
+
+/**
+ * Scores a technique's extra reference students (weak supervisor, strong ceiling, co-distillation
+ * peer) like students and returns their rows, tagged with the role; their examples are not kept.
+ */
+function scoreReferences(
+  job: StudentJob,
+  refs: NonNullable<TechniqueResult['references']>,
+  env: { task: TaskDefinition; data: TaskData; teachers: TeacherHandle[] },
+  base: { schemaVersion: number; jobKey: string; task: string; seed: number },
+): JobOutput['results'] {
+  const rows: JobOutput['results'] = [];
+  for (const ref of refs) {
+    try {
+      const ev = evaluateStudent({
+        job,
+        task: env.task,
+        data: env.data,
+        student: ref.student,
+        teachers: env.teachers,
+      });
+      const names = { technique: referenceTechnique(job.technique.label, ref.role), student: job.student.id };
+      for (const r of ev.results) rows.push({ ...base, ...names, ...r, role: ref.role });
+    } finally {
+      ref.student.dispose();
+    }
+  }
+  return rows;
 }

@@ -9,6 +9,8 @@ export interface Example {
   meta: Record<string, unknown>;
 }
 
+export type TransferPrompt = Pick<Example, 'id' | 'prompt' | 'meta'>;
+
 export type SplitName = 'train' | 'valid' | 'test' | 'ood';
 
 export interface TaskData {

@@ -13,6 +13,7 @@ import { purifyRlSelection } from './purify-rl-selection.ts';
 import { purifySimilarityRouter } from './purify-similarity-router.ts';
 import { softLabel } from './soft-label.ts';
 import type { TechniqueDefinition } from './types.ts';
+import { weakToStrong } from './weak-to-strong.ts';
 
 /** Every technique, by id. Adding one = one file + one entry here. */
 export const techniqueRegistry = new Registry<TechniqueDefinition>('technique');
@@ -30,3 +31,5 @@ for (const t of [
 ]) {
   techniqueRegistry.register(t as TechniqueDefinition);
 }
+// Small teaching large (docs/weak-to-strong.md).
+techniqueRegistry.register(weakToStrong as TechniqueDefinition);

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Logger } from '../core/logger.ts';
 import type { ModelConfig } from '../models/config.ts';
 import type { TransformerLM } from '../models/transformer.ts';
-import type { Example, TaskData, TaskDefinition } from '../tasks/types.ts';
+import type { Example, TaskData, TaskDefinition, TransferPrompt } from '../tasks/types.ts';
 import type { CharTokenizer } from '../text/tokenizer.ts';
 import type { StepLog } from '../training/loop.ts';
 import type { TrainingOptions } from '../training/optimizer.ts';
@@ -25,6 +25,16 @@ export interface TechniqueContext {
   newStudent(label?: string, config?: ModelConfig): TransformerLM;
   /** Cache directory for intermediate artifacts (e.g. a pretrained base student). */
   cacheDir: string;
+  /** The student's gold pool (`data.labelled`; the old shared train split for suites without `data:`). */
+  labelled: Example[];
+  /** Prompts without gold (`data.transfer`); empty for suites without `data:`. Never carries a response. */
+  transfer: TransferPrompt[];
+  /**
+   * Gold responses for `transfer`, aligned by index. Only weak-to-strong's `strong-ceiling` reference
+   * may call it: that reference is, by definition, the strong recipe trained on gold for the transfer
+   * pool (docs/weak-to-strong.md). Every technique's own student must never see these.
+   */
+  transferGoldForCeiling?: () => Example[];
 }
 
 /** What every technique reports next to its student (report columns). */
@@ -51,6 +61,8 @@ export interface TechniqueResult {
   history: StepLog[];
   /** The supervision the student actually trained on, for conflict metrics (optional). */
   supervision?: Example[];
+  /** Extra reference students (weak supervisor, strong ceiling, co-distillation peer) the runner scores as rows with that role. */
+  references?: { role: 'weak' | 'strong-ceiling' | 'peer'; label: string; student: TransformerLM }[];
 }
 
 export interface TechniqueDefinition<O = any> {
