@@ -42,6 +42,8 @@ export interface ResultRow extends JobIdentity {
   value: number;
   signature: string;
   direction: 'higher' | 'lower';
+  /** Reference rows (docs/data-pools.md): absent means a student row. */
+  role?: 'teacher' | 'oracle' | 'weak' | 'strong-ceiling' | 'peer';
 }
 
 export interface JobRecord extends JobIdentity {
@@ -81,7 +83,8 @@ export interface Manifest {
   jobs: {
     key: string;
     kind: string;
-    status: 'pending' | 'ok' | 'failed' | 'cached';
+    /** 'skipped': a student whose teacher missed its quality floor (never run). */
+    status: 'pending' | 'ok' | 'failed' | 'cached' | 'skipped';
     error?: string;
     wallTimeMs?: number;
     label: string;
