@@ -106,7 +106,11 @@ function costOf(jobs: JobRecord[]): CostSummary {
 
 function markBest(table: Table): void {
   for (const m of table.metrics) {
-    const cells = table.rows.map((r) => r.cells[m.id]).filter((c) => c && Number.isFinite(c.mean));
+    // Reference rows (teacher, oracle) are bounds, not contenders: never marked best.
+    const cells = table.rows
+      .filter((r) => !r.role)
+      .map((r) => r.cells[m.id])
+      .filter((c) => c && Number.isFinite(c.mean));
     const means = cells.map((c) => c.mean);
     // "Best of one" and "best of all tied" say nothing, so nothing is marked.
     if (cells.length < 2 || means.every((x) => x === means[0])) continue;
@@ -233,9 +237,11 @@ export function aggregate(run: RunDir): ReportModel {
           const rs = mine.filter((r) => r.metric === id);
           if (rs.length) cells[id] = cellOf(id, rs);
         }
+        const role = mine.find((r) => r.role)?.role;
         return {
           technique,
           student,
+          ...(role ? { role } : {}),
           task,
           split,
           cells,
@@ -244,7 +250,7 @@ export function aggregate(run: RunDir): ReportModel {
       });
       if (baseline) {
         for (const row of rows) {
-          if (row.technique === baseline) continue;
+          if (row.technique === baseline || row.role) continue;
           const base = rows.find((r) => r.technique === baseline && r.student === row.student);
           if (!base) continue;
           for (const m of metrics) {

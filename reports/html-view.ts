@@ -146,7 +146,15 @@ export function viewTable(t: Table, baseline: string | null, index: number): Vie
   ];
   const rows = t.rows.map((r) => {
     const cells: ViewCell[] = [
-      { main: r.technique, sub: '', sub2: '', subCls: '', cls: 'text', v: r.technique, tip: '' },
+      {
+        main: r.technique,
+        sub: r.role ? `reference: ${r.role}` : '',
+        sub2: '',
+        subCls: '',
+        cls: 'text',
+        v: r.technique,
+        tip: r.role ? 'reference row (docs/data-pools.md): not a technique, no gain, never best' : '',
+      },
     ];
     if (multi)
       cells.push({ main: r.student, sub: '', sub2: '', subCls: '', cls: 'text', v: r.student, tip: '' });

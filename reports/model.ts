@@ -70,6 +70,8 @@ export type CostField = (typeof COST_FIELDS)[number];
 export interface Row {
   technique: string;
   student: string;
+  /** Reference rows (teacher, oracle; docs/data-pools.md): no gain, never marked best. Absent: a student. */
+  role?: string;
   task: string;
   split: string;
   /** metric id → cell; a metric the row lacks is absent. */

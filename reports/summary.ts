@@ -37,7 +37,8 @@ function table(t: Table, baseline: string | null): string[] {
     `|${head.map((_, i) => (text(i) ? ' --- ' : ' ---: ')).join('|')}|`,
   ];
   for (const r of t.rows) {
-    const cells = [md(r.technique), ...(multi ? [md(r.student)] : [])];
+    const name = r.role ? `${md(r.technique)} _(reference: ${md(r.role)})_` : md(r.technique);
+    const cells = [name, ...(multi ? [md(r.student)] : [])];
     for (const m of t.metrics) {
       const c = r.cells[m.id];
       cells.push(!c ? '–' : c.best ? `**${meanPm(c)}** ★` : meanPm(c));
