@@ -1,6 +1,7 @@
 import { contentHash } from '../hash.ts';
 import { MODEL_PRESETS, type ModelConfig, validateModelConfig } from '../models/config.ts';
 import type { PoolSpec } from '../tasks/pools.ts';
+import { techniqueRegistry } from '../techniques/index.ts';
 import type { TeacherSpec } from '../techniques/teachers.ts';
 import { asciiTokenizer } from '../text/tokenizer.ts';
 import type { TrainingOptions } from '../training/optimizer.ts';
@@ -119,6 +120,9 @@ export function planSuite(loaded: LoadedSuite, backend: string): Plan {
           : [];
         for (const technique of [...loaded.techniques, ...oracle] as (TechniqueRef & { role?: 'oracle' })[]) {
           const role = technique.role;
+          // With pools a teacherless technique (`none`) does not wait on the teacher, so a teacher
+          // under its floor skips only the students that need it (without pools: as before).
+          const teacherless = role || (pools && techniqueRegistry.get(technique.id).minTeachers === 0);
           const job: Omit<StudentJob, 'key'> = {
             kind: 'student',
             label: `${task.id}/${technique.label}/${s.id}/seed ${seed}`,
@@ -127,8 +131,8 @@ export function planSuite(loaded: LoadedSuite, backend: string): Plan {
             seed,
             technique: { id: technique.id, label: technique.label, options: technique.options },
             student,
-            teachers: role ? [] : teacherSpecs,
-            teacherKeys: role ? [] : teacherKeys,
+            teachers: teacherless ? [] : teacherSpecs,
+            teacherKeys: teacherless ? [] : teacherKeys,
             training: suite.training,
             evaluation: suite.evaluation,
             metrics: suite.metrics,

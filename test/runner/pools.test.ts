@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { UsageError } from '../../harness/errors.ts';
-import { checkFloor } from '../../harness/runner/teacher-job.ts';
+import type { TeacherJob } from '../../harness/runner/plan.ts';
 import { loadSuite } from '../../harness/runner/suite-load.ts';
+import { checkFloor } from '../../harness/runner/teacher-job.ts';
 import { taskRegistry } from '../../harness/tasks/index.ts';
 import { pooledTaskOptions, splitPools } from '../../harness/tasks/pools.ts';
 import { none } from '../../harness/techniques/none.ts';
-import type { TeacherJob } from '../../harness/runner/plan.ts';
 import { cli, tmp } from '../helpers/cli.ts';
 import { toyContext } from '../helpers/toy-context.ts';
 
@@ -81,7 +81,9 @@ describe('teacher floors', () => {
       checkFloor(job as unknown as TeacherJob, [{ split: 'test', metric: 'accuracy', value: 0.9 }] as any),
     ).not.toThrow();
     const wer = { ...job, minQuality: { wer: 0.35 } } as unknown as TeacherJob;
-    expect(() => checkFloor(wer, [{ split: 'test', metric: 'wer', value: 0.36 }] as any)).toThrow('floor <= 0.35');
+    expect(() => checkFloor(wer, [{ split: 'test', metric: 'wer', value: 0.36 }] as any)).toThrow(
+      'floor <= 0.35',
+    );
   });
 
   it('through a run: the teacher job fails with that message and its students are skipped', () => {
@@ -98,7 +100,9 @@ describe('teacher floors', () => {
     const byLabel = new Map(manifest.jobs.map((j: any) => [j.label, j]));
     const teacher: any = byLabel.get('teacher copy-reverse/t');
     expect(teacher.status).toBe('failed');
-    expect(teacher.error).toMatch(/teacher 't' on 'copy-reverse' missed its quality floor: accuracy on test = 0\.\d{4}, floor >= 0\.99\. Fix:/);
+    expect(teacher.error).toMatch(
+      /teacher 't' on 'copy-reverse' missed its quality floor: accuracy on test = 0\.\d{4}, floor >= 0\.99\. Fix:/,
+    );
     expect((byLabel.get('copy-reverse/hard-label/s/seed 1') as any).status).toBe('skipped');
     // `none` and the oracle need no teacher: they still run.
     expect((byLabel.get('copy-reverse/none/s/seed 1') as any).status).toBe('ok');
@@ -112,9 +116,8 @@ describe('bad pool and floor input', () => {
     ['negative size', (s) => (s.data.transfer = -5), /data\.transfer/],
     [
       'more than the task can generate',
-      (s) => {
-        s.data.transfer = 90_000;
-      },
+      // Three letters, 3-4 long: 108 distinct strings, fewer than test + ood + 120 pooled examples.
+      (s) => (s.tasks[0].options.alphabet = 'abc'),
       /data: task 'copy-reverse' cannot generate .*Fix: lower data\.teacher, data\.labelled or data\.transfer/,
     ],
     [
