@@ -1,7 +1,6 @@
 import { contentHash } from '../hash.ts';
 import { MODEL_PRESETS, type ModelConfig, validateModelConfig } from '../models/config.ts';
 import type { PoolSpec } from '../tasks/pools.ts';
-import { techniqueRegistry } from '../techniques/index.ts';
 import type { TeacherSpec } from '../techniques/teachers.ts';
 import { asciiTokenizer } from '../text/tokenizer.ts';
 import type { TrainingOptions } from '../training/optimizer.ts';
@@ -120,9 +119,10 @@ export function planSuite(loaded: LoadedSuite, backend: string): Plan {
           : [];
         for (const technique of [...loaded.techniques, ...oracle] as (TechniqueRef & { role?: 'oracle' })[]) {
           const role = technique.role;
-          // With pools a teacherless technique (`none`) does not wait on the teacher, so a teacher
-          // under its floor skips only the students that need it (without pools: as before).
-          const teacherless = role || (pools && techniqueRegistry.get(technique.id).minTeachers === 0);
+          // With pools `none` (which never reads a teacher) does not wait on the teacher, so a teacher
+          // under its floor skips only the students that need it. Other minTeachers-0 techniques keep
+          // theirs (co-distillation's `peer: teacher-size` reads its config). Without pools: as before.
+          const teacherless = role || (pools && technique.id === 'none');
           const job: Omit<StudentJob, 'key'> = {
             kind: 'student',
             label: `${task.id}/${technique.label}/${s.id}/seed ${seed}`,
