@@ -228,9 +228,9 @@ export function aggregate(run: RunDir): ReportModel {
         return {
           technique,
           student,
+          ...(role ? { role } : {}),
           task,
           split,
-          ...(role !== undefined ? { role } : {}),
           cells,
           cost: costOf(costs.get(key(technique, student, task)) ?? []),
         };

@@ -160,7 +160,7 @@ export function viewTable(t: Table, baseline: string | null, index: number): Vie
     const cells: ViewCell[] = [
       {
         main: r.technique,
-        sub: r.role ? 'reference' : '',
+        sub: r.role ? `reference: ${r.role}` : '',
         sub2: '',
         subCls: '',
         cls: 'text',

@@ -20,6 +20,8 @@ export interface LeaderboardEntry extends LeaderboardStat {
   rank: number;
   technique: string;
   student: string;
+  /** Reference rows (teacher, oracle; docs/data-pools.md); absent: a student. */
+  role?: string;
   /** The run directory as given on the command line. */
   run: string;
   suite: string;
@@ -99,6 +101,7 @@ function candidates(dir: string, run: RunDir): Candidate[] {
         entry: {
           technique: r.technique,
           student: r.student,
+          ...(r.role ? { role: r.role } : {}),
           run: dir,
           suite: model.header.suite,
           startedAt: model.header.startedAt,

@@ -34,7 +34,7 @@ export function renderLeaderboardHtml(lb: Leaderboard): string {
       otherMetrics: t.otherMetrics.map((m) => ({ label: `${m.id} ${arrow(m.direction)}` })),
       rows: t.entries.map((e) => ({
         rank: e.rank,
-        technique: e.technique,
+        technique: e.role ? `${e.technique} (reference: ${e.role})` : e.technique,
         student: e.student,
         run: e.run,
         runTip: `${e.suite}, started ${e.startedAt}, harness ${e.harnessVersion}, ${e.backend}`,

@@ -89,10 +89,10 @@ export type CostField = (typeof COST_FIELDS)[number];
 export interface Row {
   technique: string;
   student: string;
+  /** Reference rows (teacher, oracle; docs/data-pools.md): no gain, never marked best. Absent: a student. */
+  role?: string;
   task: string;
   split: string;
-  /** Reference rows (teacher, oracle, …) from ResultRow.role; absent for students. Never in a gain family. */
-  role?: string;
   /** metric id → cell; a metric the row lacks is absent. */
   cells: Record<string, Cell>;
   cost: CostSummary;

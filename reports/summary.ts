@@ -43,7 +43,7 @@ function table(t: Table, baseline: string | null): string[] {
     `|${head.map((_, i) => (text(i) ? ' --- ' : ' ---: ')).join('|')}|`,
   ];
   for (const r of t.rows) {
-    const name = r.role ? `${md(r.technique)} (reference)` : md(r.technique);
+    const name = r.role ? `${md(r.technique)} _(reference: ${md(r.role)})_` : md(r.technique);
     const cells = [name, ...(multi ? [md(r.student)] : [])];
     for (const m of t.metrics) {
       const c = r.cells[m.id];

@@ -41,6 +41,7 @@ const JSON_KINDS: Record<string, () => Promise<unknown[]>> = {
       description: t.description,
       citation: t.citation,
       minTeachers: t.minTeachers,
+      dataUse: t.dataUse ?? null,
       options: optionData(t.options, t.optionDocs),
     }));
   },
@@ -88,6 +89,7 @@ const KINDS: Record<string, () => Promise<string[]>> = {
         `${t.id}${from[i]}: ${t.description}`,
         `  citation: ${t.citation}`,
         `  teachers needed: ${t.minTeachers}`,
+        `  data use: ${t.dataUse ?? 'not stated (plugin)'}`,
         ...optionLines(t.options, t.optionDocs),
       ]);
   },

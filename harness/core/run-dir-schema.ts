@@ -47,6 +47,7 @@ export const ResultRowSchema = z
     value: metricValue,
     signature: z.string(),
     direction: z.enum(['higher', 'lower']),
+    /** Reference rows (docs/data-pools.md); absent: a student row. */
     role: z.enum(['teacher', 'oracle', 'weak', 'strong-ceiling', 'peer']).optional(),
   })
   .loose();
@@ -97,7 +98,7 @@ export const ManifestJobSchema = z
   .object({
     key: jobKey,
     kind: z.string(),
-    status: z.enum(['pending', 'ok', 'failed', 'cached']),
+    status: z.enum(['pending', 'ok', 'failed', 'cached', 'skipped']),
     error: z.string().optional(),
     wallTimeMs: z.number().optional(),
     label: z.string(),

@@ -64,7 +64,8 @@ export interface Manifest {
   jobs: {
     key: string;
     kind: string;
-    status: 'pending' | 'ok' | 'failed' | 'cached';
+    /** 'skipped': a student whose teacher missed its quality floor (never run). */
+    status: 'pending' | 'ok' | 'failed' | 'cached' | 'skipped';
     error?: string;
     wallTimeMs?: number;
     label: string;

@@ -1,6 +1,7 @@
 import { contentHash } from '../hash.ts';
 import { taskRegistry } from '../tasks/index.ts';
-import type { TaskData, TaskDefinition } from '../tasks/types.ts';
+import { pooledTaskOptions, splitPools } from '../tasks/pools.ts';
+import type { TaskData, TaskDefinition, TransferPrompt } from '../tasks/types.ts';
 import { makeContext } from '../techniques/context.ts';
 import { techniqueRegistry } from '../techniques/index.ts';
 import { obtainTeacher, type TeacherHandle } from '../techniques/teachers.ts';
@@ -12,6 +13,7 @@ import type { Progress } from './pool.ts';
 import { referenceTechnique } from './reference-rows.ts';
 import type { JobOutput } from './results.ts';
 import { SCHEMA_VERSION } from './run-dir.ts';
+import { teacherReference } from './teacher-job.ts';
 
 const dataMemo = new Map<string, TaskData>();
 
@@ -26,6 +28,32 @@ export function taskData(taskId: string, options: unknown, seed: number): TaskDa
   return data;
 }
 
+/** What one job trains and evaluates on: pools when the suite sets `data:`, else the shared train split. */
+export function jobData(job: Job): {
+  data: TaskData;
+  labelled: TaskData['splits']['train'];
+  transfer: TransferPrompt[];
+  teacherPool: TaskData['splits']['train'];
+} {
+  if (!job.pools) {
+    const data = taskData(job.taskId, job.taskOptions, job.seed);
+    return { data, labelled: data.splits.train, transfer: [], teacherPool: data.splits.train };
+  }
+  const generated = taskData(job.taskId, pooledTaskOptions(job.taskOptions, job.pools), job.pools.seed);
+  const p = splitPools(generated, job.pools, job.seed);
+  if (job.kind === 'student' && job.role === 'oracle') {
+    // The oracle: what gold labels on the transfer prompts would buy (the runner's, never a technique's).
+    const labelled = [...p.labelled, ...p.transferGold];
+    return {
+      data: { ...p.data, splits: { ...p.data.splits, train: labelled } },
+      labelled,
+      transfer: [],
+      teacherPool: p.teacher,
+    };
+  }
+  return { data: p.data, labelled: p.labelled, transfer: p.transfer, teacherPool: p.teacher };
+}
+
 export interface ExecuteEnv {
   cacheDir: string;
   progress?: (p: Progress) => void;
@@ -35,8 +63,8 @@ export interface ExecuteEnv {
 const quiet = { info: () => {}, warn: () => {} };
 
 function teacher(job: TeacherJob | StudentJob, spec: TeacherJob['teacher'], env: ExecuteEnv): TeacherHandle {
-  const data = taskData(job.taskId, job.taskOptions, job.seed);
-  const trainData = spec.profile ? data.profiles?.[spec.profile] : data.splits.train;
+  const { data, teacherPool } = jobData(job);
+  const trainData = spec.profile ? data.profiles?.[spec.profile] : teacherPool;
   if (!trainData) throw new Error(`task '${job.taskId}' has no data for profile '${spec.profile}'`);
   return obtainTeacher({
     spec,
@@ -44,7 +72,8 @@ function teacher(job: TeacherJob | StudentJob, spec: TeacherJob['teacher'], env:
     taskOptions: job.taskOptions,
     trainData,
     tokenizer: asciiTokenizer(),
-    seed: job.seed,
+    seed: job.pools?.seed ?? job.seed,
+    pools: job.pools,
     cacheDir: env.cacheDir,
     log: env.log ?? quiet,
   });
@@ -57,7 +86,12 @@ export async function executeJob(job: Job, env: ExecuteEnv): Promise<JobOutput> 
   if (job.kind === 'teacher') {
     env.progress?.({ phase: 'teacher', step: 0, steps: job.teacher.training.steps });
     const handle = teacher(job, job.teacher, env);
-    handle.dispose();
+    let reference: ReturnType<typeof teacherReference>;
+    try {
+      reference = teacherReference(job, handle, jobData(job).data, base);
+    } finally {
+      handle.dispose();
+    }
     const cost = {
       wallTimeMs: Math.round(performance.now() - t0),
       cacheHit: handle.fromCache,
@@ -65,18 +99,19 @@ export async function executeJob(job: Job, env: ExecuteEnv): Promise<JobOutput> 
     };
     return {
       record: { ...base, kind: 'teacher', technique: '-', student: job.teacher.id, status: 'ok', cost },
-      results: [],
-      examples: [],
+      ...reference,
     };
   }
   const teachers = job.teachers.map((spec) => teacher(job, spec, env));
   const def = techniqueRegistry.get(job.technique.id);
   const task = taskRegistry.get(job.taskId);
-  const data = taskData(job.taskId, job.taskOptions, job.seed);
+  const { data, labelled, transfer } = jobData(job);
   const ctx = makeContext({
     task,
     taskOptions: job.taskOptions,
     data,
+    labelled,
+    transfer,
     tokenizer: asciiTokenizer(),
     teachers,
     studentConfig: job.student.config,
@@ -113,7 +148,15 @@ export async function executeJob(job: Job, env: ExecuteEnv): Promise<JobOutput> 
         curve,
         teacherDisagreement: evaluation.teacherDisagreement,
       },
-      results: [...evaluation.results.map((r) => ({ ...base, ...names, ...r })), ...referenceRows],
+      results: [
+        ...evaluation.results.map((r) => ({
+          ...base,
+          ...names,
+          ...r,
+          ...(job.role ? { role: job.role } : {}),
+        })),
+        ...referenceRows,
+      ],
       examples: evaluation.examples.map((e) => ({
         jobKey: job.key,
         task: job.taskId,

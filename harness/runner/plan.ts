@@ -1,5 +1,6 @@
 import { contentHash } from '../hash.ts';
 import { MODEL_PRESETS, type ModelConfig, validateModelConfig } from '../models/config.ts';
+import type { PoolSpec } from '../tasks/pools.ts';
 import type { TeacherSpec } from '../techniques/teachers.ts';
 import { asciiTokenizer } from '../text/tokenizer.ts';
 import type { TrainingOptions } from '../training/optimizer.ts';
@@ -16,6 +17,13 @@ export interface TeacherJob {
   taskOptions: unknown;
   seed: number;
   teacher: TeacherSpec;
+  /** Pools of a suite with `data:` (the teacher trains on `teacher`); absent: the shared train split. */
+  pools?: PoolSpec;
+  /** Floor on test metrics (suite `teachers[].minQuality`); under it the job fails. */
+  minQuality?: Record<string, number>;
+  /** Scoring of the teacher's reference rows (suites with `data:`). */
+  evaluation?: LoadedSuite['suite']['evaluation'];
+  metrics?: string[];
 }
 
 export interface StudentJob {
@@ -32,6 +40,9 @@ export interface StudentJob {
   training: TrainingOptions;
   evaluation: LoadedSuite['suite']['evaluation'];
   metrics: string[] | undefined;
+  pools?: PoolSpec;
+  /** 'oracle': the `none` recipe with gold on labelled + transfer (a reference row, not a technique). */
+  role?: 'oracle';
 }
 
 export type Job = TeacherJob | StudentJob;
@@ -68,8 +79,10 @@ export function planSuite(loaded: LoadedSuite, backend: string): Plan {
       config: resolveModel(t.model, maxLen, `teachers[${j}].model`),
       training: { ...suite.training, ...t.training },
     }));
-    for (const seed of suite.seeds) {
-      const teacherKeys = teacherSpecs.map((spec) => {
+    const pools: PoolSpec | undefined = suite.data;
+    const teachersOf = (task.teachers ?? suite.teachers).map((t) => t.minQuality);
+    const teacherJob = (seed: number) =>
+      teacherSpecs.map((spec, j) => {
         const key = contentHash({
           kind: 'teacher',
           task: task.id,
@@ -78,8 +91,9 @@ export function planSuite(loaded: LoadedSuite, backend: string): Plan {
           seed,
           backend,
           v: HARNESS_VERSION,
+          ...(pools ? { pools, minQuality: teachersOf[j] ?? null, evaluation: suite.evaluation } : {}),
         });
-        const label = `teacher ${task.id}/${spec.id}/seed ${seed}`;
+        const label = pools ? `teacher ${task.id}/${spec.id}` : `teacher ${task.id}/${spec.id}/seed ${seed}`;
         plan.teachers.push({
           kind: 'teacher',
           key,
@@ -88,25 +102,42 @@ export function planSuite(loaded: LoadedSuite, backend: string): Plan {
           taskOptions,
           seed,
           teacher: spec,
+          ...(pools
+            ? { pools, minQuality: teachersOf[j], evaluation: suite.evaluation, metrics: suite.metrics }
+            : {}),
         });
         return key;
       });
+    // With pools one teacher per task, trained on the teacher pool with the data seed, serves every seed.
+    const shared = pools ? teacherJob(pools.seed) : undefined;
+    for (const seed of suite.seeds) {
+      const teacherKeys = shared ?? teacherJob(seed);
       for (const [si, s] of suite.students.entries()) {
         const student = { id: s.id, config: resolveModel(s.model, maxLen, `students[${si}].model`) };
-        for (const technique of loaded.techniques) {
+        const oracle: (TechniqueRef & { role?: 'oracle' })[] = pools
+          ? [{ id: 'none', label: 'oracle', options: {}, role: 'oracle' }]
+          : [];
+        for (const technique of [...loaded.techniques, ...oracle] as (TechniqueRef & { role?: 'oracle' })[]) {
+          const role = technique.role;
+          // With pools `none` (which never reads a teacher) does not wait on the teacher, so a teacher
+          // under its floor skips only the students that need it. Other minTeachers-0 techniques keep
+          // theirs (co-distillation's `peer: teacher-size` reads its config). Without pools: as before.
+          const teacherless = role || (pools && technique.id === 'none');
           const job: Omit<StudentJob, 'key'> = {
             kind: 'student',
             label: `${task.id}/${technique.label}/${s.id}/seed ${seed}`,
             taskId: task.id,
             taskOptions,
             seed,
-            technique,
+            technique: { id: technique.id, label: technique.label, options: technique.options },
             student,
-            teachers: teacherSpecs,
-            teacherKeys,
+            teachers: teacherless ? [] : teacherSpecs,
+            teacherKeys: teacherless ? [] : teacherKeys,
             training: suite.training,
             evaluation: suite.evaluation,
             metrics: suite.metrics,
+            ...(pools ? { pools } : {}),
+            ...(role ? { role } : {}),
           };
           plan.students.push({
             ...job,

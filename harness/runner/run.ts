@@ -18,6 +18,7 @@ import { readJobOutputs, rebuildJsonl, saveJobOutput } from './results.ts';
 import { checkResumable, removeRunFiles } from './resume.ts';
 import { finishedJobKeys, type Manifest, SCHEMA_VERSION, writeManifest } from './run-dir.ts';
 import { loadSuite } from './suite-load.ts';
+import { FLOOR_MISS } from './teacher-job.ts';
 
 export interface RunOptions {
   suite: string;
@@ -154,6 +155,8 @@ async function runPlanned(
   const labelOf = new Map(jobs.map((j) => [j.key, j.label]));
   const queue = new PQueue({ concurrency: Math.max(1, workers) });
   const status = new Map<string, Promise<boolean>>();
+  // Teachers under their floor: their students are skipped (status 'skipped'), not failed.
+  const floorMissed = new Map<string, string>();
   const runOne = async (job: Job): Promise<boolean> => {
     const t0 = performance.now();
     view.jobStarted(job.label);
@@ -166,6 +169,7 @@ async function runPlanned(
     } catch (err) {
       entry.status = 'failed';
       entry.error = (err as Error).message.split('\n')[0];
+      if (entry.error.includes(FLOOR_MISS)) floorMissed.set(job.key, entry.error);
       failures.push({ label: job.label, reason: entry.error, log: writeFailureLog(dir, job, err) });
       return false;
     } finally {
@@ -190,6 +194,13 @@ async function runPlanned(
       const ok = await Promise.all(s.teacherKeys.map((k) => status.get(k)!));
       if (ok.every(Boolean)) return queue.add(() => runOne(s));
       const entry = manifest.jobs.find((j) => j.key === s.key)!;
+      const missed = s.teacherKeys.map((k) => floorMissed.get(k)).find(Boolean);
+      if (missed) {
+        entry.status = 'skipped';
+        entry.error = `skipped: ${missed}`;
+        view.jobDone(s.label, 'skipped', 0, { reason: entry.error });
+        return false;
+      }
       entry.status = 'failed';
       entry.error = 'a teacher job it depends on failed';
       failures.push({ label: s.label, reason: entry.error });
@@ -214,7 +225,8 @@ async function runPlanned(
   writeManifest(dir, manifest);
   await opts.afterRun?.(dir);
   const failed = manifest.jobs.filter((j) => j.status === 'failed').length;
-  return { dir, failed, ran: todo.length, skipped: jobs.length - todo.length, failures };
+  const notRun = manifest.jobs.filter((j) => j.status === 'skipped').length;
+  return { dir, failed, ran: todo.length - notRun, skipped: jobs.length - todo.length + notRun, failures };
 }
 
 /** The whole error (stack, worker stderr) of a failed job, so the terminal can print one line. */

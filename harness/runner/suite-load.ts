@@ -12,12 +12,14 @@ import { readUserText } from '../read-text.ts';
 import { unknownNameMessage } from '../registry.ts';
 import { taskRegistry } from '../tasks/index.ts';
 import { parseTaskOptions } from '../tasks/options.ts';
+import { checkPools } from '../tasks/pools.ts';
 import { techniqueRegistry } from '../techniques/index.ts';
 import { EVALUATORS } from './evaluators.ts';
 import { whyUnproducible } from './metric-check.ts';
 import { contextLength, resolveModel } from './plan.ts';
 import { checkDuplicates } from './suite-duplicates.ts';
 import { checkShape, parseSuiteText } from './suite-parse.ts';
+import type { Suite } from './suite-schema.ts';
 import { SuiteSchema } from './suite-schema.ts';
 import type { LoadedSuite, TechniqueRef } from './suite-types.ts';
 
@@ -167,6 +169,7 @@ export async function loadSuite(nameOrPath: string): Promise<LoadedSuite> {
         );
       }
     });
+    checkTaskData(file, suite, i, taskOptions[i]);
     const maxLen = contextLength(taskOptions[i]);
     const students = suite.students.map((st, j) =>
       wrap(file, `students[${j}].model`, () => resolveModel(st.model, maxLen, `students[${j}].model`)),
@@ -187,6 +190,23 @@ export async function loadSuite(nameOrPath: string): Promise<LoadedSuite> {
     });
   });
   return { suite, file, techniques, taskOptions, plugins };
+}
+
+/** Pool sizes the task can generate and teacher floors on metrics the task produces (exit 2 otherwise). */
+function checkTaskData(file: string, suite: Suite, i: number, options: unknown): void {
+  const entry = suite.tasks[i];
+  const task = taskRegistry.get(entry.id);
+  if (suite.data) checkPools(task, options, suite.data, file);
+  (entry.teachers ?? suite.teachers).forEach((teacher, j) => {
+    const where = entry.teachers ? `tasks[${i}].teachers[${j}]` : `teachers[${j}]`;
+    for (const metric of Object.keys(teacher.minQuality ?? {}))
+      if (!task.metrics.includes(metric))
+        throw new UsageError(
+          `${file}: ${where}.minQuality.${metric}: task '${task.id}' does not produce metric '${metric}'. ` +
+            `Fix: use one of ${task.metrics.join(', ')}.`,
+          { file, field: `${where}.minQuality` },
+        );
+  });
 }
 
 function wrap<T>(file: string, field: string, f: () => T): T {

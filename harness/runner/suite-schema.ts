@@ -40,6 +40,11 @@ const Name = z.string().min(1, 'must not be empty').max(MAX_ID_LENGTH, `at most 
 export const SeedSchema = z.number().int().min(SEED_MIN).max(SEED_MAX);
 const TrainingOverrides = TrainingOptionsSchema.partial().strict();
 
+/** A teacher's quality floor: metric id -> bound, checked on the test split after training. */
+export const MinQualitySchema = z
+  .record(z.string().min(1), z.number().finite())
+  .refine((o) => Object.keys(o).length >= 1, 'name at least one metric, e.g. {accuracy: 0.9}');
+
 export const TeacherSchema = z
   .object({
     id: Id,
@@ -47,6 +52,20 @@ export const TeacherSchema = z
     /** Task profile whose data trains this teacher (gold when absent). */
     profile: Name.optional(),
     training: TrainingOverrides.default({}),
+    /** e.g. {accuracy: 0.9} or {wer: 0.35}: under it the teacher job fails and its students are skipped. */
+    minQuality: MinQualitySchema.optional(),
+  })
+  .strict();
+
+const PoolSize = z.number().int().min(1, 'must be at least 1').max(100_000);
+/** Disjoint training pools (harness/tasks/pools.ts, docs/data-pools.md); absent: one shared train split. */
+export const DataSchema = z
+  .object({
+    teacher: PoolSize,
+    labelled: PoolSize,
+    transfer: PoolSize,
+    /** Data seed: fixes the generated examples and the teacher for every student seed. */
+    seed: SeedSchema.default(1),
   })
   .strict();
 
@@ -81,6 +100,7 @@ export const SuiteSchema = z
     students: z.array(StudentSchema).min(1),
     techniques: z.array(TechniqueEntrySchema).min(1),
     seeds: z.array(SeedSchema).min(1),
+    data: DataSchema.optional(),
     /** The student budget every technique gets (and the default teacher budget). */
     training: TrainingOptionsSchema,
     /** Metric ids to compute; default: the task's own metrics plus rse-proxy. */

@@ -9,6 +9,7 @@ export interface Example {
   meta: Record<string, unknown>;
 }
 
+/** A prompt of the transfer pool: no gold response reaches a technique (harness/tasks/pools.ts). */
 export type TransferPrompt = Pick<Example, 'id' | 'prompt' | 'meta'>;
 
 export type SplitName = 'train' | 'valid' | 'test' | 'ood';

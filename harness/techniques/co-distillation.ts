@@ -36,6 +36,8 @@ export const coDistillation: TechniqueDefinition<z.infer<typeof Options>> = {
     peer: { doc: 'teacher-size | student', range: 'teacher-size, student' },
     temperature: { doc: 'softmax temperature of the mutual term', range: '(0, 100]' },
   },
+  dataUse:
+    'labelled: gold CE for student and peer plus mutual KL on the same gold batches; does not use the transfer pool.',
   minTeachers: 0,
   async train(ctx, opts) {
     const student = ctx.newStudent();
@@ -43,7 +45,7 @@ export const coDistillation: TechniqueDefinition<z.infer<typeof Options>> = {
       'peer',
       opts.peer === 'teacher-size' ? ctx.teachers[0]?.model.config : undefined,
     );
-    const data = encodeAll(ctx.tokenizer, ctx.data.splits.train);
+    const data = encodeAll(ctx.tokenizer, ctx.labelled);
     const sStudent = new BatchSampler(data, ctx.training.batchSize, student.config.maxLen, ctx.seed);
     const sPeer = new BatchSampler(data, ctx.training.batchSize, peer.config.maxLen, `${ctx.seed}:peer`);
     const burnIn = Math.round(opts.burnIn * ctx.training.steps);
@@ -83,7 +85,7 @@ export const coDistillation: TechniqueDefinition<z.infer<typeof Options>> = {
     peer.dispose();
     return {
       ...finish(ctx, student, run, { peerParameters, peerFinalCe: peerCe }),
-      supervision: ctx.data.splits.train,
+      supervision: ctx.labelled,
     };
   },
 };

@@ -41,10 +41,12 @@ export const conversational: TechniqueDefinition<z.infer<typeof Options>> = {
     imitationShare: { doc: 'share of the step budget spent on round-0 imitation', range: '(0, 1)' },
     maxNewTokens: { doc: 'decoding budget for student and teacher answers', range: '1-4096' },
   },
+  dataUse:
+    'labelled: teacher answers and correction dialogues on the labelled prompts; does not use the transfer pool.',
   minTeachers: 1,
   async train(ctx, opts) {
     const teacher = ctx.teachers[0];
-    const train = ctx.data.splits.train;
+    const train = ctx.labelled;
     const teacherAnswers = teacher.respond(
       train.map((e) => e.prompt),
       opts.maxNewTokens,

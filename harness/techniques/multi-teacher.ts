@@ -46,10 +46,12 @@ export const multiTeacher: TechniqueDefinition<z.infer<typeof Options>> = {
     alpha: { doc: 'gold CE weight (mode=average-distribution only)', range: '[0, 1]' },
     temperature: { doc: 'KD softmax temperature (mode=average-distribution only)', range: '(0, 100]' },
   },
+  dataUse:
+    "labelled: CE plus KD to the teachers' mean distribution on the gold prefix; does not use the transfer pool.",
   minTeachers: 2,
   async train(ctx, opts) {
     requireTeachers(ctx, 'multi-teacher');
-    const train = ctx.data.splits.train;
+    const train = ctx.labelled;
     const n = ctx.teachers.length;
     if (opts.mode === 'rationales') {
       const q = new TeacherQueries(ctx, opts.maxNewTokens);

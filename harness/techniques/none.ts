@@ -10,11 +10,12 @@ export const none: TechniqueDefinition<Record<string, never>> = {
   citation: 'baseline',
   options: z.object({}).strict(),
   optionDocs: {},
+  dataUse: 'labelled: gold cross-entropy. Never reads the transfer pool.',
   minTeachers: 0,
   async train(ctx) {
     const student = ctx.newStudent();
     const sampler = new BatchSampler(
-      encodeAll(ctx.tokenizer, ctx.data.splits.train),
+      encodeAll(ctx.tokenizer, ctx.labelled),
       ctx.training.batchSize,
       student.config.maxLen,
       ctx.seed,
@@ -23,6 +24,6 @@ export const none: TechniqueDefinition<Record<string, never>> = {
       nextBatch: () => sampler.next(),
       loss: (b) => lmLoss(student, b),
     });
-    return { ...finish(ctx, student, run), supervision: ctx.data.splits.train };
+    return { ...finish(ctx, student, run), supervision: ctx.labelled };
   },
 };

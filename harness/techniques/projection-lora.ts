@@ -68,6 +68,8 @@ export const projectionLora: TechniqueDefinition<ProjectionLoraOptions> = {
       range: '>= max(student dModel, teacher dModel)',
     },
   },
+  dataUse:
+    'labelled: CE, ensemble logit KD and hidden-state alignment on the gold labelled pool; does not use the transfer pool.',
   minTeachers: 1,
   checkModels: (opts, m) => checkProjectionLora(opts, m.student, m.teachers),
   async train(ctx, opts) {
@@ -89,7 +91,7 @@ export const projectionLora: TechniqueDefinition<ProjectionLoraOptions> = {
         : undefined;
     const useLogits = opts.logitWeight > 0;
     const sampler = new BatchSampler(
-      encodeAll(ctx.tokenizer, ctx.data.splits.train),
+      encodeAll(ctx.tokenizer, ctx.labelled),
       ctx.training.batchSize,
       student.config.maxLen,
       ctx.seed,
@@ -153,7 +155,7 @@ export const projectionLora: TechniqueDefinition<ProjectionLoraOptions> = {
         baseFromCache: base.fromCache,
         baseKey: base.key,
       }),
-      supervision: ctx.data.splits.train,
+      supervision: ctx.labelled,
     };
   },
 };

@@ -37,10 +37,12 @@ export const purifyAggregation: TechniqueDefinition<z.infer<typeof Options>> = {
     },
     ...COMMON_DOCS,
   },
+  dataUse:
+    "labelled: teachers' answers on the labelled prompts, aggregated against gold; does not use the transfer pool.",
   minTeachers: 2,
   async train(ctx, opts) {
     requireTeachers(ctx, 'purify:aggregation');
-    const train = ctx.data.splits.train;
+    const train = ctx.labelled;
     const { texts, forwardTokens } = aggregateGreedy(
       ctx.teachers.map((t) => t.model),
       ctx.tokenizer,

@@ -43,6 +43,8 @@ export const purifyClassifierRouter: TechniqueDefinition<z.infer<typeof Options>
     ...ROUTER_DOCS,
     ...COMMON_DOCS,
   },
+  dataUse:
+    'labelled: a router trained on which teacher is right on labelled prompts; does not use the transfer pool.',
   minTeachers: 2,
   async train(ctx, opts) {
     requireTeachers(ctx, 'purify:classifier-router');

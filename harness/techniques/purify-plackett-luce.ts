@@ -44,10 +44,11 @@ export const purifyPlackettLuce: TechniqueDefinition<z.infer<typeof Options>> = 
     fitSteps: { doc: 'gradient-ascent steps fitting xi per question', range: '1-10000' },
     ...COMMON_DOCS,
   },
+  dataUse: 'labelled: teacher rankings on labelled prompts; does not use the transfer pool.',
   minTeachers: 2,
   async train(ctx, opts) {
     requireTeachers(ctx, 'purify:plackett-luce');
-    const train = ctx.data.splits.train;
+    const train = ctx.labelled;
     const n = ctx.teachers.length;
     const q = new TeacherQueries(ctx, opts.maxNewTokens);
     const { labeled } = labeledSplit(train.length, opts.labelFraction, ctx.seed);

@@ -47,10 +47,12 @@ export const purifyRlSelection: TechniqueDefinition<z.infer<typeof Options>> = {
     baselineMomentum: { doc: 'moving-average factor of the reward baseline', range: '[0, 1)' },
     ...COMMON_DOCS,
   },
+  dataUse:
+    'labelled: teacher selection rewarded against gold on labelled prompts; does not use the transfer pool.',
   minTeachers: 2,
   async train(ctx, opts) {
     requireTeachers(ctx, 'purify:rl-selection');
-    const train = ctx.data.splits.train;
+    const train = ctx.labelled;
     const n = ctx.teachers.length;
     const q = new TeacherQueries(ctx, opts.maxNewTokens);
     const all = train.map((_, i) => i);

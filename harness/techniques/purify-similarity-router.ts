@@ -59,6 +59,8 @@ export const purifySimilarityRouter: TechniqueDefinition<z.infer<typeof Options>
     ...ROUTER_DOCS,
     ...COMMON_DOCS,
   },
+  dataUse:
+    'labelled: routes labelled prompts to the teacher of the most similar examples; does not use the transfer pool.',
   minTeachers: 2,
   async train(ctx, opts) {
     requireTeachers(ctx, 'purify:similarity-router');

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { tf } from '../engine/tf.ts';
+import type { Example } from '../tasks/types.ts';
 import { BatchSampler, encodeAll, targetTensors } from '../training/loop.ts';
 import { crossEntropy, divergence } from '../training/losses.ts';
 import { alignTeacherRows, finish, trainStudent } from './common.ts';
@@ -11,6 +12,7 @@ const Options = z
     alpha: z.number().min(0).max(1).default(0.5),
     divergence: z.enum(['forward-kl', 'reverse-kl', 'jsd']).default('forward-kl'),
     beta: z.number().min(0).max(1).default(0.5),
+    maxNewTokens: z.number().int().min(1).max(4096).default(96),
   })
   .strict();
 
@@ -22,8 +24,9 @@ const Options = z
 export const softLabel: TechniqueDefinition<z.infer<typeof Options>> = {
   id: 'soft-label',
   description:
-    'Token-level KD on the gold prefix: alpha*CE(gold) + (1-alpha)*T^2*KL(p_T^T || p_S^T); the divergence ' +
-    'can also be reverse KL or generalized JSD(beta).',
+    'Token-level KD: alpha*CE + (1-alpha)*T^2*KL(p_T^T || p_S^T) on the gold labelled pool and on the ' +
+    "teacher's greedy decodes of the transfer prompts (Seq-KD + Word-KD); the divergence can also be " +
+    'reverse KL or generalized JSD(beta).',
   citation: 'Hinton, Vinyals & Dean 2015, Distilling the Knowledge in a Neural Network',
   options: Options,
   optionDocs: {
@@ -31,11 +34,14 @@ export const softLabel: TechniqueDefinition<z.infer<typeof Options>> = {
     alpha: { doc: 'weight of the gold cross-entropy term', range: '[0, 1]' },
     divergence: { doc: 'forward-kl | reverse-kl | jsd', range: 'forward-kl, reverse-kl, jsd' },
     beta: { doc: 'JSD interpolation (only with divergence=jsd)', range: '[0, 1]' },
+    maxNewTokens: { doc: 'teacher decoding budget per transfer prompt', range: '1-4096' },
   },
+  dataUse:
+    'labelled: alpha*CE(gold) + (1-alpha)*KD on the gold prefix; transfer: the same loss on the teacher greedy decodes (Seq-KD + Word-KD).',
   minTeachers: 1,
   async train(ctx, opts) {
-    const train = ctx.data.splits.train;
-    return distillFromLogProbs(ctx, ctx.teachers[0].logProbs(train), opts);
+    const train = softLabelExamples(ctx, opts.maxNewTokens);
+    return distillFromLogProbs(ctx, ctx.teachers[0].logProbs(train), opts, undefined, train);
   },
 };
 
@@ -48,8 +54,8 @@ export function distillFromLogProbs(
   teacherLp: Float32Array[],
   opts: Pick<z.infer<typeof Options>, 'temperature' | 'alpha' | 'divergence' | 'beta'>,
   extra?: Record<string, unknown>,
+  train: Example[] = ctx.labelled,
 ): TechniqueResult {
-  const train = ctx.data.splits.train;
   const student = ctx.newStudent();
   const V = student.config.vocabSize;
   const sampler = new BatchSampler(
@@ -85,4 +91,17 @@ export function distillFromLogProbs(
     },
   });
   return { ...finish(ctx, student, run, extra), supervision: train };
+}
+
+/**
+ * The gold labelled pool plus the teacher's greedy decodes of the transfer prompts (Kim & Rush 2016:
+ * Word-KD on Seq-KD data). Without a transfer pool this is the labelled pool alone, as before pools.
+ */
+export function softLabelExamples(ctx: TechniqueContext, maxNewTokens: number): Example[] {
+  if (ctx.transfer.length === 0) return ctx.labelled;
+  const responses = ctx.teachers[0].respond(
+    ctx.transfer.map((e) => e.prompt),
+    maxNewTokens,
+  );
+  return [...ctx.labelled, ...ctx.transfer.map((e, i) => ({ ...e, response: responses[i] }))];
 }

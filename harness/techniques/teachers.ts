@@ -89,6 +89,8 @@ export function obtainTeacher(args: {
   seed: number;
   cacheDir: string;
   log: Logger;
+  /** Pool sizes of a suite with `data:` (part of the cache key; absent keeps the old keys). */
+  pools?: unknown;
 }): TeacherHandle {
   const { spec, tokenizer, seed, log } = args;
   const key = contentHash({
@@ -102,6 +104,7 @@ export function obtainTeacher(args: {
     vocabulary: tokenizer.chars,
     backend: activeBackend()?.name ?? 'unknown',
     harness: HARNESS_VERSION,
+    ...(args.pools ? { pools: args.pools } : {}),
   });
   const dir = join(args.cacheDir, 'teachers', key);
   const cached = loadCachedModel(dir, tokenizer, `cached teacher '${spec.id}'`);

@@ -15,6 +15,10 @@ export interface TechniqueContext {
   task: TaskDefinition;
   taskOptions: unknown;
   data: TaskData;
+  /** The student's gold pool (`data.labelled`; the old shared train split for suites without `data:`). */
+  labelled: Example[];
+  /** Prompts without gold (`data.transfer`); empty for suites without `data:`. Never carries a response. */
+  transfer: TransferPrompt[];
   tokenizer: CharTokenizer;
   teachers: TeacherHandle[];
   studentConfig: ModelConfig;
@@ -25,10 +29,6 @@ export interface TechniqueContext {
   newStudent(label?: string, config?: ModelConfig): TransformerLM;
   /** Cache directory for intermediate artifacts (e.g. a pretrained base student). */
   cacheDir: string;
-  /** The student's gold pool (`data.labelled`; the old shared train split for suites without `data:`). */
-  labelled: Example[];
-  /** Prompts without gold (`data.transfer`); empty for suites without `data:`. Never carries a response. */
-  transfer: TransferPrompt[];
   /**
    * Gold responses for `transfer`, aligned by index. Only weak-to-strong's `strong-ceiling` reference
    * may call it: that reference is, by definition, the strong recipe trained on gold for the transfer
@@ -71,6 +71,8 @@ export interface TechniqueDefinition<O = any> {
   citation: string;
   options: z.ZodType<O>;
   optionDocs: Record<string, { doc: string; range?: string }>;
+  /** Which pools the technique reads and how (`list techniques`; docs/data-pools.md). Optional for plugins. */
+  dataUse?: string;
   /** Fewest teachers the technique can work with (0 for `none`). */
   minTeachers: number;
   /**

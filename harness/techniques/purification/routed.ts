@@ -13,7 +13,7 @@ import {
  * (the only questions all teachers are asked), plus the question embeddings the router routes on.
  */
 export function routerPool(ctx: TechniqueContext, q: TeacherQueries, labelFraction: number) {
-  const train = ctx.data.splits.train;
+  const train = ctx.labelled;
   const { labeled } = labeledSplit(train.length, labelFraction, ctx.seed);
   q.askAll(labeled);
   const embs = train.map((e) => embed(e.prompt));
@@ -38,7 +38,7 @@ export function trainOnRouted(
   const chosen = q.askRouted(choice);
   return trainOnPurified(ctx, rationalePairs(ctx, chosen), lambda, {
     teacherCalls: q.calls,
-    teacherCallsAllTeachers: n * ctx.data.splits.train.length,
+    teacherCallsAllTeachers: n * ctx.labelled.length,
     routedCounts: Array.from({ length: n }, (_, t) => choice.filter((c) => c === t).length),
     routerAccuracyOnLabeled: labeled.filter((i) => q.correct(choice[i], i)).length / labeled.length,
     ...extra,

@@ -60,7 +60,7 @@ export class TeacherQueries {
 
   /** Responses of teacher `t` to the given training-question indices (each pair counted once). */
   ask(t: number, idx: number[]): string[] {
-    const train = this.ctx.data.splits.train;
+    const train = this.ctx.labelled;
     const todo = idx.filter((i) => !this.cache.has(`${t}:${i}`));
     if (todo.length) {
       const out = this.ctx.teachers[t].respond(
@@ -91,7 +91,7 @@ export class TeacherQueries {
   /** Correctness of teacher t on question i: its extracted answer equals the gold one. */
   correct(t: number, i: number): boolean {
     const ex = extractor(this.ctx);
-    const gold = this.ctx.data.splits.train[i];
+    const gold = this.ctx.labelled[i];
     return ex(this.ask(t, [i])[0]) === ex(gold.response);
   }
 }
@@ -162,7 +162,7 @@ export class MixedSampler {
 
 /** Rationale pairs from a per-question choice (`chosen[i]` = response for question i, null = none). */
 export function rationalePairs(ctx: TechniqueContext, chosen: (string | null)[]): Example[] {
-  const train = ctx.data.splits.train;
+  const train = ctx.labelled;
   return chosen.flatMap((r, i) => (r === null ? [] : [{ ...train[i], response: r }]));
 }
 
@@ -177,7 +177,7 @@ export function trainOnPurified(
   lambda: number,
   extra: Record<string, unknown>,
 ): TechniqueResult {
-  const train = ctx.data.splits.train;
+  const train = ctx.labelled;
   const student = ctx.newStudent();
   const sampler = new MixedSampler(ctx, train, rationales, lambda, student.config.maxLen);
   const run = trainStudent(ctx, student, {

@@ -1,0 +1,63 @@
+import { directionOf } from '../../metrics/index.ts';
+import { taskRegistry } from '../tasks/index.ts';
+import type { TeacherHandle } from '../techniques/teachers.ts';
+import { evaluateStudent } from './evaluate.ts';
+import type { StudentJob, TeacherJob } from './plan.ts';
+import type { JobOutput } from './results.ts';
+import type { ResultRow } from './run-dir.ts';
+
+/** How a floor miss starts its message: the runner reads it to skip the teacher's students. */
+export const FLOOR_MISS = 'missed its quality floor';
+
+/**
+ * Scores a teacher of a suite with pools like a student (same splits and metrics), as the reference
+ * rows `role: 'teacher'` (docs/data-pools.md), then checks `minQuality` on the test split.
+ */
+export function teacherReference(
+  job: TeacherJob,
+  handle: TeacherHandle,
+  data: Parameters<typeof evaluateStudent>[0]['data'],
+  base: Pick<ResultRow, 'schemaVersion' | 'jobKey' | 'task' | 'seed'>,
+): Pick<JobOutput, 'results' | 'examples'> {
+  if (!job.evaluation) return { results: [], examples: [] };
+  const task = taskRegistry.get(job.taskId);
+  const asStudent = { ...job, kind: 'student', metrics: job.metrics } as unknown as StudentJob;
+  const evaluation = evaluateStudent({
+    job: { ...asStudent, evaluation: job.evaluation },
+    task,
+    data,
+    student: handle.model,
+    teachers: [],
+  });
+  const names = { technique: 'teacher', student: job.teacher.id };
+  const results = evaluation.results.map((r) => ({ ...base, ...names, ...r, role: 'teacher' as const }));
+  checkFloor(job, results);
+  return {
+    results,
+    examples: evaluation.examples.map((e) => ({
+      jobKey: job.key,
+      task: job.taskId,
+      seed: job.seed,
+      ...names,
+      ...e,
+    })),
+  };
+}
+
+/** Throws naming teacher, measured value, floor and fix when a test metric is on the wrong side of it. */
+export function checkFloor(job: TeacherJob, results: Pick<ResultRow, 'split' | 'metric' | 'value'>[]): void {
+  for (const [metric, floor] of Object.entries(job.minQuality ?? {})) {
+    const row = results.find((r) => r.split === 'test' && r.metric === metric);
+    if (!row)
+      throw new Error(
+        `teacher '${job.teacher.id}' on '${job.taskId}': metric '${metric}' was not measured on the test split, so its floor cannot be checked. Fix: keep 'test' in evaluation.splits and '${metric}' in metrics.`,
+      );
+    const higher = directionOf(metric) === 'higher';
+    if (higher ? row.value >= floor : row.value <= floor) continue;
+    throw new Error(
+      `teacher '${job.teacher.id}' on '${job.taskId}' ${FLOOR_MISS}: ${metric} on test = ${row.value.toFixed(4)}, ` +
+        `floor ${higher ? '>=' : '<='} ${floor}. Fix: raise teachers[].training.steps, use a bigger ` +
+        `teachers[].model preset, or enlarge data.teacher.`,
+    );
+  }
+}
