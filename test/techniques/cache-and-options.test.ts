@@ -24,6 +24,7 @@ describe('technique options', () => {
       alpha: 0.5,
       divergence: 'forward-kl',
       beta: 0.5,
+      maxNewTokens: 96,
     });
     expect(parse('on-policy', {})).toMatchObject({ lambda: 0.5, beta: 0.5 });
   });
