@@ -29,7 +29,7 @@ function ctxWith(
     tokenizer: TOY_TOK,
     teachers: [],
     studentConfig: STRONG,
-    training: TrainingOptionsSchema.parse({ steps: 60, lr: 1e-2, batchSize: 32 }),
+    training: TrainingOptionsSchema.parse({ steps: 24, lr: 1e-2, batchSize: 16 }),
     seed,
     log: { info: (m) => logs.push(m), warn: (m) => logs.push(m) },
     cacheDir,
