@@ -8,6 +8,8 @@ export interface Example {
   meta: Record<string, unknown>;
 }
 
+export type TransferPrompt = Pick<Example, 'id' | 'prompt' | 'meta'>;
+
 export type SplitName = 'train' | 'valid' | 'test' | 'ood';
 
 export interface TaskData {
@@ -41,4 +43,10 @@ export interface TaskDefinition<O = any> {
   prepareOptions?(raw: unknown, suiteDir: string): unknown;
   /** Extracts the answer compared by exact-match accuracy (default: the whole trimmed response). */
   extractAnswer?(response: string): string;
+  /**
+   * The answer-only form of a gold response whose rationale can be dropped (`48*2=96;37+96=133#133` →
+   * `#133`): what purification's L_answer trains on, so rationales come only from teachers.
+   * Absent: the response has no separable rationale and is used whole.
+   */
+  answerOnly?(response: string): string;
 }

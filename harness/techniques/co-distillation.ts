@@ -27,6 +27,9 @@ export const coDistillation: TechniqueDefinition<z.infer<typeof Options>> = {
   description:
     'Co-distillation / deep mutual learning: the student and a peer (teacher-sized or student-sized, from ' +
     "scratch) train together; after a burn-in each adds psi*KL(other || self) on the other's stop-gradient predictions.",
+  dataUse:
+    'labelled: gold CE for student and peer, and the mutual KL on the same gold batches. transfer: unused ' +
+    '(no trained teacher; a teacher only sets the peer size).',
   citation:
     'Anil et al. 2018, Large scale distributed neural network training through online distillation; Zhang et al. 2018, Deep Mutual Learning',
   options: Options,
@@ -43,7 +46,7 @@ export const coDistillation: TechniqueDefinition<z.infer<typeof Options>> = {
       'peer',
       opts.peer === 'teacher-size' ? ctx.teachers[0]?.model.config : undefined,
     );
-    const data = encodeAll(ctx.tokenizer, ctx.data.splits.train);
+    const data = encodeAll(ctx.tokenizer, ctx.labelled);
     const sStudent = new BatchSampler(data, ctx.training.batchSize, student.config.maxLen, ctx.seed);
     const sPeer = new BatchSampler(data, ctx.training.batchSize, peer.config.maxLen, `${ctx.seed}:peer`);
     const burnIn = Math.round(opts.burnIn * ctx.training.steps);
@@ -69,21 +72,29 @@ export const coDistillation: TechniqueDefinition<z.infer<typeof Options>> = {
     const peerTrainer = new AdamTrainer(peer.trainableVariables(), ctx.training);
     const peerLoss = lossOf(peer, student);
     let peerCe = Number.NaN;
+    let peerSteps = 0;
+    let peerTokens = 0;
     const run = trainStudent(ctx, student, {
       distillTerms: ['kd'],
       nextBatch: () => sStudent.next(),
       loss: lossOf(student, peer),
       onStep: ({ step }) => {
         const pb = sPeer.next();
+        peerSteps++;
+        peerTokens += pb.lossTokens;
         peerCe = peerTrainer.minimize(() => peerLoss(pb, step)).ce;
       },
     });
     peerTrainer.dispose();
     const peerParameters = peer.parameterCount();
     peer.dispose();
+    // The peer is trained too: its optimizer steps and tokens are part of what the method
+    // costs (Anil et al. train both models), so equal-budget comparisons stay honest.
+    run.cost.optimizerSteps += peerSteps;
+    run.cost.studentTokens += peerTokens;
     return {
-      ...finish(ctx, student, run, { peerParameters, peerFinalCe: peerCe }),
-      supervision: ctx.data.splits.train,
+      ...finish(ctx, student, run, { peerParameters, peerOptimizerSteps: peerSteps, peerFinalCe: peerCe }),
+      supervision: ctx.labelled,
     };
   },
 };

@@ -11,6 +11,8 @@ export const hardLabel: TechniqueDefinition<z.infer<typeof Options>> = {
   description:
     'Sequence-level KD: the teacher greedily decodes a response to every training prompt and the student ' +
     'trains by cross-entropy on those responses instead of the gold ones. Teacher outputs are cached.',
+  dataUse:
+    'labelled: the teacher decodes its prompts and the student trains on those decodes. transfer: not yet used on this branch (the data-pool runner adds teacher decodes on it).',
   citation: 'Kim & Rush 2016, Sequence-Level Knowledge Distillation (EMNLP)',
   options: Options,
   optionDocs: { maxNewTokens: { doc: 'teacher decoding budget per prompt', range: '1-4096' } },

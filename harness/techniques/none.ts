@@ -7,6 +7,7 @@ import type { TechniqueDefinition } from './types.ts';
 export const none: TechniqueDefinition<Record<string, never>> = {
   id: 'none',
   description: 'No distillation: the student trains by cross-entropy on the gold training data only.',
+  dataUse: 'labelled: gold CE. transfer: unused.',
   citation: 'baseline',
   options: z.object({}).strict(),
   optionDocs: {},
@@ -14,7 +15,7 @@ export const none: TechniqueDefinition<Record<string, never>> = {
   async train(ctx) {
     const student = ctx.newStudent();
     const sampler = new BatchSampler(
-      encodeAll(ctx.tokenizer, ctx.data.splits.train),
+      encodeAll(ctx.tokenizer, ctx.labelled),
       ctx.training.batchSize,
       student.config.maxLen,
       ctx.seed,
@@ -23,6 +24,6 @@ export const none: TechniqueDefinition<Record<string, never>> = {
       nextBatch: () => sampler.next(),
       loss: (b) => lmLoss(student, b),
     });
-    return { ...finish(ctx, student, run), supervision: ctx.data.splits.train };
+    return { ...finish(ctx, student, run), supervision: ctx.labelled };
   },
 };

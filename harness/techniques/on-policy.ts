@@ -5,6 +5,7 @@ import { leftPad } from '../text/batch.ts';
 import { generate } from '../text/generate.ts';
 import { BatchSampler, encodeAll, targetTensors } from '../training/loop.ts';
 import { divergence } from '../training/losses.ts';
+import { obtainBaseStudent } from './base-student.ts';
 import { finish, trainStudent } from './common.ts';
 import type { TechniqueDefinition } from './types.ts';
 
@@ -18,15 +19,21 @@ const Options = z
   .strict();
 
 /**
- * GKD: with probability lambda a step's batch is the student's own samples for the batch prompts (no
- * gradient through sampling), otherwise the gold responses; either way the loss is generalized
- * JSD(beta) between teacher and student on those tokens, the teacher scoring the same prefixes.
+ * GKD starts from a supervised fine-tuned student (Agarwal et al. §3): here the cached `none` student
+ * (base-student.ts), whose steps are added to the cost. Then, with probability lambda a step's batch
+ * is the student's own samples for transfer prompts (labelled prompts when the suite has no transfer
+ * pool; no gradient through sampling), otherwise gold labelled pairs; either way the loss is
+ * generalized JSD(beta) between teacher and student on those tokens, the teacher scoring the same
+ * prefixes.
  */
 export const onPolicy: TechniqueDefinition<z.infer<typeof Options>> = {
   id: 'on-policy',
   description:
-    'On-policy distillation (GKD): with probability lambda the batch is sampled from the student itself, ' +
-    'otherwise gold; the teacher scores every token and the student minimizes generalized JSD(beta).',
+    'On-policy distillation (GKD) from the fine-tuned `none` student: with probability lambda the batch is sampled ' +
+    'from the student itself, otherwise gold; the teacher scores every token and the student minimizes generalized JSD(beta).',
+  dataUse:
+    'labelled: the `none` base student, then gold batches scored by the teacher. transfer: prompts the student ' +
+    'samples on (labelled prompts when empty); the teacher scores the samples.',
   citation:
     'Agarwal et al. 2024, On-Policy Distillation of Language Models: Learning from Self-Generated Mistakes (ICLR)',
   options: Options,
@@ -39,29 +46,40 @@ export const onPolicy: TechniqueDefinition<z.infer<typeof Options>> = {
   minTeachers: 1,
   async train(ctx, opts) {
     const teacher = ctx.teachers[0];
-    const train = ctx.data.splits.train;
-    const student = ctx.newStudent();
+    const base = await obtainBaseStudent(ctx);
+    const student = base.model;
     const maxLen = student.config.maxLen;
-    const enc = encodeAll(ctx.tokenizer, train);
-    const sampler = new BatchSampler(enc, ctx.training.batchSize, maxLen, ctx.seed);
+    const gold = new BatchSampler(
+      encodeAll(ctx.tokenizer, ctx.labelled),
+      ctx.training.batchSize,
+      maxLen,
+      ctx.seed,
+    );
+    const prompts = ctx.transfer.length ? ctx.transfer : ctx.labelled;
+    const encPrompts = prompts.map((p) => ctx.tokenizer.encodePair(p.prompt, '').prompt);
+    const promptSampler = new BatchSampler(
+      encPrompts.map((seq) => ({ seq, lossFrom: seq.length })),
+      ctx.training.batchSize,
+      maxLen,
+      `${ctx.seed}:on-policy-prompts`,
+    );
     const coin = new Rng(`on-policy:${ctx.seed}`);
     let studentBatches = 0;
     const run = trainStudent(ctx, student, {
       distillTerms: ['jsd'],
       nextBatch: (step) => {
-        const idx = sampler.nextIndices();
-        if (coin.next() >= opts.lambda) return sampler.batchOf(idx);
+        if (coin.next() >= opts.lambda) return gold.next();
         studentBatches++;
-        const prompts = idx.map((i) => train[i].prompt);
-        const samples = generate(student, ctx.tokenizer, prompts, {
-          maxNewTokens: opts.maxNewTokens,
-          temperature: opts.temperature,
-          seed: `${ctx.seed}:${step}`,
-        });
-        const seqs = idx.map((i, j) => [...enc[i].seq.slice(0, enc[i].lossFrom), ...samples[j].ids]);
+        const idx = promptSampler.nextIndices();
+        const samples = generate(
+          student,
+          ctx.tokenizer,
+          idx.map((i) => prompts[i].prompt),
+          { maxNewTokens: opts.maxNewTokens, temperature: opts.temperature, seed: `${ctx.seed}:${step}` },
+        );
         return leftPad(
-          seqs,
-          idx.map((i) => enc[i].lossFrom),
+          idx.map((i, j) => [...encPrompts[i], ...samples[j].ids]),
+          idx.map((i) => encPrompts[i].length),
           maxLen,
         );
       },
@@ -74,6 +92,13 @@ export const onPolicy: TechniqueDefinition<z.infer<typeof Options>> = {
         return { total: jsd, terms: { jsd } };
       },
     });
-    return finish(ctx, student, run, { studentSampleBatches: studentBatches });
+    // The student also cost the base's steps: count them, so equal-budget comparisons stay honest.
+    run.cost.optimizerSteps += base.steps;
+    return finish(ctx, student, run, {
+      studentSampleBatches: studentBatches,
+      basePretrainSteps: base.steps,
+      baseFromCache: base.fromCache,
+      baseKey: base.key,
+    });
   },
 };

@@ -4,6 +4,7 @@ import {
   COMMON_DOCS,
   COMMON_OPTIONS,
   PURIFY_CITATION,
+  questions,
   rationalePairs,
   requireTeachers,
   trainOnPurified,
@@ -28,6 +29,8 @@ export const purifyAggregation: TechniqueDefinition<z.infer<typeof Options>> = {
     "Knowledge purification by aggregation: one rationale per question decoded greedily from the teachers' " +
     'combined next-token distribution (mean of probabilities; product-of-experts option), a stand-in for the ' +
     "paper's GPT-4 aggregator; the student learns gold + that rationale.",
+  dataUse:
+    'labelled: answer-only gold. labelled and transfer prompts: the teachers decode jointly and the fused rationale is trained on.',
   citation: PURIFY_CITATION,
   options: Options,
   optionDocs: {
@@ -40,7 +43,7 @@ export const purifyAggregation: TechniqueDefinition<z.infer<typeof Options>> = {
   minTeachers: 2,
   async train(ctx, opts) {
     requireTeachers(ctx, 'purify:aggregation');
-    const train = ctx.data.splits.train;
+    const train = questions(ctx);
     const { texts, forwardTokens } = aggregateGreedy(
       ctx.teachers.map((t) => t.model),
       ctx.tokenizer,

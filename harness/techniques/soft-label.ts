@@ -24,6 +24,8 @@ export const softLabel: TechniqueDefinition<z.infer<typeof Options>> = {
   description:
     'Token-level KD on the gold prefix: alpha*CE(gold) + (1-alpha)*T^2*KL(p_T^T || p_S^T); the divergence ' +
     'can also be reverse KL or generalized JSD(beta).',
+  dataUse:
+    'labelled: gold CE plus token KD toward the teacher on the gold prefix. transfer: not yet used on this branch (the data-pool runner adds Seq-KD + Word-KD on teacher decodes).',
   citation: 'Hinton, Vinyals & Dean 2015, Distilling the Knowledge in a Neural Network',
   options: Options,
   optionDocs: {
@@ -49,7 +51,7 @@ export function distillFromLogProbs(
   opts: Pick<z.infer<typeof Options>, 'temperature' | 'alpha' | 'divergence' | 'beta'>,
   extra?: Record<string, unknown>,
 ): TechniqueResult {
-  const train = ctx.data.splits.train;
+  const train = ctx.labelled;
   const student = ctx.newStudent();
   const V = student.config.vocabSize;
   const sampler = new BatchSampler(

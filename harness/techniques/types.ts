@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { ModelConfig } from '../models/config.ts';
 import type { TransformerLM } from '../models/transformer.ts';
-import type { Example, TaskData, TaskDefinition } from '../tasks/types.ts';
+import type { Example, TaskData, TaskDefinition, TransferPrompt } from '../tasks/types.ts';
 import type { CharTokenizer } from '../text/tokenizer.ts';
 import type { StepLog } from '../training/loop.ts';
 import type { TrainingOptions } from '../training/optimizer.ts';
@@ -17,6 +17,10 @@ export interface TechniqueContext {
   task: TaskDefinition;
   taskOptions: unknown;
   data: TaskData;
+  /** The student's gold pool (`data.labelled`; the old shared train split for suites without `data:`). */
+  labelled: Example[];
+  /** Prompts without gold (`data.transfer`); empty for suites without `data:`. Never carries a response. */
+  transfer: TransferPrompt[];
   tokenizer: CharTokenizer;
   teachers: TeacherHandle[];
   studentConfig: ModelConfig;
@@ -58,6 +62,8 @@ export interface TechniqueResult {
 export interface TechniqueDefinition<O = any> {
   id: string;
   description: string;
+  /** What the technique trains on from `labelled` (gold) and `transfer` (teacher signal), for `list techniques`. */
+  dataUse: string;
   citation: string;
   options: z.ZodType<O>;
   optionDocs: Record<string, { doc: string; range?: string }>;
