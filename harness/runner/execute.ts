@@ -1,6 +1,6 @@
 import { contentHash } from '../hash.ts';
 import { taskRegistry } from '../tasks/index.ts';
-import type { TaskData } from '../tasks/types.ts';
+import type { Example, TaskData, TaskDefinition } from '../tasks/types.ts';
 import { makeContext } from '../techniques/context.ts';
 import { techniqueRegistry } from '../techniques/index.ts';
 import { obtainTeacher, type TeacherHandle } from '../techniques/teachers.ts';
@@ -12,6 +12,20 @@ import type { JobOutput } from './results.ts';
 import { SCHEMA_VERSION } from './run-dir.ts';
 
 const dataMemo = new Map<string, TaskData>();
+
+/** The student's gold: its own profile's data where the task gives students one (identity cards). */
+export function studentGold(
+  task: TaskDefinition,
+  options: unknown,
+  data: TaskData,
+  teachers: readonly { profile?: string }[],
+): Example[] {
+  const own = task.studentProfile?.(
+    options,
+    teachers.map((t) => t.profile),
+  );
+  return (own && data.profiles?.[own]) || data.splits.train;
+}
 
 /** Task data is a pure function of (task, options, seed): generate once per worker process. */
 export function taskData(taskId: string, options: unknown, seed: number): TaskData {
@@ -75,6 +89,7 @@ export async function executeJob(job: Job, env: ExecuteEnv): Promise<JobOutput> 
     task,
     taskOptions: job.taskOptions,
     data,
+    labelled: studentGold(task, job.taskOptions, data, job.teachers),
     tokenizer: asciiTokenizer(),
     teachers,
     studentConfig: job.student.config,

@@ -49,4 +49,10 @@ export interface TaskDefinition<O = any> {
    * Absent: the response has no separable rationale and is used whole.
    */
   answerOnly?(response: string): string;
+  /**
+   * The profile whose training data is the student's own gold (the identity task: the student's card,
+   * the first card no teacher uses), given the teachers' profiles. Absent or undefined: the shared
+   * train split.
+   */
+  studentProfile?(options: O, teacherProfiles: readonly (string | undefined)[]): string | undefined;
 }
