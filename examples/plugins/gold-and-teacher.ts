@@ -17,6 +17,7 @@ const options = z.object({ maxNewTokens: z.number().int().min(1).max(4096).defau
 export const goldAndTeacher: TechniqueDefinition<z.infer<typeof options>> = {
   id: 'gold-and-teacher',
   description: "Cross-entropy on the gold responses plus the teacher's decoded responses (example plugin).",
+  dataUse: 'labelled: gold CE plus the teacher decodes on its prompts.',
   citation: 'Kim & Rush 2016, Sequence-Level Knowledge Distillation (EMNLP)',
   options,
   optionDocs: { maxNewTokens: { doc: 'teacher decoding budget per prompt', range: '1-4096' } },

@@ -1,7 +1,7 @@
 import { contentHash } from '../hash.ts';
 import { taskRegistry } from '../tasks/index.ts';
 import { pooledTaskOptions, splitPools } from '../tasks/pools.ts';
-import type { TaskData, TaskDefinition, TransferPrompt } from '../tasks/types.ts';
+import type { Example, TaskData, TaskDefinition, TransferPrompt } from '../tasks/types.ts';
 import { makeContext } from '../techniques/context.ts';
 import { techniqueRegistry } from '../techniques/index.ts';
 import { obtainTeacher, type TeacherHandle } from '../techniques/teachers.ts';
@@ -16,6 +16,20 @@ import { SCHEMA_VERSION } from './run-dir.ts';
 import { teacherReference } from './teacher-job.ts';
 
 const dataMemo = new Map<string, TaskData>();
+
+/** The student's gold: its own profile's data where the task gives students one (identity cards). */
+export function studentGold(
+  task: TaskDefinition,
+  options: unknown,
+  data: TaskData,
+  teachers: readonly { profile?: string }[],
+): Example[] {
+  const own = task.studentProfile?.(
+    options,
+    teachers.map((t) => t.profile),
+  );
+  return (own && data.profiles?.[own]) || data.splits.train;
+}
 
 /** Task data is a pure function of (task, options, seed): generate once per worker process. */
 export function taskData(taskId: string, options: unknown, seed: number): TaskData {
@@ -110,7 +124,7 @@ export async function executeJob(job: Job, env: ExecuteEnv): Promise<JobOutput> 
     task,
     taskOptions: job.taskOptions,
     data,
-    labelled,
+    labelled: job.pools ? labelled : studentGold(task, job.taskOptions, data, job.teachers),
     transfer,
     tokenizer: asciiTokenizer(),
     teachers,

@@ -227,4 +227,8 @@ export const arithmeticRationales: TaskDefinition<ArithmeticOptions> = {
     const at = response.lastIndexOf('#');
     return (at >= 0 ? response.slice(at + 1) : response).trim();
   },
+  answerOnly(response: string): string {
+    const at = response.lastIndexOf('#');
+    return at >= 0 ? response.slice(at) : `#${response.trim()}`;
+  },
 };

@@ -143,5 +143,8 @@ export const identity: TaskDefinition<IdentityOptions> = {
   evaluationSets: ['probes'],
   provides: ['cards'],
   profileNames: (o) => o.cards.map((c) => c.name),
+  // Students learn their own card too, so a student that claims a teacher's identity contradicts an
+  // identity it was taught (not an empty one) and `none` has an identity to keep.
+  studentProfile: (o, teacherProfiles) => o.cards.find((c) => !teacherProfiles.includes(c.name))?.name,
   generate,
 };

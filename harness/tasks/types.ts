@@ -52,4 +52,16 @@ export interface TaskDefinition<O = any> {
   provides?: MetricNeed[];
   /** Extracts the answer compared by exact-match accuracy (default: the whole trimmed response). */
   extractAnswer?(response: string): string;
+  /**
+   * The answer-only form of a gold response whose rationale can be dropped (`48*2=96;37+96=133#133` →
+   * `#133`): what purification's L_answer trains on, so rationales come only from teachers.
+   * Absent: the response has no separable rationale and is used whole.
+   */
+  answerOnly?(response: string): string;
+  /**
+   * The profile whose training data is the student's own gold (the identity task: the student's card,
+   * the first card no teacher uses), given the teachers' profiles. Absent or undefined: the shared
+   * train split.
+   */
+  studentProfile?(options: O, teacherProfiles: readonly (string | undefined)[]): string | undefined;
 }

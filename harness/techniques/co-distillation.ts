@@ -27,6 +27,9 @@ export const coDistillation: TechniqueDefinition<z.infer<typeof Options>> = {
   description:
     'Co-distillation / deep mutual learning: the student and a peer (teacher-sized or student-sized, from ' +
     "scratch) train together; after a burn-in each adds psi*KL(other || self) on the other's stop-gradient predictions.",
+  dataUse:
+    'labelled: gold CE for student and peer, and the mutual KL on the same gold batches. transfer: unused ' +
+    '(no trained teacher; a teacher only sets the peer size).',
   citation:
     'Anil et al. 2018, Large scale distributed neural network training through online distillation; Zhang et al. 2018, Deep Mutual Learning',
   options: Options,
@@ -36,8 +39,6 @@ export const coDistillation: TechniqueDefinition<z.infer<typeof Options>> = {
     peer: { doc: 'teacher-size | student', range: 'teacher-size, student' },
     temperature: { doc: 'softmax temperature of the mutual term', range: '(0, 100]' },
   },
-  dataUse:
-    'labelled: gold CE for student and peer plus mutual KL on the same gold batches; does not use the transfer pool.',
   minTeachers: 0,
   async train(ctx, opts) {
     const student = ctx.newStudent();
@@ -71,20 +72,28 @@ export const coDistillation: TechniqueDefinition<z.infer<typeof Options>> = {
     const peerTrainer = new AdamTrainer(peer.trainableVariables(), ctx.training);
     const peerLoss = lossOf(peer, student);
     let peerCe = Number.NaN;
+    let peerSteps = 0;
+    let peerTokens = 0;
     const run = trainStudent(ctx, student, {
       distillTerms: ['kd'],
       nextBatch: () => sStudent.next(),
       loss: lossOf(student, peer),
       onStep: ({ step }) => {
         const pb = sPeer.next();
+        peerSteps++;
+        peerTokens += pb.lossTokens;
         peerCe = peerTrainer.minimize(() => peerLoss(pb, step)).ce;
       },
     });
     peerTrainer.dispose();
     const peerParameters = peer.parameterCount();
     peer.dispose();
+    // The peer is trained too: its optimizer steps and tokens are part of what the method
+    // costs (Anil et al. train both models), so equal-budget comparisons stay honest.
+    run.cost.optimizerSteps += peerSteps;
+    run.cost.studentTokens += peerTokens;
     return {
-      ...finish(ctx, student, run, { peerParameters, peerFinalCe: peerCe }),
+      ...finish(ctx, student, run, { peerParameters, peerOptimizerSteps: peerSteps, peerFinalCe: peerCe }),
       supervision: ctx.labelled,
     };
   },

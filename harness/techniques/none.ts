@@ -7,10 +7,10 @@ import type { TechniqueDefinition } from './types.ts';
 export const none: TechniqueDefinition<Record<string, never>> = {
   id: 'none',
   description: 'No distillation: the student trains by cross-entropy on the gold training data only.',
+  dataUse: 'labelled: gold CE. transfer: unused.',
   citation: 'baseline',
   options: z.object({}).strict(),
   optionDocs: {},
-  dataUse: 'labelled: gold cross-entropy. Never reads the transfer pool.',
   minTeachers: 0,
   async train(ctx) {
     const student = ctx.newStudent();

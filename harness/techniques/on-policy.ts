@@ -4,7 +4,8 @@ import { tf } from '../engine/tf.ts';
 import { leftPad } from '../text/batch.ts';
 import { generate } from '../text/generate.ts';
 import { BatchSampler, encodeAll, targetTensors } from '../training/loop.ts';
-import { crossEntropy, divergence } from '../training/losses.ts';
+import { divergence } from '../training/losses.ts';
+import { obtainBaseStudent } from './base-student.ts';
 import { finish, trainStudent } from './common.ts';
 import type { TechniqueDefinition } from './types.ts';
 
@@ -18,15 +19,21 @@ const Options = z
   .strict();
 
 /**
- * GKD: with probability lambda a step's batch is the student's own samples for the batch prompts (no
- * gradient through sampling), otherwise the gold responses; either way the loss is generalized
- * JSD(beta) between teacher and student on those tokens, the teacher scoring the same prefixes.
+ * GKD starts from a supervised fine-tuned student (Agarwal et al. §3): here the cached `none` student
+ * (base-student.ts), whose steps are added to the cost. Then, with probability lambda a step's batch
+ * is the student's own samples for transfer prompts (labelled prompts when the suite has no transfer
+ * pool; no gradient through sampling), otherwise gold labelled pairs; either way the loss is
+ * generalized JSD(beta) between teacher and student on those tokens, the teacher scoring the same
+ * prefixes.
  */
 export const onPolicy: TechniqueDefinition<z.infer<typeof Options>> = {
   id: 'on-policy',
   description:
-    'On-policy distillation (GKD): with probability lambda the batch is sampled from the student itself, ' +
-    'otherwise gold; the teacher scores every token and the student minimizes generalized JSD(beta).',
+    'On-policy distillation (GKD) from the fine-tuned `none` student: with probability lambda the batch is sampled ' +
+    'from the student itself, otherwise gold; the teacher scores every token and the student minimizes generalized JSD(beta).',
+  dataUse:
+    'labelled: the `none` base student, then gold batches scored by the teacher. transfer: prompts the student ' +
+    'samples on (labelled prompts when empty); the teacher scores the samples.',
   citation:
     'Agarwal et al. 2024, On-Policy Distillation of Language Models: Learning from Self-Generated Mistakes (ICLR)',
   options: Options,
@@ -36,51 +43,43 @@ export const onPolicy: TechniqueDefinition<z.infer<typeof Options>> = {
     temperature: { doc: 'student sampling temperature', range: '(0, 10]' },
     maxNewTokens: { doc: 'sample length budget', range: '1-4096' },
   },
-  dataUse:
-    'transfer: the student samples responses to transfer prompts (probability lambda per step) and the teacher scores them; labelled: gold batches (JSD plus gold CE with pools). Without pools the samples are drawn for the train prompts.',
   minTeachers: 1,
   async train(ctx, opts) {
     const teacher = ctx.teachers[0];
-    const train = ctx.labelled;
-    // With pools, on-policy prompts come from the transfer pool (no gold needed); without, from train.
-    const pooled = ctx.transfer.length > 0;
-    const promptSet: { prompt: string }[] = pooled ? ctx.transfer : train;
-    const student = ctx.newStudent();
+    const base = await obtainBaseStudent(ctx);
+    const student = base.model;
     const maxLen = student.config.maxLen;
-    const enc = encodeAll(ctx.tokenizer, train);
-    const promptEnc = pooled
-      ? encodeAll(
-          ctx.tokenizer,
-          ctx.transfer.map((e) => ({ ...e, response: '' })),
-        )
-      : enc;
-    const sampler = new BatchSampler(enc, ctx.training.batchSize, maxLen, ctx.seed);
-    const promptSampler = pooled
-      ? new BatchSampler(promptEnc, ctx.training.batchSize, maxLen, `transfer:${ctx.seed}`)
-      : sampler;
+    const gold = new BatchSampler(
+      encodeAll(ctx.tokenizer, ctx.labelled),
+      ctx.training.batchSize,
+      maxLen,
+      ctx.seed,
+    );
+    const prompts = ctx.transfer.length ? ctx.transfer : ctx.labelled;
+    const encPrompts = prompts.map((p) => ctx.tokenizer.encodePair(p.prompt, '').prompt);
+    const promptSampler = new BatchSampler(
+      encPrompts.map((seq) => ({ seq, lossFrom: seq.length })),
+      ctx.training.batchSize,
+      maxLen,
+      `${ctx.seed}:on-policy-prompts`,
+    );
     const coin = new Rng(`on-policy:${ctx.seed}`);
     let studentBatches = 0;
-    let goldBatch = false;
     const run = trainStudent(ctx, student, {
       distillTerms: ['jsd'],
       nextBatch: (step) => {
-        goldBatch = coin.next() >= opts.lambda;
-        if (goldBatch) return sampler.batchOf(sampler.nextIndices());
-        const idx = promptSampler.nextIndices();
+        if (coin.next() >= opts.lambda) return gold.next();
         studentBatches++;
-        const prompts = idx.map((i) => promptSet[i].prompt);
-        const samples = generate(student, ctx.tokenizer, prompts, {
-          maxNewTokens: opts.maxNewTokens,
-          temperature: opts.temperature,
-          seed: `${ctx.seed}:${step}`,
-        });
-        const seqs = idx.map((i, j) => [
-          ...promptEnc[i].seq.slice(0, promptEnc[i].lossFrom),
-          ...samples[j].ids,
-        ]);
+        const idx = promptSampler.nextIndices();
+        const samples = generate(
+          student,
+          ctx.tokenizer,
+          idx.map((i) => prompts[i].prompt),
+          { maxNewTokens: opts.maxNewTokens, temperature: opts.temperature, seed: `${ctx.seed}:${step}` },
+        );
         return leftPad(
-          seqs,
-          idx.map((i) => promptEnc[i].lossFrom),
+          idx.map((i, j) => [...encPrompts[i], ...samples[j].ids]),
+          idx.map((i) => encPrompts[i].length),
           maxLen,
         );
       },
@@ -88,13 +87,18 @@ export const onPolicy: TechniqueDefinition<z.infer<typeof Options>> = {
         const teacherLogits = tf.tidy(() => teacher.model.forward(b).logits);
         teacher.forwardTokens += b.batch * b.length;
         const { logits } = student.forward(b);
-        const { targets, mask } = targetTensors(b);
+        const { mask } = targetTensors(b);
         const jsd = divergence(teacherLogits, logits, mask, { kind: 'jsd', beta: opts.beta, temperature: 1 });
-        if (!(pooled && goldBatch)) return { total: jsd, terms: { jsd } as Record<string, tf.Scalar> };
-        const ce = crossEntropy(logits, targets, mask);
-        return { total: tf.add(jsd, ce) as tf.Scalar, terms: { jsd, ce } };
+        return { total: jsd, terms: { jsd } };
       },
     });
-    return finish(ctx, student, run, { studentSampleBatches: studentBatches });
+    // The student also cost the base's steps: count them, so equal-budget comparisons stay honest.
+    run.cost.optimizerSteps += base.steps;
+    return finish(ctx, student, run, {
+      studentSampleBatches: studentBatches,
+      basePretrainSteps: base.steps,
+      baseFromCache: base.fromCache,
+      baseKey: base.key,
+    });
   },
 };

@@ -3,8 +3,8 @@ import { tf } from '../engine/tf.ts';
 import { injectLora, mergeLora } from '../models/lora.ts';
 import { BatchSampler, encodeAll, targetTensors } from '../training/loop.ts';
 import { crossEntropy, divergence } from '../training/losses.ts';
+import { obtainBaseStudent } from './base-student.ts';
 import { finish, trainStudent } from './common.ts';
-import { obtainBaseStudent } from './projection/base-student.ts';
 import { checkProjectionLora, parameterBudget, projectionDim } from './projection/budget.ts';
 import { ProjectionSpace } from './projection/heads.ts';
 import { layerMap } from './projection/layer-map.ts';
@@ -34,6 +34,9 @@ export type ProjectionLoraOptions = z.infer<typeof Options>;
  * The adapters are merged into the weights at the end, so the scored (and saveable) student is the
  * frozen base + LoRA as one plain model; the heads are training-only and discarded.
  */
+/** Decoding budget for teacher responses on transfer prompts (the student's context bounds it anyway). */
+const TRANSFER_DECODE_TOKENS = 128;
+
 export const projectionLora: TechniqueDefinition<ProjectionLoraOptions> = {
   id: 'projection-lora',
   description:
@@ -41,6 +44,8 @@ export const projectionLora: TechniqueDefinition<ProjectionLoraOptions> = {
     'states are projected layer- and point-wise into one shared D-dim space and aligned by cosine on LayerNorm, ' +
     'plus ensemble logit KD: CE + 0.8*T^2*KL(mean_k p_Tk^T || p_S^T) + alpha*L_align. Reports trainable ' +
     'parameters as % of teacher and student, with and without the training-only projection heads.',
+  dataUse:
+    "labelled: the `none` base student, then gold CE plus teacher logit/hidden alignment on gold sequences. transfer: prompts with the teacher's greedy responses, trained on with the same losses.",
   citation:
     'Yang, Wang, Singh, Wu & Yan 2026, Logit Distillation on Manifolds: Mapping by Learning (arXiv 2606.00771)',
   options: Options,
@@ -68,8 +73,6 @@ export const projectionLora: TechniqueDefinition<ProjectionLoraOptions> = {
       range: '>= max(student dModel, teacher dModel)',
     },
   },
-  dataUse:
-    'labelled: CE, ensemble logit KD and hidden-state alignment on the gold labelled pool; does not use the transfer pool.',
   minTeachers: 1,
   checkModels: (opts, m) => checkProjectionLora(opts, m.student, m.teachers),
   async train(ctx, opts) {
@@ -90,8 +93,17 @@ export const projectionLora: TechniqueDefinition<ProjectionLoraOptions> = {
           )
         : undefined;
     const useLogits = opts.logitWeight > 0;
+    // Transfer prompts carry no gold: the first teacher's greedy responses complete them (Seq-KD), and
+    // the logit/hidden losses are taken on those sequences like on gold ones.
+    const answered = ctx.transfer.length
+      ? ctx.teachers[0].respond(
+          ctx.transfer.map((p) => p.prompt),
+          TRANSFER_DECODE_TOKENS,
+        )
+      : [];
+    const supervision = [...ctx.labelled, ...ctx.transfer.map((p, i) => ({ ...p, response: answered[i] }))];
     const sampler = new BatchSampler(
-      encodeAll(ctx.tokenizer, ctx.labelled),
+      encodeAll(ctx.tokenizer, supervision),
       ctx.training.batchSize,
       student.config.maxLen,
       ctx.seed,
@@ -155,7 +167,7 @@ export const projectionLora: TechniqueDefinition<ProjectionLoraOptions> = {
         baseFromCache: base.fromCache,
         baseKey: base.key,
       }),
-      supervision: ctx.labelled,
+      supervision,
     };
   },
 };

@@ -4,6 +4,7 @@ import {
   COMMON_DOCS,
   COMMON_OPTIONS,
   PURIFY_CITATION,
+  questions,
   rationalePairs,
   requireTeachers,
   trainOnPurified,
@@ -28,6 +29,8 @@ export const purifyAggregation: TechniqueDefinition<z.infer<typeof Options>> = {
     "Knowledge purification by aggregation: one rationale per question decoded greedily from the teachers' " +
     'combined next-token distribution (mean of probabilities; product-of-experts option), a stand-in for the ' +
     "paper's GPT-4 aggregator; the student learns gold + that rationale.",
+  dataUse:
+    'labelled: answer-only gold. labelled and transfer prompts: the teachers decode jointly and the fused rationale is trained on.',
   citation: PURIFY_CITATION,
   options: Options,
   optionDocs: {
@@ -37,12 +40,10 @@ export const purifyAggregation: TechniqueDefinition<z.infer<typeof Options>> = {
     },
     ...COMMON_DOCS,
   },
-  dataUse:
-    "labelled: teachers' answers on the labelled prompts, aggregated against gold; does not use the transfer pool.",
   minTeachers: 2,
   async train(ctx, opts) {
     requireTeachers(ctx, 'purify:aggregation');
-    const train = ctx.labelled;
+    const train = questions(ctx);
     const { texts, forwardTokens } = aggregateGreedy(
       ctx.teachers.map((t) => t.model),
       ctx.tokenizer,

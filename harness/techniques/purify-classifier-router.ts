@@ -34,6 +34,8 @@ export const purifyClassifierRouter: TechniqueDefinition<z.infer<typeof Options>
     'Knowledge purification by a classifier router: a 2-layer MLP on a hashed character n-gram embedding of the ' +
     'question predicts which teachers answer correctly (multi-label BCE, trained on a labeled share of the ' +
     "training set); each question is routed to one teacher and the student learns gold + that teacher's rationale.",
+  dataUse:
+    'labelled: answer-only gold, and router labels (every teacher answers labelFraction of it). transfer (and the rest of labelled): routed; only the routed teacher is asked and its rationale trained on.',
   citation: PURIFY_CITATION,
   options: Options,
   optionDocs: {
@@ -43,8 +45,6 @@ export const purifyClassifierRouter: TechniqueDefinition<z.infer<typeof Options>
     ...ROUTER_DOCS,
     ...COMMON_DOCS,
   },
-  dataUse:
-    'labelled: a router trained on which teacher is right on labelled prompts; does not use the transfer pool.',
   minTeachers: 2,
   async train(ctx, opts) {
     requireTeachers(ctx, 'purify:classifier-router');

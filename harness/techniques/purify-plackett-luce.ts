@@ -7,6 +7,7 @@ import {
   COMMON_OPTIONS,
   labeledSplit,
   PURIFY_CITATION,
+  questions,
   ROUTER_DOCS,
   ROUTER_OPTIONS,
   requireTeachers,
@@ -36,6 +37,8 @@ export const purifyPlackettLuce: TechniqueDefinition<z.infer<typeof Options>> = 
     'Knowledge purification by Plackett-Luce routing: teachers ranked per labeled training question (correct ' +
     'first, then teacher log-prob of gold); for each question, PL scores fitted with similarity weights ' +
     'gamma^(1+cos) over the other labeled questions pick one teacher whose rationale the student learns.',
+  dataUse:
+    'labelled: answer-only gold, and rankings (every teacher answers labelFraction of it). transfer (and the rest of labelled): routed; only the routed teacher is asked and its rationale trained on.',
   citation: PURIFY_CITATION,
   options: Options,
   optionDocs: {
@@ -44,16 +47,15 @@ export const purifyPlackettLuce: TechniqueDefinition<z.infer<typeof Options>> = 
     fitSteps: { doc: 'gradient-ascent steps fitting xi per question', range: '1-10000' },
     ...COMMON_DOCS,
   },
-  dataUse: 'labelled: teacher rankings on labelled prompts; does not use the transfer pool.',
   minTeachers: 2,
   async train(ctx, opts) {
     requireTeachers(ctx, 'purify:plackett-luce');
-    const train = ctx.labelled;
+    const train = questions(ctx);
     const n = ctx.teachers.length;
     const q = new TeacherQueries(ctx, opts.maxNewTokens);
-    const { labeled } = labeledSplit(train.length, opts.labelFraction, ctx.seed);
+    const { labeled } = labeledSplit(ctx.labelled.length, opts.labelFraction, ctx.seed);
     q.askAll(labeled);
-    const goldPairs = labeled.map((i) => train[i]);
+    const goldPairs = labeled.map((i) => ctx.labelled[i]);
     const meanLp = ctx.teachers.map((t) =>
       t.logProbs(goldPairs).map((lp, k) => {
         const ids = [...ctx.tokenizer.encodePair(goldPairs[k].prompt, goldPairs[k].response).response];

@@ -42,6 +42,8 @@ export const purifySimilarityRouter: TechniqueDefinition<z.infer<typeof Options>
     'Knowledge purification by a similarity router: RouterDC (trainable question encoder and teacher keys, ' +
     'softmax over cosine, dual contrastive loss), or kNN over question embeddings; each question ' +
     "is routed to one teacher and the student learns gold + that teacher's rationale.",
+  dataUse:
+    'labelled: answer-only gold, and router labels (every teacher answers labelFraction of it). transfer (and the rest of labelled): routed; only the routed teacher is asked and its rationale trained on.',
   citation: `${PURIFY_CITATION}; RouterDC: Chen et al. 2024 (arXiv 2409.19886)`,
   options: Options,
   optionDocs: {
@@ -59,8 +61,6 @@ export const purifySimilarityRouter: TechniqueDefinition<z.infer<typeof Options>
     ...ROUTER_DOCS,
     ...COMMON_DOCS,
   },
-  dataUse:
-    'labelled: routes labelled prompts to the teacher of the most similar examples; does not use the transfer pool.',
   minTeachers: 2,
   async train(ctx, opts) {
     requireTeachers(ctx, 'purify:similarity-router');

@@ -71,7 +71,7 @@ export interface TechniqueDefinition<O = any> {
   citation: string;
   options: z.ZodType<O>;
   optionDocs: Record<string, { doc: string; range?: string }>;
-  /** Which pools the technique reads and how (`list techniques`; docs/data-pools.md). Optional for plugins. */
+  /** What it trains on from `labelled` (gold) and `transfer` (prompts only), for `list techniques` (docs/data-pools.md). Optional for plugins. */
   dataUse?: string;
   /** Fewest teachers the technique can work with (0 for `none`). */
   minTeachers: number;

@@ -11,8 +11,8 @@ import { loadCheckpoint, saveCheckpoint } from '../../harness/models/checkpoint.
 import type { ModelConfig } from '../../harness/models/config.ts';
 import { injectLora, loraParameterCount, mergeLora } from '../../harness/models/lora.ts';
 import { TransformerLM } from '../../harness/models/transformer.ts';
+import { baseStudentKey, obtainBaseStudent } from '../../harness/techniques/base-student.ts';
 import { techniqueRegistry } from '../../harness/techniques/index.ts';
-import { baseStudentKey, obtainBaseStudent } from '../../harness/techniques/projection/base-student.ts';
 import { checkProjectionLora, parameterBudget } from '../../harness/techniques/projection/budget.ts';
 import { layerNormRows, ProjectionSpace } from '../../harness/techniques/projection/heads.ts';
 import { layerMap } from '../../harness/techniques/projection/layer-map.ts';

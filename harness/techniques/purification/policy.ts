@@ -31,18 +31,30 @@ export class BernoulliPolicy {
     return { actions: probs.map((p, i) => (u[i] < p ? 1 : 0)), probs };
   }
 
-  /** One REINFORCE step for one episode; returns the advantage used. */
-  update(states: ArrayLike<number>[], actions: number[], reward: number): number {
+  /**
+   * One REINFORCE step for one episode; returns the advantage used. With `baseline` given (a
+   * per-question baseline kept by the caller) the advantage is reward − baseline and the global moving
+   * average is left alone.
+   */
+  update(states: ArrayLike<number>[], actions: number[], reward: number, baseline?: number): number {
+    if (baseline !== undefined) {
+      this.step(states, actions, reward - baseline);
+      return reward - baseline;
+    }
     const adv = this.seen === 0 ? 0 : reward - this.baseline;
+    this.step(states, actions, adv);
+    this.baseline =
+      this.seen === 0 ? reward : this.baselineMomentum * this.baseline + (1 - this.baselineMomentum) * reward;
+    this.seen++;
+    return adv;
+  }
+
+  private step(states: ArrayLike<number>[], actions: number[], adv: number): void {
     for (let i = 0; i < this.n; i++) {
       const g = actions[i] - this.prob(i, states[i]);
       const step = this.lr * adv * g;
       for (let a = 0; a < this.d; a++) this.w[i][a] += step * states[i][a];
       this.b[i] += step;
     }
-    this.baseline =
-      this.seen === 0 ? reward : this.baselineMomentum * this.baseline + (1 - this.baselineMomentum) * reward;
-    this.seen++;
-    return adv;
   }
 }

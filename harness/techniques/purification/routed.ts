@@ -2,6 +2,7 @@ import type { TechniqueContext, TechniqueResult } from '../types.ts';
 import { embed } from './embedding.ts';
 import {
   labeledSplit,
+  questions,
   rationalePairs,
   routingDiagnostics,
   type TeacherQueries,
@@ -13,8 +14,9 @@ import {
  * (the only questions all teachers are asked), plus the question embeddings the router routes on.
  */
 export function routerPool(ctx: TechniqueContext, q: TeacherQueries, labelFraction: number) {
-  const train = ctx.labelled;
-  const { labeled } = labeledSplit(train.length, labelFraction, ctx.seed);
+  const train = questions(ctx);
+  // Router labels need gold, so they come from the labelled pool; transfer prompts are only routed.
+  const { labeled } = labeledSplit(ctx.labelled.length, labelFraction, ctx.seed);
   q.askAll(labeled);
   const embs = train.map((e) => embed(e.prompt));
   const oodEmbs = ctx.data.splits.ood.map((e) => embed(e.prompt));
@@ -38,7 +40,7 @@ export function trainOnRouted(
   const chosen = q.askRouted(choice);
   return trainOnPurified(ctx, rationalePairs(ctx, chosen), lambda, {
     teacherCalls: q.calls,
-    teacherCallsAllTeachers: n * ctx.labelled.length,
+    teacherCallsAllTeachers: n * choice.length,
     routedCounts: Array.from({ length: n }, (_, t) => choice.filter((c) => c === t).length),
     routerAccuracyOnLabeled: labeled.filter((i) => q.correct(choice[i], i)).length / labeled.length,
     ...extra,

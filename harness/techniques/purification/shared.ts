@@ -3,7 +3,7 @@ import { Rng } from '../../engine/rng.ts';
 import { UsageError } from '../../errors.ts';
 import type { TransformerLM } from '../../models/transformer.ts';
 import { answerOf } from '../../tasks/answer.ts';
-import type { Example } from '../../tasks/types.ts';
+import type { Example, TransferPrompt } from '../../tasks/types.ts';
 import { leftPad, type TrainBatch } from '../../text/batch.ts';
 import { teacherForced } from '../../text/teacher-forced.ts';
 import { type EncodedExample, encodeAll, lmLoss } from '../../training/loop.ts';
@@ -45,6 +45,21 @@ export function requireTeachers(ctx: TechniqueContext, id: string): void {
   }
 }
 
+/**
+ * The questions teachers are asked: the labelled pool (gold known, so teacher correctness is known),
+ * then the transfer prompts (no gold; only routed or fused teacher rationales are trained on there).
+ * Indices below `ctx.labelled.length` are labelled.
+ */
+export function questions(ctx: TechniqueContext): TransferPrompt[] {
+  return [...ctx.labelled, ...ctx.transfer];
+}
+
+/** L_answer's target: the gold answer without its rationale when the task can separate them. */
+export function answerOnlyPairs(ctx: TechniqueContext): Example[] {
+  const only = ctx.task.answerOnly;
+  return ctx.labelled.map((e) => (only ? { ...e, response: only(e.response) } : e));
+}
+
 export function extractor(ctx: TechniqueContext): (s: string) => string {
   return answerOf(ctx.task);
 }
@@ -56,11 +71,14 @@ export class TeacherQueries {
   constructor(
     private readonly ctx: TechniqueContext,
     private readonly maxNewTokens: number,
-  ) {}
+  ) {
+    this.qs = questions(ctx);
+  }
 
-  /** Responses of teacher `t` to the given training-question indices (each pair counted once). */
+  private readonly qs: TransferPrompt[];
+  /** Responses of teacher `t` to the given question indices (see `questions`; each pair counted once). */
   ask(t: number, idx: number[]): string[] {
-    const train = this.ctx.labelled;
+    const train = this.qs;
     const todo = idx.filter((i) => !this.cache.has(`${t}:${i}`));
     if (todo.length) {
       const out = this.ctx.teachers[t].respond(
@@ -88,10 +106,12 @@ export class TeacherQueries {
     return out;
   }
 
-  /** Correctness of teacher t on question i: its extracted answer equals the gold one. */
+  /** Correctness of teacher t on labelled question i: its extracted answer equals the gold one. */
   correct(t: number, i: number): boolean {
     const ex = extractor(this.ctx);
     const gold = this.ctx.labelled[i];
+    if (!gold)
+      throw new Error(`purification: question ${i} is a transfer prompt, whose correctness is unknown`);
     return ex(this.ask(t, [i])[0]) === ex(gold.response);
   }
 }
@@ -160,15 +180,16 @@ export class MixedSampler {
   }
 }
 
-/** Rationale pairs from a per-question choice (`chosen[i]` = response for question i, null = none). */
+/** Rationale pairs from a per-question choice (`chosen[i]` = response for `questions(ctx)[i]`, null = none). */
 export function rationalePairs(ctx: TechniqueContext, chosen: (string | null)[]): Example[] {
-  const train = ctx.labelled;
-  return chosen.flatMap((r, i) => (r === null ? [] : [{ ...train[i], response: r }]));
+  const qs = questions(ctx);
+  return chosen.flatMap((r, i) => (r === null ? [] : [{ ...qs[i], response: r }]));
 }
 
 /**
- * The student loss all purification methods share, L_answer + λ·L_rationale(r_P): gold pairs plus the
- * purified rationale pairs, trained with plain LM cross-entropy. Returns the result with
+ * The student loss all purification methods share, L_answer + λ·L_rationale(r_P): answer-only gold
+ * pairs (prompt → `#answer`, so every rationale the student sees comes from a teacher, as in Jin et
+ * al.) plus the purified rationale pairs, trained with plain LM cross-entropy. Returns the result with
  * `supervision` (gold ∪ rationales, for the conflict metric) and the technique's extra figures.
  */
 export function trainOnPurified(
@@ -177,7 +198,7 @@ export function trainOnPurified(
   lambda: number,
   extra: Record<string, unknown>,
 ): TechniqueResult {
-  const train = ctx.labelled;
+  const train = answerOnlyPairs(ctx);
   const student = ctx.newStudent();
   const sampler = new MixedSampler(ctx, train, rationales, lambda, student.config.maxLen);
   const run = trainStudent(ctx, student, {
@@ -217,7 +238,8 @@ export function routingDiagnostics(
 ): Record<string, number> {
   const n = ctx.teachers.length;
   const inPool = new Set(labeled);
-  const rest = choice.flatMap((t, i) => (inPool.has(i) ? [] : [{ t, i }]));
+  // Only labelled questions have gold to check a route against; transfer routes are not scored.
+  const rest = choice.flatMap((t, i) => (inPool.has(i) || i >= ctx.labelled.length ? [] : [{ t, i }]));
   const share = (xs: boolean[]) => (xs.length ? xs.filter(Boolean).length / xs.length : Number.NaN);
   const out: Record<string, number> = {
     routedCorrectUnlabeled: share(rest.map(({ t, i }) => q.correct(t, i))),

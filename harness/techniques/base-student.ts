@@ -1,18 +1,19 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { activeBackend } from '../../engine/backend.ts';
-import { contentHash } from '../../hash.ts';
-import { loadCachedModel, saveCachedModel } from '../../models/checkpoint.ts';
-import type { TransformerLM } from '../../models/transformer.ts';
-import { HARNESS_VERSION } from '../../version.ts';
-import { none } from '../none.ts';
-import type { TechniqueContext } from '../types.ts';
+import { activeBackend } from '../engine/backend.ts';
+import { contentHash } from '../hash.ts';
+import { loadCachedModel, saveCachedModel } from '../models/checkpoint.ts';
+import type { TransformerLM } from '../models/transformer.ts';
+import { HARNESS_VERSION } from '../version.ts';
+import { none } from './none.ts';
+import type { TechniqueContext } from './types.ts';
 
 /**
- * The "pretrained" student LoRA is injected into: the `none` technique's student (gold CE only, the
- * context's step budget), trained through `none.train` itself so it is the very model `none` scores.
- * Cached on disk under a hash of everything that determines it, so every projection-lora variant of a
- * (task, student, seed) trains it once.
+ * The fine-tuned student that projection-lora injects LoRA into and on-policy (GKD) starts from: the
+ * `none` technique's student (gold CE on `ctx.labelled` only, the context's step budget), trained
+ * through `none.train` itself so it is the very model `none` scores. Cached on disk under a hash of
+ * everything that determines it, the gold pool's content included, so every technique variant of a
+ * (task, pool, student, seed) trains it once. Callers add its steps to their cost.
  */
 export function baseStudentKey(ctx: TechniqueContext): string {
   return contentHash({
@@ -20,6 +21,7 @@ export function baseStudentKey(ctx: TechniqueContext): string {
     technique: 'none',
     task: ctx.task.id,
     taskOptions: ctx.taskOptions,
+    labelled: contentHash(ctx.labelled.map((e) => [e.prompt, e.response])),
     config: ctx.studentConfig,
     training: ctx.training,
     seed: ctx.seed,
