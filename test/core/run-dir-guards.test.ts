@@ -71,4 +71,38 @@ describe('run-dir guards', () => {
     expect(r.code).toBe(2);
     noStack(r.stderr);
   });
+
+  it('D19: merge validates every input before writing: a bad second shard leaves no --out', () => {
+    const base = tmp('db-merge-order-');
+    // A complete shard: one jobs/<key>.json per job of jobs.jsonl, with its rows.
+    const lines = (f: string) =>
+      readFileSync(join(MINI, f), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l));
+    const shard = (name: string) => {
+      const dir = join(base, name);
+      cpSync(MINI, dir, { recursive: true });
+      mkdirSync(join(dir, 'jobs'));
+      for (const record of lines('jobs.jsonl')) {
+        const mine = (r: { jobKey: string }) => r.jobKey === record.jobKey;
+        const file = {
+          record,
+          results: lines('results.jsonl').filter(mine),
+          examples: lines('examples.jsonl').filter(mine),
+        };
+        writeFileSync(join(dir, 'jobs', `${record.jobKey}.json`), JSON.stringify(file));
+      }
+      return dir;
+    };
+    const good = shard('a');
+    const bad = shard('b');
+    writeFileSync(join(bad, 'jobs', 'teacher-2.json'), '{"record": {"jobKey": "teach');
+    const out = join(base, 'merged');
+    const r = cli(['merge', good, bad, '--out', out, '--no-report']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(join('b', 'jobs', 'teacher-2.json'));
+    noStack(r.stderr);
+    expect(existsSync(out)).toBe(false);
+  });
 });
