@@ -113,7 +113,7 @@ export interface Table {
   split: string;
   metrics: MetricColumn[];
   rows: Row[];
-  /** The metric key findings and cost charts use: accuracy, else WER, else the first column. */
+  /** The metric key findings and cost charts use: gold-nll, else accuracy, else WER, else the first column. */
   primary: string | null;
 }
 

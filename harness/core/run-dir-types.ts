@@ -48,6 +48,10 @@ export interface ExampleRow extends JobIdentity {
   response: string;
   teacherResponse?: string;
   correct?: boolean;
+  /** This example's gold NLL, nats per response token (metrics/gold-nll.ts), when the job measured it. */
+  goldNll?: number;
+  /** The number of response tokens that NLL is a mean over. */
+  goldTokens?: number;
 }
 
 export interface Manifest {
