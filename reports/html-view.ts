@@ -133,6 +133,12 @@ const COST_COLUMNS: {
     tip: 'peak resident memory, MB (mean over seeds)',
     fmt: (x) => (x === null ? '–' : `${count(x)} MB`),
   },
+  {
+    field: 'lossTailSlope',
+    label: 'loss slope',
+    tip: 'training-loss slope over the last 10% of the curve, per 100 steps (mean over seeds); near 0 = converged, see docs/statistics.md',
+    fmt: (x) => (x === null ? '–' : signed(x, 3)),
+  },
 ];
 
 function metricColumn(m: MetricColumn): ViewColumn {
