@@ -154,10 +154,8 @@ export async function executeJob(job: Job, env: ExecuteEnv): Promise<JobOutput> 
     // Did training converge? The tail slope goes in the cost columns, a fast fall is a warning.
     const tail = lossTail(curve);
     const warnings = [...(result.cost.warnings ?? [])];
-    if (tail?.fallingFast) {
-      warnings.push(lossTailWarning(tail));
-      (env.log ?? quiet).warn(`${job.label}: ${lossTailWarning(tail)}`);
-    }
+    // The runner prints it when the job ends (harness/runner/run.ts) and copies it to the manifest.
+    if (tail?.fallingFast) warnings.push(lossTailWarning(tail));
     const names = { technique: job.technique.label, student: job.student.id };
     const referenceRows = scoreReferences(job, result.references ?? [], { task, data, teachers }, base);
     return {

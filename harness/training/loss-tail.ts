@@ -69,11 +69,14 @@ export function lossTail(curve: readonly (readonly [number, number | null])[]): 
   };
 }
 
+/** How the warning starts: the runner prints the job warnings that start so. */
+export const LOSS_TAIL_WARNING = 'training loss still falling at the end';
+
 /** The warning the runner prints and records for a tail still falling fast. */
 export function lossTailWarning(t: LossTail): string {
   const drop = (-t.slopePer100 / 100) * t.toStep;
   return (
-    `training loss still falling at the end: slope ${t.slopePer100.toFixed(4)} per 100 steps over steps ` +
+    `${LOSS_TAIL_WARNING}: slope ${t.slopePer100.toFixed(4)} per 100 steps over steps ` +
     `${t.fromStep}-${t.toStep}, which over the whole run would be ${drop.toFixed(3)} ` +
     `(${((100 * drop) / Math.max(t.finalLoss, Number.EPSILON)).toFixed(0)}% of the final loss ${t.finalLoss.toFixed(3)}). ` +
     'Fix: raise training.steps (or the learning rate) until the curve flattens.'
