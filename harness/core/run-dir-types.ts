@@ -32,7 +32,10 @@ export interface JobRecord extends JobIdentity {
   kind: 'student' | 'teacher' | 'score';
   status: 'ok' | 'failed';
   error?: string;
-  /** CostRecord of harness/techniques/types.ts for student jobs. */
+  /**
+   * CostRecord of harness/techniques/types.ts for student jobs, plus the runner's `lossTailSlope`
+   * (harness/training/loss-tail.ts; absent when the curve's tail is too short) and its warning.
+   */
   cost?: Record<string, unknown>;
   /** Loss per step, subsampled to at most ~200 points: [step, total]. */
   curve?: [number, number][];
