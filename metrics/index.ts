@@ -4,6 +4,7 @@ import * as chrf from './chrf.ts';
 import * as conflict from './conflict.ts';
 import * as editDistance from './edit-distance.ts';
 import type { MetricFamily } from './family.ts';
+import * as goldNll from './gold-nll.ts';
 import * as homogenization from './homogenization.ts';
 import * as ice from './ice.ts';
 import * as judge from './judge.ts';
@@ -17,6 +18,7 @@ import * as rse from './rse.ts';
  */
 export const metricFamilies: readonly MetricFamily[] = [
   accuracy.family,
+  goldNll.family,
   conflict.family,
   ice.family,
   rse.family,

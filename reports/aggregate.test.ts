@@ -33,6 +33,14 @@ function runOf(results: ResultRow[]): RunDir {
 }
 
 describe('aggregate', () => {
+  it('makes gold-nll the primary metric when present, else accuracy, else wer', () => {
+    const primary = (metrics: string[]) =>
+      aggregate(runOf(metrics.flatMap((m) => [1, 2].map((s) => row('none', s, m, 0.5))))).tables[0].primary;
+    expect(primary(['wer', 'accuracy', 'gold-nll'])).toBe('gold-nll');
+    expect(primary(['wer', 'accuracy'])).toBe('accuracy');
+    expect(primary(['cer', 'wer'])).toBe('wer');
+    expect(primary(['cer'])).toBe('cer');
+  });
   it('gives mean and t interval over seeds, and the paired gain over none', () => {
     const none = [0.5, 0.52, 0.49];
     const soft = [0.6, 0.61, 0.62];

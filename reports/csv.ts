@@ -45,6 +45,7 @@ const COST_COLUMNS = [
   'trainable_pct_of_teacher',
   'wall_time_ms',
   'peak_rss_mb',
+  'loss_tail_slope_per_100_steps',
 ] as const;
 
 export const RESULTS_COLUMNS = [

@@ -186,4 +186,40 @@ describe('intervals', () => {
     expect(g.bootstrap!.hi).toBeGreaterThanOrEqual(g.diff);
     expect(g.bootstrap!.signature).toMatch(/cluster-bootstrap/);
   });
+
+  it('bootstraps gold-nll token-weighted, so its mean is the corpus difference', () => {
+    // e0 has 1 gold token, e1 has 3. none: NLL/token 2 and 1 → corpus (2·1 + 1·3)/4 = 1.25;
+    // soft-label: 1 and 2/3 → (1 + 2)/4 = 0.75. Token-weighted per-example differences are both
+    // −0.5 (sum difference / mean tokens 2), so every resample is −0.5; unweighted ones (−1, −1/3)
+    // would give a wide interval around −2/3.
+    const per = { none: [2, 1], 'soft-label': [1, 2 / 3] };
+    const tokens = [1, 3];
+    const examples: ExampleRow[] = [];
+    const results: ResultRow[] = [];
+    for (const [technique, nll] of Object.entries(per))
+      for (const seed of [1, 2, 3]) {
+        const corpus = (nll[0] * tokens[0] + nll[1] * tokens[1]) / 4;
+        results.push(row(technique, seed, corpus, { metric: 'gold-nll', direction: 'lower' }));
+        nll.forEach((v, i) =>
+          examples.push({
+            jobKey: `${technique}-${seed}`,
+            task: 't',
+            technique,
+            student: 's',
+            seed,
+            split: 'test',
+            id: `e${i}`,
+            prompt: 'p',
+            reference: 'r',
+            response: 'r',
+            goldNll: v,
+            goldTokens: tokens[i],
+          }),
+        );
+      }
+    const g = rowOf(runOf(results, examples), 'soft-label').cells['gold-nll'].gain!;
+    expect(g.diff).toBeCloseTo(-0.5, 12);
+    expect(g.bootstrap!.lo).toBeCloseTo(-0.5, 12);
+    expect(g.bootstrap!.hi).toBeCloseTo(-0.5, 12);
+  });
 });

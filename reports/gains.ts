@@ -21,17 +21,35 @@ const BOOTSTRAP_SEED = 0;
 
 const key = (...parts: (string | number)[]) => JSON.stringify(parts);
 
-/** Per-example correctness by (task, split, technique, student, seed) → example id → 0/1. */
+/**
+ * Per-example scores by (metric, task, split, technique, student, seed) → example id → score:
+ * accuracy's 0/1 correctness, and gold-nll's example NLL scaled so that the plain mean of paired
+ * differences is the corpus-level (token-weighted) difference: goldNll·tokens / mean tokens of the
+ * job's examples (both sides score the same gold, so they share tokens and mean).
+ */
 export type ExampleIndex = Map<string, Map<string, number>>;
 
 export function indexExamples(examples: readonly ExampleRow[]): ExampleIndex {
   const out: ExampleIndex = new Map();
-  for (const e of examples) {
-    if (typeof e.correct !== 'boolean') continue;
-    const k = key(e.task, e.split, e.technique, e.student, e.seed);
+  const put = (metric: string, e: ExampleRow, v: number) => {
+    const k = key(metric, e.task, e.split, e.technique, e.student, e.seed);
     const m = out.get(k) ?? new Map<string, number>();
     out.set(k, m);
-    m.set(e.id, e.correct ? 1 : 0);
+    m.set(e.id, v);
+  };
+  const tokens = new Map<string, { sum: number; n: number }>();
+  for (const e of examples) {
+    if (typeof e.correct === 'boolean') put('accuracy', e, e.correct ? 1 : 0);
+    if (typeof e.goldNll === 'number' && typeof e.goldTokens === 'number') {
+      const k = key(e.task, e.split, e.technique, e.student, e.seed);
+      const t = tokens.get(k) ?? { sum: 0, n: 0 };
+      tokens.set(k, { sum: t.sum + e.goldTokens, n: t.n + 1 });
+    }
+  }
+  for (const e of examples) {
+    if (typeof e.goldNll !== 'number' || typeof e.goldTokens !== 'number') continue;
+    const t = tokens.get(key(e.task, e.split, e.technique, e.student, e.seed))!;
+    put('gold-nll', e, (e.goldNll * e.goldTokens) / (t.sum / t.n));
   }
   return out;
 }
@@ -93,14 +111,15 @@ export function applyHolm(family: { gain: Gain; a: number[]; b: number[] }[], me
 
 function bootstrapOf(
   examples: ExampleIndex,
+  metric: string,
   row: Row,
   base: Row,
   seeds: string[],
 ): { lo: number; hi: number; signature: string } | null {
   const perSeed: number[][] = [];
   for (const s of seeds) {
-    const mine = examples.get(key(row.task, row.split, row.technique, row.student, Number(s)));
-    const theirs = examples.get(key(base.task, base.split, base.technique, base.student, Number(s)));
+    const mine = examples.get(key(metric, row.task, row.split, row.technique, row.student, Number(s)));
+    const theirs = examples.get(key(metric, base.task, base.split, base.technique, base.student, Number(s)));
     if (!mine || !theirs) return null;
     const ids = [...mine.keys()].filter((id) => theirs.has(id)).sort();
     if (ids.length === 0) return null;
@@ -132,8 +151,8 @@ export function compareToBaseline(
       c.gain = gain;
       const aligned = alignBySeed(c.values, b.values);
       family.push({ gain, a: aligned.a, b: aligned.b });
-      // Per-example scores are 0/1 correctness, whose mean is exactly the accuracy metric.
-      if (m.id === 'accuracy') gain.bootstrap = bootstrapOf(examples, row, base, aligned.seeds);
+      // Only metrics with per-example scores whose mean is the metric (indexExamples) get one.
+      gain.bootstrap = bootstrapOf(examples, m.id, row, base, aligned.seeds);
       const oracle = rows.find((r) => r.role === 'oracle' && r.student === row.student)?.cells[m.id];
       if (oracle) {
         const seeds = aligned.seeds.filter((s) => s in oracle.values);

@@ -38,7 +38,7 @@ export interface ViewColumn {
   tip: string;
   type: 'num' | 'text';
   cls: string;
-  /** Metric columns: the metric id (the metric picker toggles them) and whether it is the table's primary. */
+  /** Metric columns: the metric id (the metric picker toggles them) and whether the picker shows it at first (shownByDefault). */
   metric?: string;
   primary?: boolean;
 }
@@ -133,7 +133,21 @@ const COST_COLUMNS: {
     tip: 'peak resident memory, MB (mean over seeds)',
     fmt: (x) => (x === null ? '–' : `${count(x)} MB`),
   },
+  {
+    field: 'lossTailSlope',
+    label: 'loss slope',
+    tip: 'training-loss slope over the last 10% of the curve, per 100 steps (mean over seeds); near 0 = converged, see docs/statistics.md',
+    fmt: (x) => (x === null ? '–' : signed(x, 3)),
+  },
 ];
+
+/**
+ * Whether the metric picker shows a column before anything is ticked: the primary metric, and with
+ * gold-nll as primary also exact match and WER, so the headline task metric stays in view beside it.
+ */
+function shownByDefault(t: Table, id: string): boolean {
+  return id === t.primary || (t.primary === 'gold-nll' && (id === 'accuracy' || id === 'wer'));
+}
 
 function metricColumn(m: MetricColumn): ViewColumn {
   const how =
@@ -153,7 +167,7 @@ export function viewTable(t: Table, baseline: string | null, index: number): Vie
   const columns: ViewColumn[] = [
     { label: 'technique', tip: 'distillation technique', type: 'text', cls: 'text' },
     ...(multi ? [{ label: 'student', tip: 'student model', type: 'text' as const, cls: 'text' }] : []),
-    ...t.metrics.map((m) => ({ ...metricColumn(m), metric: m.id, primary: m.id === t.primary })),
+    ...t.metrics.map((m) => ({ ...metricColumn(m), metric: m.id, primary: shownByDefault(t, m.id) })),
     ...COST_COLUMNS.map((c) => ({ label: c.label, tip: c.tip, type: 'num' as const, cls: 'cost' })),
   ];
   const rows = t.rows.map((r) => {

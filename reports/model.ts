@@ -71,6 +71,8 @@ export interface CostSummary {
   trainablePctOfTeacher: number | null;
   wallTimeMs: number | null;
   peakRssMB: number | null;
+  /** Training-loss slope over the last 10% of the curve, per 100 steps (harness/training/loss-tail.ts). */
+  lossTailSlope: number | null;
   /** Jobs the means are over. */
   n: number;
 }
@@ -83,6 +85,7 @@ export const COST_FIELDS = [
   'trainablePctOfTeacher',
   'wallTimeMs',
   'peakRssMB',
+  'lossTailSlope',
 ] as const;
 export type CostField = (typeof COST_FIELDS)[number];
 
@@ -113,7 +116,7 @@ export interface Table {
   split: string;
   metrics: MetricColumn[];
   rows: Row[];
-  /** The metric key findings and cost charts use: accuracy, else WER, else the first column. */
+  /** The metric key findings and cost charts use: gold-nll, else accuracy, else WER, else the first column. */
   primary: string | null;
 }
 

@@ -1,6 +1,6 @@
 /**
  * The end-of-run table `run` prints: each task × split's primary metric per technique and student,
- * with its gain over the baseline, then where the report is. Names come from suites and results, so
+ * with its gain over the baseline and the training-loss tail slope, then where the report is. Names come from suites and results, so
  * control characters are stripped before they reach the terminal.
  */
 import { meanPm, signed } from './format.ts';
@@ -28,7 +28,16 @@ export function renderRunSummary(model: ReportModel, reportPath?: string): strin
     const metric = t.metrics.find((m) => m.id === t.primary);
     const dir = metric?.direction === 'lower' ? '↓' : '↑';
     out.push(`${terminalSafe(t.task)} · ${terminalSafe(t.split)} — ${terminalSafe(t.primary)} ${dir}`);
-    const rows = [['technique', 'student', 'mean ± 95% CI', 'seeds', `vs ${model.baseline ?? '–'}`]];
+    const rows = [
+      [
+        'technique',
+        'student',
+        'mean ± 95% CI',
+        'seeds',
+        `vs ${model.baseline ?? '–'}`,
+        'loss slope/100 steps',
+      ],
+    ];
     for (const r of t.rows) {
       const c = r.cells[t.primary];
       if (!c) continue;
@@ -42,6 +51,8 @@ export function renderRunSummary(model: ReportModel, reportPath?: string): strin
         meanPm(c),
         String(c.n),
         gain,
+        // Training-loss slope over the last 10% of the curve: near 0 once training has converged.
+        r.cost.lossTailSlope === null ? '' : signed(r.cost.lossTailSlope, 3),
       ]);
     }
     out.push(...align(rows).map((l) => `  ${l}`), '');

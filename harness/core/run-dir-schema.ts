@@ -78,6 +78,8 @@ export const ExampleRowSchema = z
     response: z.string(),
     teacherResponse: z.string().optional(),
     correct: z.boolean().optional(),
+    goldNll: z.number().nonnegative().optional(),
+    goldTokens: z.number().int().positive().optional(),
   })
   .loose();
 

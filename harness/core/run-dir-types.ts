@@ -32,7 +32,10 @@ export interface JobRecord extends JobIdentity {
   kind: 'student' | 'teacher' | 'score';
   status: 'ok' | 'failed';
   error?: string;
-  /** CostRecord of harness/techniques/types.ts for student jobs. */
+  /**
+   * CostRecord of harness/techniques/types.ts for student jobs, plus the runner's `lossTailSlope`
+   * (harness/training/loss-tail.ts; absent when the curve's tail is too short) and its warning.
+   */
   cost?: Record<string, unknown>;
   /** Loss per step, subsampled to at most ~200 points: [step, total]. */
   curve?: [number, number][];
@@ -48,6 +51,10 @@ export interface ExampleRow extends JobIdentity {
   response: string;
   teacherResponse?: string;
   correct?: boolean;
+  /** This example's gold NLL, nats per response token (metrics/gold-nll.ts), when the job measured it. */
+  goldNll?: number;
+  /** The number of response tokens that NLL is a mean over. */
+  goldTokens?: number;
 }
 
 export interface Manifest {

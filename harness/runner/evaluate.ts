@@ -18,6 +18,8 @@ type ExampleOut = {
   response: string;
   teacherResponse?: string;
   correct?: boolean;
+  goldNll?: number;
+  goldTokens?: number;
 };
 
 /** Metric ids a job computes when the suite does not list them: the task's own plus teacher-relative ones. */
@@ -71,11 +73,13 @@ export function evaluateStudent(args: {
       data,
       taskOptions: job.taskOptions,
     };
+    let nllOf: { value: number; tokens: number }[] | undefined;
     for (const ev of EVALUATORS) {
       const ids = ev.ids.filter((id) => wanted.includes(id) || wanted.includes(ev.family));
       if (ids.length === 0 || !ev.applies(ctx)) continue;
       for (const v of ev.run(ctx)) {
         if (!ids.includes(v.metric) && !wanted.includes(ev.family)) continue;
+        if (v.metric === 'gold-nll') nllOf = v.perExample;
         results.push({
           split,
           metric: v.metric,
@@ -94,6 +98,8 @@ export function evaluateStudent(args: {
         response: responses[i],
         teacherResponse: teacherResponses?.[i],
         correct: sameAnswer(task, responses[i], e.response),
+        // Per-example gold NLL (nats/token) and its token count, so reports can resample examples.
+        ...(nllOf ? { goldNll: nllOf[i].value, goldTokens: nllOf[i].tokens } : {}),
       }),
     );
   }

@@ -3,6 +3,7 @@ import { ckaValues, rowsFromFlat } from '../../metrics/cka.ts';
 import { profilesDisagree, supervisionConflict } from '../../metrics/conflict.ts';
 import { probRowsFromLogProbs } from '../../metrics/distributions.ts';
 import { editMetric } from '../../metrics/edit-distance.ts';
+import { goldNll, targetLogProbs } from '../../metrics/gold-nll.ts';
 import { diversityValues } from '../../metrics/homogenization.ts';
 import { type IdentityCard, iceAccumulator } from '../../metrics/ice.ts';
 import { rseAccumulator } from '../../metrics/rse.ts';
@@ -29,6 +30,9 @@ export interface EvalSplit {
   taskOptions: unknown;
 }
 
+/** A metric value, with one number per example of the split when the metric has them. */
+export type EvaluatedValue = MetricValue & { perExample?: { value: number; tokens: number }[] };
+
 /**
  * Turns a split into metric values for one metric family. The runner asks every evaluator whose ids
  * (or family name) the suite requested; adding a metric family to runs = adding one entry here.
@@ -37,7 +41,7 @@ export interface Evaluator {
   family: string;
   ids: string[];
   applies(ctx: EvalSplit): boolean;
-  run(ctx: EvalSplit): MetricValue[];
+  run(ctx: EvalSplit): EvaluatedValue[];
 }
 
 const extractor = answerOf;
@@ -124,6 +128,23 @@ const edit: Evaluator = {
   run: (c) => {
     const refs = c.examples.map((e) => e.response);
     return (['wer', 'cer', 'mer', 'wil', 'wip'] as const).map((m) => editMetric(m, refs, c.responses));
+  },
+};
+
+/**
+ * Gold NLL of the model being scored (student, teacher or reference row alike) on the gold
+ * responses, teacher-forced in batches: one forward per batch of examples, as the training loss.
+ */
+const goldNllEvaluator: Evaluator = {
+  family: 'gold-nll',
+  ids: ['gold-nll'],
+  applies: (c) => c.split !== 'probes',
+  run: (c) => {
+    const pairs = c.examples.map((e) => ({ prompt: e.prompt, response: e.response }));
+    const V = c.student.config.vocabSize;
+    const forced = teacherForced(c.student, c.tokenizer, pairs);
+    const r = goldNll(forced.map((o) => targetLogProbs(o.logProbs, o.targets, V)));
+    return [{ ...r.value, perExample: r.examples.map((e) => ({ value: e.nll, tokens: e.tokens })) }];
   },
 };
 
@@ -215,6 +236,7 @@ const supervisionConflictEvaluator: Evaluator = {
 export const EVALUATORS: Evaluator[] = [
   accuracy,
   edit,
+  goldNllEvaluator,
   rse,
   cka,
   supervisionConflictEvaluator,

@@ -7,6 +7,7 @@ import { techniqueRegistry } from '../techniques/index.ts';
 import { obtainTeacher, type TeacherHandle } from '../techniques/teachers.ts';
 import type { TechniqueResult } from '../techniques/types.ts';
 import { asciiTokenizer } from '../text/tokenizer.ts';
+import { lossTail, lossTailWarning } from '../training/loss-tail.ts';
 import { evaluateStudent } from './evaluate.ts';
 import type { Job, StudentJob, TeacherJob } from './plan.ts';
 import type { Progress } from './pool.ts';
@@ -150,6 +151,11 @@ export async function executeJob(job: Job, env: ExecuteEnv): Promise<JobOutput> 
       .filter((_, i) => i % every === 0)
       .map((h) => [h.step, +h.terms.total.toFixed(5)] as [number, number]);
     result.student.dispose();
+    // Did training converge? The tail slope goes in the cost columns, a fast fall is a warning.
+    const tail = lossTail(curve);
+    const warnings = [...(result.cost.warnings ?? [])];
+    // The runner prints it when the job ends (harness/runner/run.ts) and copies it to the manifest.
+    if (tail?.fallingFast) warnings.push(lossTailWarning(tail));
     const names = { technique: job.technique.label, student: job.student.id };
     const referenceRows = scoreReferences(job, result.references ?? [], { task, data, teachers }, base);
     return {
@@ -158,7 +164,7 @@ export async function executeJob(job: Job, env: ExecuteEnv): Promise<JobOutput> 
         ...names,
         kind: 'student',
         status: 'ok',
-        cost: { ...result.cost },
+        cost: { ...result.cost, warnings, ...(tail ? { lossTailSlope: tail.slopePer100 } : {}) },
         curve,
         teacherDisagreement: evaluation.teacherDisagreement,
       },

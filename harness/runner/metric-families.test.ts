@@ -55,4 +55,9 @@ describe('what a suite can produce', () => {
     );
     expect(whyUnproducible('wer', [{ task: copy, teachers: 0 }])).toBeUndefined();
   });
+  it('gold-nll needs only gold: producible on every task, with or without teachers', () => {
+    for (const task of taskRegistry.all())
+      for (const teachers of [0, 1])
+        expect(whyUnproducible('gold-nll', [{ task, teachers }]), task.id).toBeUndefined();
+  });
 });

@@ -23,6 +23,8 @@ export interface ProgressView {
   jobStarted(label: string): void;
   jobProgress(label: string, p: Progress): void;
   jobDone(label: string, status: string, ms: number, failure?: JobFailure): void;
+  /** A finished job's warning worth a line now (e.g. its loss still falling), not only in the report. */
+  jobWarning(label: string, message: string): void;
   stop(): void;
 }
 
@@ -85,7 +87,8 @@ const failureLine = (label: string, f: JobFailure) =>
   `failed ${label}: ${f.reason}${f.log ? ` (full log: ${f.log})` : ''}`;
 
 export function progressView(mode: ProgressMode): ProgressView {
-  if (mode === 'silent') return { start() {}, jobStarted() {}, jobProgress() {}, jobDone() {}, stop() {} };
+  if (mode === 'silent')
+    return { start() {}, jobStarted() {}, jobProgress() {}, jobDone() {}, jobWarning() {}, stop() {} };
   const time = new Timing();
   if (mode === 'quiet' || mode === 'lines') {
     const lines = mode === 'lines';
@@ -103,6 +106,10 @@ export function progressView(mode: ProgressMode): ProgressView {
           console.error(
             `[${time.done}/${time.total}] ${status} ${label} (${(ms / 1000).toFixed(1)} s) · elapsed ${time.elapsed()} · ETA ${time.eta()}`,
           );
+      },
+      // --quiet keeps to failures; the warning is in the manifest and the report either way.
+      jobWarning: (label, message) => {
+        if (lines) console.error(`warning: ${label}: ${message}`);
       },
       stop: () => {},
     };
@@ -148,6 +155,7 @@ export function progressView(mode: ProgressMode): ProgressView {
       if (failure) process.stderr.write(`\r\x1b[K${failureLine(label, failure)}\n`);
       bar.increment(1, payload());
     },
+    jobWarning: (label, message) => process.stderr.write(`\r\x1b[Kwarning: ${label}: ${message}\n`),
     stop: () => {
       if (tick) clearInterval(tick);
       bar.stop();

@@ -8,6 +8,7 @@ import { activeBackend, loadBackend } from '../engine/backend.ts';
 import { deviceInfo } from '../engine/device-info.ts';
 import { UsageError } from '../errors.ts';
 import { contentHash } from '../hash.ts';
+import { LOSS_TAIL_WARNING } from '../training/loss-tail.ts';
 import { HARNESS_VERSION, harnessGitSha } from '../version.ts';
 import { clock, estimateJobMs } from './estimate.ts';
 import { executeJob } from './execute.ts';
@@ -165,6 +166,9 @@ async function runPlanned(
       const out = pool ? await pool.run(job) : await executeJob(job, { cacheDir });
       saveJobOutput(dir, out);
       entry.status = 'ok';
+      // Unconverged training is worth a line now, not only in the manifest and the report.
+      for (const w of (out.record.cost?.warnings as string[] | undefined) ?? [])
+        if (w.startsWith(LOSS_TAIL_WARNING)) view.jobWarning(job.label, w);
       return true;
     } catch (err) {
       entry.status = 'failed';

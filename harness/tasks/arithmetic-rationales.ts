@@ -219,7 +219,7 @@ export const arithmeticRationales: TaskDefinition<ArithmeticOptions> = {
       range: 'integer 1-4',
     },
   },
-  metrics: ['accuracy'],
+  metrics: ['accuracy', 'gold-nll'],
   provides: ['profile-answers'],
   profileNames: (o) => [...o.profiles],
   generate,

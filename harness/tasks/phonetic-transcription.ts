@@ -237,7 +237,7 @@ export const phoneticTranscription: TaskDefinition<PhoneticOptions> = {
       range: '0-1',
     },
   },
-  metrics: ['wer', 'cer'],
+  metrics: ['wer', 'cer', 'gold-nll'],
   profileNames: () => Object.keys(PROFILE_DICTIONARY),
   generate,
 };

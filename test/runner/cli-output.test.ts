@@ -164,6 +164,18 @@ describe('progress views', () => {
     expect(err.mock.calls).toEqual([['failed b: out of memory (full log: runs/x/logs/k.log)']]);
     err.mockRestore();
   });
+
+  it('prints a job warning (loss still falling) per line with --progress lines, not with --quiet', () => {
+    const err = vi.spyOn(console, 'error').mockImplementation(() => {});
+    for (const mode of ['quiet', 'lines'] as const) {
+      const v = progressView(mode);
+      v.start([{ label: 'a', estimateMs: 1 }], 1);
+      v.jobWarning('a', 'training loss still falling at the end: …');
+      v.stop();
+    }
+    expect(err.mock.calls).toEqual([['warning: a: training loss still falling at the end: …']]);
+    err.mockRestore();
+  });
 });
 
 describe('end-of-run summary', () => {

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { lossTail } from '../../harness/training/loss-tail.ts';
 import { cli, cliAsync, read, tmp } from '../helpers/cli.ts';
 
 const SUITE = join(import.meta.dirname, '..', '..', 'fixtures', 'suites', 'micro.yaml');
@@ -32,6 +33,28 @@ describe('runner end to end (micro suite)', () => {
     expect(manifest.jobs).toHaveLength(8); // 2 teachers + 3 techniques x 2 seeds
     expect(manifest.jobs.every((j: { status: string }) => j.status === 'ok')).toBe(true);
     expect(Object.keys(manifest.metricSignatures)).toContain('accuracy');
+  });
+
+  it('records each student job loss-tail slope and warns when the loss still falls fast', () => {
+    const manifest = JSON.parse(read(join(full, 'manifest.json')));
+    const students = read(join(full, 'jobs.jsonl'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .filter((j) => j.kind === 'student');
+    expect(students).toHaveLength(6);
+    let fast = 0;
+    for (const j of students) {
+      const tail = lossTail(j.curve)!;
+      expect(j.cost.lossTailSlope).toBeCloseTo(tail.slopePer100, 12);
+      const warned = manifest.warnings.some((w: string) =>
+        w.startsWith(`${j.technique}/${j.student}/seed ${j.seed}: training loss still falling`),
+      );
+      expect(warned, `${j.technique} seed ${j.seed}`).toBe(tail.fallingFast);
+      if (tail.fallingFast) fast++;
+    }
+    // 15 steps from scratch: some student is still learning fast.
+    expect(fast).toBeGreaterThan(0);
   });
 
   it('is deterministic: a second run from a fresh cache gives byte-identical results', () => {
