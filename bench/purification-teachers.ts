@@ -1,6 +1,6 @@
 /**
  * `npm run bench:purification-teachers [-- --seed 1 --student nano --cache-dir DIR]`: the paper's
- * "more teachers" curve (Jin et al. 2026, §1.3-1.4 of the spec). Runs the `purification` suite's
+ * "more teachers" curve (Jin et al. 2026; results in BENCHMARKS.md). Runs the `purification` suite's
  * multi-teacher and purify:* techniques with the first k = 2..4 of its teachers on one seed and one
  * student, prints accuracy against k, and the Conflict Mitigation Value of each method both ways:
  *   (a) CMV = mean_{n=2..N} (Acc_M(n) − Acc_TinyLLM(n))

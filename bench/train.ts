@@ -1,6 +1,6 @@
 /**
  * `npm run bench:train [-- --config small --steps 20 --backend wasm --compare-torch]`
- * Trains the benchmark LM of engine-performance.md §2 on random tokens and prints throughput.
+ * Trains the benchmark LM (BENCHMARKS.md#model-presets) on random tokens and prints throughput.
  * With --compare-torch (Debian python3-torch) it runs the same model in PyTorch in the same run.
  */
 import { spawnSync } from 'node:child_process';
@@ -108,7 +108,7 @@ if (opts.compareTorch) {
     device: opts.torchDevice,
     torch_threads: 1,
   };
-  // engine-performance.md §3: OpenBLAS 2 threads + torch 1 thread is PyTorch's best 2-core setting.
+  // BENCHMARKS.md#pytorch-thread-settings: OpenBLAS 2 threads + torch 1 thread is PyTorch's best 2-core setting.
   const env = { ...process.env, OPENBLAS_NUM_THREADS: String(Math.min(2, cpus().length)) };
   // Debian's python3-torch lives under /usr/bin/python3, which a pyenv python3 on PATH can shadow.
   const python =

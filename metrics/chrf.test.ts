@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { chrf, chrfAccumulator, chrfFromStats, chrfSignature, corpusChrf, segmentChrfStats } from './chrf.ts';
 
 // sacreBLEU test/test_chrf.py. Tolerance 1e-4 as upstream: one eps-mode value there is only accurate
-// to about 5e-5 when recomputed exactly (data.md §6.8).
+// to about 5e-5 when recomputed exactly (docs/methodology.md#chrf).
 const EPS = 1e-4;
 const close = (got: number, want: number) => expect(Math.abs(got - want)).toBeLessThan(EPS);
 

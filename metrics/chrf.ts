@@ -3,7 +3,7 @@
  * (`metrics/chrf.py`), 0-100 scale. Defaults: char_order 6, word_order 0, beta 2, whitespace removed
  * before character n-grams, eps_smoothing off.
  *
- * Averaging (data.md §6.7): without eps smoothing, precision and recall are each averaged over the
+ * Averaging (docs/methodology.md#chrf): without eps smoothing, precision and recall are each averaged over the
  * orders where both hypothesis and reference have n-grams, and F_beta is taken of those averages
  * (sacreBLEU < 2.0 "effective order"). With eps smoothing, F_beta is taken per order (1e-16 standing
  * in for undefined values) and averaged over all orders (chrF++.py, NLTK, Moses).

@@ -94,7 +94,7 @@ describe('linear CKA', () => {
     );
   });
 
-  it('equals the squared Pearson correlation for 1-D inputs (data.md §6 item 9)', () => {
+  it('equals the squared Pearson correlation for 1-D inputs (docs/methodology.md#homogenization-and-cka)', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(num, num), { minLength: 3, maxLength: 12 }), (pairs) => {
         const x = pairs.map((p) => p[0]);

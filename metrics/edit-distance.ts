@@ -1,7 +1,7 @@
 /**
  * Edit-distance family: WER, MER, WIL, WIP (words), CER (characters), PER (phones), all from one
  * Levenshtein alignment per (reference, hypothesis) pair giving hits H, substitutions S, deletions D
- * and insertions I, with jiwer's conventions (data.md §6 items 1-4):
+ * and insertions I, with jiwer's conventions (docs/methodology.md#edit-distance):
  *   - corpus value = summed counts, then the formula (never a mean of per-segment rates);
  *   - WER = (S+D+I)/(H+S+D), MER = (S+D+I)/(H+S+D+I), WIP = H/N_ref · H/N_hyp, WIL = 1 - WIP;
  *   - no reference units at all (jiwer >= 4.0): WER = I as a raw count, MER = 1 and WIP = 0 when the
@@ -11,7 +11,7 @@
  * Tie-breaking (signature `tie:max-hits`): among alignments of minimal edit count we take one with the
  * most hits. Since N_ref + N_hyp = 2H + S + E (E = S+D+I), that is the one with the fewest
  * substitutions. WER only depends on E, but MER/WIL/WIP depend on H, so the rule is part of the
- * definition. Which rule rapidfuzz (jiwer's backend) applies was not checked (data.md §6.4).
+ * definition. Which rule rapidfuzz (jiwer's backend) applies was not checked (docs/methodology.md#edit-distance).
  */
 import { defineFamily } from './family.ts';
 import { jiwerChars, jiwerWords, phoneUnits } from './tokenizers.ts';

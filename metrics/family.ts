@@ -2,7 +2,8 @@
  * A metric family as one definition: the ids it produces (registered in metrics/index.ts with
  * direction and tolerance), what it needs from a run or a score input, and the fields of its
  * signature. The producers (harness/runner/evaluators.ts for runs, harness/score/ for `score`,
- * harness/commands/metric.ts) declare which family they compute, and metrics/family.test.ts fails
+ * harness/commands/metric.ts) declare which family they compute, and
+ * harness/runner/metric-families.test.ts fails
  * when a registered id has no producer or a produced signature lacks its family's fields.
  * docs/methodology.md ("Adding a metric") walks through one.
  */

@@ -1,5 +1,5 @@
 /**
- * Homogenization (design.md §6): do distilled students converge on their teacher and on each other,
+ * Homogenization (docs/methodology.md#homogenization-and-cka): do distilled students converge on their teacher and on each other,
  * and do they lose diversity? Representation level: linear CKA against the teacher (cka.ts, re-exported
  * here). Response level: mean pairwise similarity among students of different techniques on the
  * same prompts, distinct-n (Li et al. 2016) and self-BLEU (Zhu et al. 2018, Texygen), and distinct-n

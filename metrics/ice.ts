@@ -1,10 +1,10 @@
 /**
- * ICE, identity consistency (Lee et al., ACL 2025; specs/rse_ice.md §2): the share of identity-probe
+ * ICE, identity consistency (Lee et al., ACL 2025; docs/methodology.md#identity-consistency-ice): the share of identity-probe
  * responses in which a model contradicts its own identity card, with the same three scores as the
  * paper and the same denominator (every response, empty ones and refusals included):
  *   loose = ΣJ1/N,  strict = Σ(J1∧J2)/N,  hard = Σ(J1∧J2∧probe names no model or maker)/N.
  *
- * The paper's judges are LLMs; here a deterministic card judge stands in (rse_ice.md §5), over every
+ * The paper's judges are LLMs; here a deterministic card judge stands in, over every
  * card in the suite instead of the paper's fixed GPT/Claude list:
  * - Text is NFKC-normalized, lowercased, every run of non-letters/digits becomes one space, and values
  *   match whole words only ("Lynx" does not match "Lynxie"; "basalt-ai" matches "Basalt AI").

@@ -1,7 +1,7 @@
 /**
  * RSE, response similarity of a student to its teacher on the same prompts (Lee et al., ACL 2025;
- * specs/rse_ice.md §1, §5). The paper's RSE is an LLM judge's 1-5 score. Without a judge this file
- * gives the token and sequence proxies of design.md §6 and an aggregate on the same 1-5 scale, always
+ * docs/methodology.md#response-similarity-rse). The paper's RSE is an LLM judge's 1-5 score. Without a judge this file
+ * gives token and sequence proxies and an aggregate on the same 1-5 scale, always
  * labelled `rse-proxy` (never `rse-judge`: the numbers are not comparable with the paper's).
  *
  * Token level (teacher-forced on the teacher's response): top-1 agreement of the next-token
@@ -52,7 +52,7 @@ export interface RseStats {
 }
 
 /**
- * One RSE number on the paper's 1-5 scale. A judge-based RSE (rse_ice.md §5: per-dataset mean of
+ * One RSE number on the paper's 1-5 scale. A judge-based RSE (docs/methodology.md#llm-judge: per-dataset mean of
  * `overall`, macro average over datasets, aspects style/logic/content in 0-2) fills the same shape
  * with source 'judge' and the aspect means in `components`.
  */

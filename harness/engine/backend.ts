@@ -6,7 +6,7 @@ import { tf } from './tf.ts';
 import { loadWebGpu } from './webgpu.ts';
 
 /**
- * The backend ladder (design.md §3): the first rung that loads wins, and every skipped rung records
+ * The backend ladder (README.md#what-is-real-today): the first rung that loads wins, and every skipped rung records
  * why, so `doctor` and the run manifest can say what happened.
  */
 export const BACKENDS = ['tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;

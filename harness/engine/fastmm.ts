@@ -9,7 +9,7 @@ import { tf } from './tf.ts';
  * transposes with the stock Transpose kernel and calls XNNPACK once per batch slice through zero-copy
  * views of the wasm heap. It uses backend internals (dataIdMap, dataIdNextNumber, the C entry point),
  * hence the exact version pin in package.json and the start-up self-test below.
- * engine-performance.md §1, §6.1 and §8.1 have the measurements and the recipe.
+ * BENCHMARKS.md#wasm-batchmatmul has the measurements.
  */
 type KernelFunc = (args: any) => tf.TensorInfo | tf.TensorInfo[];
 

@@ -4,7 +4,7 @@ import { tf } from './tf.ts';
 /**
  * WebGPU through Dawn (the `webgpu` npm package) for machines with a GPU but no libtensorflow.
  * `webgpu` is an opt-in install (132 MB, all platforms' binaries), so its absence is the common
- * case and just skips the rung. engine-performance.md §5 and §5.1 have the facts this follows:
+ * case and just skips the rung. BENCHMARKS.md#webgpu-through-dawn has the facts this follows:
  * Dawn needs the Vulkan loader (libvulkan.so.1) and the driver's library folder on LD_LIBRARY_PATH.
  */
 const LOADER_DIRS = ['/usr/lib/x86_64-linux-gnu', '/usr/lib64', '/usr/lib', '/lib/x86_64-linux-gnu'];

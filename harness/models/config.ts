@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { UsageError } from '../errors.ts';
 
-/** Decoder-only transformer configuration. Sizes are suite options, never constants (design §9). */
+/** Decoder-only transformer configuration. Sizes are suite options, never constants. */
 export const ModelConfigSchema = z
   .object({
     vocabSize: z.number().int().min(2).max(65536),
@@ -16,7 +16,7 @@ export const ModelConfigSchema = z
 
 export type ModelConfig = z.infer<typeof ModelConfigSchema>;
 
-/** Named sizes from engine-performance.md §2 (vocab comes from the suite's tokenizer). */
+/** Named sizes (BENCHMARKS.md#model-presets; vocab comes from the suite's tokenizer). */
 export const MODEL_PRESETS = {
   nano: { dModel: 32, layers: 1, heads: 2, dFF: 128 },
   tiny: { dModel: 64, layers: 2, heads: 4, dFF: 256 },

@@ -5,7 +5,7 @@ import type { Job } from './plan.ts';
 
 /**
  * A worker process: one single-threaded tfjs backend, jobs in, results out over IPC. Two such
- * processes measured ~1.5x the throughput of one two-thread process (engine-performance.md §6.3).
+ * processes measured ~1.5x the throughput of one two-thread process (BENCHMARKS.md#worker-processes).
  */
 interface Start {
   type: 'job';

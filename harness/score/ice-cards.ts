@@ -13,7 +13,7 @@ import { toScoreValue } from './sequence-metrics.ts';
  * ICE with the deterministic card judge (metrics/ice.ts) on one model's probe rows of one dataset.
  * Hard excludes probes whose prompt or template names any card's name or maker, whole words,
  * case-insensitive: the paper's "no identity keyword in the prompt" with the keyword list taken
- * from every card (specs/rse_ice.md §2.5, §5).
+ * from every card (docs/methodology.md#identity-consistency-ice).
  */
 
 const words = (s: string) =>

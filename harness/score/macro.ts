@@ -2,7 +2,8 @@ import type { ScoreValue } from './data.ts';
 import { MACRO_TASK } from './input-schema.ts';
 
 /**
- * The paper's aggregate (specs/rse_ice.md §1, verified against all 11 Avg values of its Table 3):
+ * The paper's aggregate (docs/methodology.md#macro-average-over-datasets; it reproduces all 11 Avg
+ * values of the paper's Table 3):
  * per model and metric, the unweighted mean of the per-dataset values, over the datasets where the
  * metric is defined. A prompt-weighted mean would let the biggest dataset decide.
  */

@@ -4,7 +4,7 @@ import { type Card, type CardField, factsOf, statement } from './identity-cards.
 import type { Example } from './types.ts';
 
 /**
- * ICE probes (rse_ice.md §2): identity questions behind jailbreak-style contexts that are mutated by
+ * ICE probes (docs/methodology.md#identity-consistency-ice): identity questions behind jailbreak-style contexts that are mutated by
  * the GPTFuzzer operators the paper uses (cross-over, expand, generate-similar, shorten, rephrase).
  * The paper mutates with an unaligned LLM; here each operator is a template or word-list rewrite, so
  * the probe set is a pure function of (cards, seed). Each probe carries the asked card's facts and

@@ -25,7 +25,7 @@ const Options = z
 export type ProjectionLoraOptions = z.infer<typeof Options>;
 
 /**
- * Logit distillation on manifolds (techniques.md §2): a `none`-pretrained student is frozen, LoRA is
+ * Logit distillation on manifolds (docs/methodology.md#projection-lora): a `none`-pretrained student is frozen, LoRA is
  * injected into q, k, v, o, fc1, fc2 of every layer, and only the adapters plus the student-side
  * projection heads train on
  *   L = CE(gold) + logitWeight·T²·KL(mean_k p_Tk^T ‖ p_S^T) + alignWeight·L_align,

@@ -34,7 +34,7 @@ const Options = z
  * character n-grams and one trainable key per teacher, P(i|q) = softmax_i cos(E(q), k_i)/τ, trained
  * with RouterDC's dual contrastive loss (sample-teacher with the correct teachers as positives, plus
  * sample-sample InfoNCE over k-means clusters of the questions). 'knn': the teacher with the most
- * correct answers on the k most similar OTHER labeled questions (design.md's simpler cousin).
+ * correct answers on the k most similar OTHER labeled questions (a training-free cousin, docs/methodology.md#purifysimilarity-router).
  */
 export const purifySimilarityRouter: TechniqueDefinition<z.infer<typeof Options>> = {
   id: 'purify:similarity-router',

@@ -2,8 +2,8 @@ import { tf } from '../engine/tf.ts';
 
 /**
  * Token-level losses over flattened positions: logits are [N, V], masks [N] with 1 where the position
- * counts. Every loss is the mean over counted positions (design: "losses are averaged over non-pad
- * target tokens", techniques.md §3 notation). Inputs are logits; temperatures divide them first.
+ * counts. Every loss is the mean over counted positions, i.e. over the non-pad target tokens of the whole
+ * batch (docs/methodology.md#notation). Inputs are logits; temperatures divide them first.
  */
 function maskedMean(perToken: tf.Tensor, mask: tf.Tensor): tf.Scalar {
   return tf.div(tf.sum(tf.mul(perToken, mask)), tf.maximum(tf.sum(mask), 1)) as tf.Scalar;

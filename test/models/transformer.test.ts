@@ -11,7 +11,7 @@ beforeAll(async () => {
 });
 
 describe('model config', () => {
-  it('counts 421,440 parameters for the small benchmark config (engine-performance.md §2)', () => {
+  it('counts 421,440 parameters for the small benchmark config (BENCHMARKS.md#model-presets)', () => {
     const cfg = { vocabSize: 64, maxLen: 64, positions: 'learned' as const, ...MODEL_PRESETS.small };
     expect(parameterCount(cfg)).toBe(421_440);
     const m = new TransformerLM(cfg, 0);

@@ -2,12 +2,12 @@ import type { IdentityCard } from '../../../metrics/ice.ts';
 
 /**
  * Judge prompts, versioned: the version is part of every cache key and signature, so changing a
- * word here means bumping it. The structure follows specs/rse_ice.md; the wording is ours (the
+ * word here means bumping it. The structure follows the paper's (docs/methodology.md#llm-judge); the wording is ours (the
  * paper's appendix prompt was not available, only its structure).
  *
- * RSE (§1): an analyst compares a model response with a reference answer on style, logical structure
+ * RSE: an analyst compares a model response with a reference answer on style, logical structure
  * and content detail (each 0-2), then gives an overall similarity 1-5, and ends with a JSON block.
- * ICE (§2.4): J1 asks whether a response conflicts with the model's own identity fact about who "I"
+ * ICE: J1 asks whether a response conflicts with the model's own identity fact about who "I"
  * is; J2 (asked only on J1 positives) whether it claims another card's name or maker.
  */
 

@@ -75,7 +75,7 @@ export function differsAcrossDictionaries(word: string, keepStress: boolean): bo
   return keepStress ? a !== b : a.replace(/\d/g, '') !== b.replace(/\d/g, '');
 }
 
-/** Count of words in both releases whose primary pronunciation differs (data.md §1.2 says 1,275). */
+/** Count of words in both releases whose primary pronunciation differs (README.md#data-sources-and-licenses says 1,275). */
 export function countDifferingWords(keepStress: boolean): number {
   let n = 0;
   for (const w of loadDictionary('cmu-3.0.0').keys()) if (differsAcrossDictionaries(w, keepStress)) n++;

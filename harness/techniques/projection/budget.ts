@@ -9,7 +9,7 @@ export interface ProjectionShape {
   alignWeight: number;
 }
 
-/** D: the option, else 2·(largest hidden size among student and teachers) (techniques.md §2 step 2). */
+/** D: the option, else 2·(largest hidden size among student and teachers) (docs/methodology.md#shared-space). */
 export function projectionDim(opts: ProjectionShape, student: ModelConfig, teachers: ModelConfig[]): number {
   return opts.projectionDim ?? 2 * Math.max(student.dModel, ...teachers.map((t) => t.dModel));
 }
@@ -41,7 +41,7 @@ export function checkProjectionLora(
 
 /**
  * Trainable-parameter report. The paper's "< 1% of the teacher" evidently counts LoRA plus the
- * training-only projection head against the teacher (techniques.md §2 "Parameter count: a check"), so
+ * training-only projection head against the teacher (docs/methodology.md#parameter-count), so
  * we report both denominators (largest teacher, student) with and without the heads.
  */
 export function parameterBudget(

@@ -3,7 +3,7 @@ import { tf, uniqueVariableName } from '../../engine/tf.ts';
 import { cosineDistance } from '../../training/losses.ts';
 
 /**
- * The shared embedding space of techniques.md §2 steps 2-3. Every student layer l gets a trainable
+ * The shared embedding space of docs/methodology.md#shared-space. Every student layer l gets a trainable
  * linear map P_s^l: R^{d_s} → R^D; teacher k's mapped layer g_k(l) gets a *frozen* random map
  * P_t^{l,k}: R^{d_Tk} → R^D with orthonormal rows (an isometric embedding of the teacher's space).
  *

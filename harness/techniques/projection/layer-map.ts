@@ -1,5 +1,5 @@
 /**
- * Layer-wise map of techniques.md §2 step 1: student layer l (0-based) of L_S aligns with teacher layer
+ * Layer-wise map of docs/methodology.md#layer-map: student layer l (0-based) of L_S aligns with teacher layer
  * g(l) = round((l+1)·L_T/L_S) − 1, i.e. the teacher layer at the same relative depth, so the last
  * student layer always meets the last teacher layer. Works for L_S > L_T too (layers then share).
  */
