@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { arithmeticRationales as task } from '../tasks/arithmetic-rationales.ts';
 import { copyReverse } from '../tasks/copy-reverse.ts';
 import { parseTaskOptions } from '../tasks/options.ts';
+import { techniqueRegistry } from './index.ts';
 import { ProgramTeacher } from './program-teacher.ts';
 import { type Teacher, teacherModel } from './teachers.ts';
 
@@ -35,5 +36,12 @@ describe('ProgramTeacher', () => {
     expect(new ProgramTeacher('a', 'off-by-one', task, options).key).not.toBe(a);
     expect(new ProgramTeacher('a', undefined, task, { ...options, offByOneThreshold: 3 }).key).not.toBe(a);
     expect(() => new ProgramTeacher('c', undefined, copyReverse, {})).toThrow(/has no solver/);
+  });
+});
+
+describe('teacherAccess', () => {
+  it('every built-in technique states it, so none relies on the safe default by accident', () => {
+    const silent = techniqueRegistry.all().filter((t) => t.teacherAccess === undefined);
+    expect(silent.map((t) => t.id)).toEqual([]);
   });
 });
