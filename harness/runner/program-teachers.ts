@@ -5,6 +5,9 @@ import { teacherAccessOf } from '../techniques/types.ts';
 import type { Suite } from './suite-schema.ts';
 import type { TechniqueRef } from './suite-types.ts';
 
+/** Metric ids and families computed from the first teacher's distributions or hidden states (harness/runner/evaluators.ts). */
+const NETWORK_METRICS = ['cka', 'cka-debiased', 'rse-top1', 'rse-jsd'];
+
 const SEQUENCE_LEVEL =
   'a sequence-level technique: hard-label, purify:*, multi-teacher with mode: rationales';
 
@@ -12,7 +15,8 @@ const SEQUENCE_LEVEL =
  * Checks the `kind: program` teachers of task `i` (docs/data-pools.md, "Program teachers"): the task
  * must have a solver, a program teacher takes no `model` or `training`, and every technique of the
  * suite must need only its teachers' responses (TechniqueDefinition.teacherAccess), since a program
- * has no distributions, logits or hidden states. Throws UsageError (exit 2) naming file, field and fix.
+ * has no distributions, logits or hidden states (nor may the suite ask for metrics that read the first
+ * teacher's network when that teacher is a program). Throws UsageError (exit 2) naming file, field and fix.
  */
 export function checkProgramTeachers(
   file: string,
@@ -48,6 +52,16 @@ export function checkProgramTeachers(
   });
   if (firstProgram === undefined) return;
   const program = teachers[firstProgram];
+  // The teacher-relative metrics compare with the first teacher; these read its network.
+  if (teachers[0].kind === 'program')
+    suite.metrics?.forEach((m, k) => {
+      if (NETWORK_METRICS.includes(m))
+        fail(
+          `metrics[${k}]`,
+          `'${m}' compares the student with the first teacher's network, but ${whereOf(0)} '${teachers[0].id}' of task '${task.id}' is kind: program, which has none. ` +
+            `Fix: drop '${m}' (rse-proxy, rse-rougeL, rse-chrf and rse-bleu need only responses), or list a trained teacher first.`,
+        );
+    });
   techniques.forEach((tech, k) => {
     const def = techniqueRegistry.get(tech.id);
     if (teacherAccessOf(def, tech.options) !== 'model') return;

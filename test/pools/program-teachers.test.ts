@@ -120,6 +120,17 @@ describe('program teachers: bad input exits 2 naming file, field and fix', () =>
     expect(r.stderr).toMatch(/Did you mean: 'no-carry'\?/);
   });
 
+  it('a metric that reads the first teacher network', () => {
+    const r = validate(
+      suite(dir, (s) => s.replace('seeds: [1]', 'seeds: [1]\nmetrics: [accuracy, rse-proxy, cka]')),
+    );
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(
+      "suite.yaml: metrics[2]: 'cka' compares the student with the first teacher's network",
+    );
+    expect(r.stderr).toContain('Fix: drop');
+  });
+
   it('an unknown kind', () => {
     const r = validate(
       suite(dir, (s) => s.replace('kind: program\n    minQuality', 'kind: oracle\n    minQuality')),
