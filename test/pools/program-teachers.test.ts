@@ -188,4 +188,33 @@ describe('program teachers run end to end', () => {
     expect(student.cost.teacherForwardTokens).toBe(0);
     expect(student.cost.teacherGenerations).toBe(20);
   });
+
+  it('a blind-spot program under its floor fails like a trained teacher; the students that need it are skipped', () => {
+    const dir = tmp('db-program-floor-');
+    const out = join(dir, 'run');
+    // no-carry is right on 14/16 test questions (the generator's correctProfiles), under a 0.99 floor.
+    const file = suite(dir, (s) =>
+      s.replace('    profile: no-carry', '    profile: no-carry\n    minQuality: { accuracy: 0.99 }'),
+    );
+    const r = cli([
+      'run',
+      file,
+      '--out',
+      out,
+      '--cache-dir',
+      join(dir, 'cache'),
+      '--quiet',
+      '--workers',
+      '0',
+    ]);
+    expect(r.code).not.toBe(0);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    const carry = manifest.jobs.find((j: { label: string }) => j.label.endsWith('/carry'));
+    expect(carry.status).toBe('failed');
+    expect(carry.error).toMatch(
+      /^teacher 'carry' on 'arithmetic-rationales' missed its quality floor: accuracy on test = 0\.8750, floor >= 0\.99/,
+    );
+    const hard = manifest.jobs.find((j: { label: string }) => /\/hard-label\//.test(j.label));
+    expect(hard.status).toBe('skipped');
+  });
 });
