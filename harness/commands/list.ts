@@ -41,6 +41,7 @@ const JSON_KINDS: Record<string, () => Promise<unknown[]>> = {
       description: t.description,
       citation: t.citation,
       minTeachers: t.minTeachers,
+      teacherAccess: teacherAccessText(t.teacherAccess),
       dataUse: t.dataUse ?? null,
       options: optionData(t.options, t.optionDocs),
     }));
@@ -61,6 +62,17 @@ const JSON_KINDS: Record<string, () => Promise<unknown[]>> = {
   },
   suites: async () => (await import('../runner/suite-load.ts')).builtinSuites(),
 };
+
+const TEACHER_ACCESS_LINE: Record<string, string> = {
+  outputs: 'outputs (a program teacher will do)',
+  model: 'model (needs a trained teacher)',
+  'depends on options': 'depends on options (docs/data-pools.md, "Program teachers")',
+};
+
+/** 'outputs', 'model' (also when unstated: the safe default) or 'depends on options'. */
+function teacherAccessText(a: unknown): string {
+  return typeof a === 'function' ? 'depends on options' : a === 'outputs' ? 'outputs' : 'model';
+}
 
 function optionData(schema: any, docs: Record<string, { doc: string; range?: string }>) {
   const defaults = defaultsOf(schema);
@@ -89,6 +101,7 @@ const KINDS: Record<string, () => Promise<string[]>> = {
         `${t.id}${from[i]}: ${t.description}`,
         `  citation: ${t.citation}`,
         `  teachers needed: ${t.minTeachers}`,
+        `  teacher access: ${TEACHER_ACCESS_LINE[teacherAccessText(t.teacherAccess)]}`,
         `  data use: ${t.dataUse ?? 'not stated (plugin)'}`,
         ...optionLines(t.options, t.optionDocs),
       ]);

@@ -2,7 +2,7 @@ import { directionOf } from '../../metrics/index.ts';
 import type { TransformerLM } from '../models/transformer.ts';
 import { answerOf, sameAnswer } from '../tasks/answer.ts';
 import type { Example, TaskData, TaskDefinition } from '../tasks/types.ts';
-import type { TeacherHandle } from '../techniques/teachers.ts';
+import type { Teacher } from '../techniques/teachers.ts';
 import { generate } from '../text/generate.ts';
 import { asciiTokenizer } from '../text/tokenizer.ts';
 import { EVALUATORS, type EvalSplit, studentCardName } from './evaluators.ts';
@@ -28,19 +28,27 @@ export function defaultMetrics(task: TaskDefinition, teachers: number): string[]
   return [...task.metrics, ...teacherRelative, 'diversity'];
 }
 
+/** Something scored without a network: a program teacher's responses (its reference row). */
+export interface Responder {
+  respond(prompts: string[], maxNewTokens: number): string[];
+}
+
 /**
  * Scores a trained student: greedy responses on each evaluation split, then every requested metric
  * through its evaluator (harness/runner/evaluators.ts). Per-example rows feed the example browser.
+ * A Responder (program teacher) is scored on its responses; metrics that need a network skip it.
  */
 export function evaluateStudent(args: {
   job: StudentJob;
   task: TaskDefinition;
   data: TaskData;
-  student: TransformerLM;
-  teachers: TeacherHandle[];
+  student: TransformerLM | Responder;
+  teachers: Teacher[];
   supervision?: Example[];
 }): { results: Row[]; examples: ExampleOut[]; teacherDisagreement?: JobRecord['teacherDisagreement'] } {
-  const { job, task, data, student, teachers } = args;
+  const { job, task, data, teachers } = args;
+  const student = 'respond' in args.student ? undefined : args.student;
+  const responder = 'respond' in args.student ? args.student : undefined;
   const tok = asciiTokenizer();
   const wanted = job.metrics ?? defaultMetrics(task, teachers.length);
   const results: Row[] = [];
@@ -56,9 +64,10 @@ export function evaluateStudent(args: {
     const exs = source.slice(0, job.evaluation.maxExamples);
     if (exs.length === 0) continue;
     const prompts = exs.map((e) => e.prompt);
-    const responses = generate(student, tok, prompts, { maxNewTokens: job.evaluation.maxNewTokens }).map(
-      (g) => g.text,
-    );
+    const maxNewTokens = job.evaluation.maxNewTokens;
+    const responses = student
+      ? generate(student, tok, prompts, { maxNewTokens }).map((g) => g.text)
+      : responder!.respond(prompts, maxNewTokens);
     const teacherResponses = teachers[0]?.respond(prompts, job.evaluation.maxNewTokens);
     const ctx: EvalSplit = {
       split,
@@ -110,7 +119,7 @@ export function evaluateStudent(args: {
 function teacherDisagreement(
   task: TaskDefinition,
   data: TaskData,
-  teachers: TeacherHandle[],
+  teachers: Teacher[],
   job: StudentJob,
 ): JobRecord['teacherDisagreement'] {
   if (teachers.length < 2) return undefined;

@@ -11,7 +11,7 @@ import type { MetricValue } from '../../metrics/types.ts';
 import type { TransformerLM } from '../models/transformer.ts';
 import { answerOf } from '../tasks/answer.ts';
 import type { Example, TaskData, TaskDefinition } from '../tasks/types.ts';
-import type { TeacherHandle } from '../techniques/teachers.ts';
+import type { Teacher } from '../techniques/teachers.ts';
 import { teacherForced } from '../text/teacher-forced.ts';
 import type { CharTokenizer } from '../text/tokenizer.ts';
 
@@ -22,8 +22,9 @@ export interface EvalSplit {
   examples: Example[];
   responses: string[];
   teacherResponses?: string[];
-  student: TransformerLM;
-  teachers: TeacherHandle[];
+  /** The scored network; absent when a program teacher's responses are scored (its reference row). */
+  student?: TransformerLM;
+  teachers: Teacher[];
   tokenizer: CharTokenizer;
   supervision?: Example[];
   data: TaskData;
@@ -93,7 +94,8 @@ const accuracy: Evaluator = {
 
 /**
  * RSE of the student to its (first) teacher on the same prompts: sequence proxies between their
- * responses, and token-level top-1 agreement / JSD teacher-forced on the teacher's own responses.
+ * responses, and token-level top-1 agreement / JSD teacher-forced on the teacher's own responses
+ * (only when both have a network: a program teacher has no distributions, so only the sequence part).
  */
 const rse: Evaluator = {
   family: 'rse',
@@ -101,8 +103,9 @@ const rse: Evaluator = {
   applies: (c) => c.teachers.length > 0 && c.split !== 'probes',
   run: (c) => {
     const pairs = c.examples.map((e, i) => ({ prompt: e.prompt, response: c.teacherResponses![i] }));
-    const t = teacherForced(c.teachers[0].model, c.tokenizer, pairs);
-    const s = teacherForced(c.student, c.tokenizer, pairs);
+    const teacher = c.teachers[0].model;
+    const t = teacher && c.student ? teacherForced(teacher, c.tokenizer, pairs) : undefined;
+    const s = t && c.student ? teacherForced(c.student, c.tokenizer, pairs) : undefined;
     const V = c.tokenizer.vocabSize;
     const acc = rseAccumulator();
     let state = acc.empty();
@@ -110,10 +113,13 @@ const rse: Evaluator = {
       state = acc.update(state, {
         studentResponse: c.responses[i],
         teacherResponse: c.teacherResponses![i],
-        tokens: {
-          teacher: probRowsFromLogProbs(t[i].logProbs, V),
-          student: probRowsFromLogProbs(s[i].logProbs, V),
-        },
+        tokens:
+          t && s
+            ? {
+                teacher: probRowsFromLogProbs(t[i].logProbs, V),
+                student: probRowsFromLogProbs(s[i].logProbs, V),
+              }
+            : undefined,
       });
     });
     return acc.compute(state).filter((v) => Number.isFinite(v.value));
@@ -207,18 +213,19 @@ const ice: Evaluator = {
   },
 };
 
-/** Linear CKA between the last hidden layers of student and teacher on the gold responses. */
+/** Linear CKA between the last hidden layers of student and teacher on the gold responses (both networks). */
 const cka: Evaluator = {
   family: 'cka',
   ids: ['cka', 'cka-debiased'],
-  applies: (c) => c.teachers.length > 0 && c.split !== 'probes',
+  applies: (c) => c.teachers[0]?.model !== undefined && c.student !== undefined && c.split !== 'probes',
   run: (c) => {
     const pairs = c.examples.map((e) => ({ prompt: e.prompt, response: e.response }));
-    const teacher = c.teachers[0].model;
+    const teacher = c.teachers[0].model!;
+    const student = c.student!;
     const t = teacherForced(teacher, c.tokenizer, pairs, { hiddenLayer: teacher.config.layers - 1 });
-    const s = teacherForced(c.student, c.tokenizer, pairs, { hiddenLayer: c.student.config.layers - 1 });
+    const s = teacherForced(student, c.tokenizer, pairs, { hiddenLayer: student.config.layers - 1 });
     const X = t.flatMap((o) => rowsFromFlat(o.hidden!, teacher.config.dModel));
-    const Y = s.flatMap((o) => rowsFromFlat(o.hidden!, c.student.config.dModel));
+    const Y = s.flatMap((o) => rowsFromFlat(o.hidden!, student.config.dModel));
     return ckaValues(Y, X, { maxRows: 2048, seed: 0 });
   },
 };

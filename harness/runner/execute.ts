@@ -4,7 +4,7 @@ import { pooledTaskOptions, splitPools } from '../tasks/pools.ts';
 import type { Example, TaskData, TaskDefinition, TransferPrompt } from '../tasks/types.ts';
 import { makeContext } from '../techniques/context.ts';
 import { techniqueRegistry } from '../techniques/index.ts';
-import { obtainTeacher, type TeacherHandle } from '../techniques/teachers.ts';
+import { obtainTeacher, type Teacher } from '../techniques/teachers.ts';
 import type { TechniqueResult } from '../techniques/types.ts';
 import { asciiTokenizer } from '../text/tokenizer.ts';
 import { lossTail, lossTailWarning } from '../training/loss-tail.ts';
@@ -77,9 +77,10 @@ export interface ExecuteEnv {
 
 const quiet = { info: () => {}, warn: () => {} };
 
-function teacher(job: TeacherJob | StudentJob, spec: TeacherJob['teacher'], env: ExecuteEnv): TeacherHandle {
+function teacher(job: TeacherJob | StudentJob, spec: TeacherJob['teacher'], env: ExecuteEnv): Teacher {
   const { data, teacherPool } = jobData(job);
-  const trainData = spec.profile ? data.profiles?.[spec.profile] : teacherPool;
+  // A program teacher trains on nothing.
+  const trainData = spec.kind === 'program' ? [] : spec.profile ? data.profiles?.[spec.profile] : teacherPool;
   if (!trainData) throw new Error(`task '${job.taskId}' has no data for profile '${spec.profile}'`);
   return obtainTeacher({
     spec,
@@ -99,7 +100,11 @@ export async function executeJob(job: Job, env: ExecuteEnv): Promise<JobOutput> 
   const t0 = performance.now();
   const base = { schemaVersion: SCHEMA_VERSION, jobKey: job.key, task: job.taskId, seed: job.seed };
   if (job.kind === 'teacher') {
-    env.progress?.({ phase: 'teacher', step: 0, steps: job.teacher.training.steps });
+    env.progress?.({
+      phase: 'teacher',
+      step: 0,
+      steps: job.teacher.kind === 'program' ? 0 : job.teacher.training.steps,
+    });
     const handle = teacher(job, job.teacher, env);
     let reference: ReturnType<typeof teacherReference>;
     try {
@@ -110,7 +115,7 @@ export async function executeJob(job: Job, env: ExecuteEnv): Promise<JobOutput> 
     const cost = {
       wallTimeMs: Math.round(performance.now() - t0),
       cacheHit: handle.fromCache,
-      optimizerSteps: handle.fromCache ? 0 : job.teacher.training.steps,
+      optimizerSteps: handle.fromCache || !handle.model ? 0 : job.teacher.training.steps,
     };
     return {
       record: { ...base, kind: 'teacher', technique: '-', student: job.teacher.id, status: 'ok', cost },
@@ -197,7 +202,7 @@ export async function executeJob(job: Job, env: ExecuteEnv): Promise<JobOutput> 
 function scoreReferences(
   job: StudentJob,
   refs: NonNullable<TechniqueResult['references']>,
-  env: { task: TaskDefinition; data: TaskData; teachers: TeacherHandle[] },
+  env: { task: TaskDefinition; data: TaskData; teachers: Teacher[] },
   base: { schemaVersion: number; jobKey: string; task: string; seed: number },
 ): JobOutput['results'] {
   const rows: JobOutput['results'] = [];

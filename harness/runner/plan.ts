@@ -5,7 +5,7 @@ import type { TeacherSpec } from '../techniques/teachers.ts';
 import { asciiTokenizer } from '../text/tokenizer.ts';
 import type { TrainingOptions } from '../training/optimizer.ts';
 import { HARNESS_VERSION } from '../version.ts';
-import type { ModelSpec } from './suite-schema.ts';
+import { DEFAULT_TEACHER_MODEL, type ModelSpec } from './suite-schema.ts';
 import type { LoadedSuite, TechniqueRef } from './suite-types.ts';
 
 /** Everything a worker needs to run one job; its key hashes all of it (plus backend and version). */
@@ -76,7 +76,9 @@ export function planSuite(loaded: LoadedSuite, backend: string): Plan {
     const teacherSpecs: TeacherSpec[] = (task.teachers ?? suite.teachers).map((t, j) => ({
       id: t.id,
       profile: t.profile,
-      config: resolveModel(t.model, maxLen, `teachers[${j}].model`),
+      // A program teacher trains nothing; config and training stay the defaults and are unused.
+      ...(t.kind === 'program' ? { kind: 'program' as const } : {}),
+      config: resolveModel(t.model ?? DEFAULT_TEACHER_MODEL, maxLen, `teachers[${j}].model`),
       training: { ...suite.training, ...t.training },
     }));
     const pools: PoolSpec | undefined = suite.data;

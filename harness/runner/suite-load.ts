@@ -17,10 +17,11 @@ import { techniqueRegistry } from '../techniques/index.ts';
 import { EVALUATORS } from './evaluators.ts';
 import { whyUnproducible } from './metric-check.ts';
 import { contextLength, resolveModel } from './plan.ts';
+import { checkProgramTeachers } from './program-teachers.ts';
 import { checkDuplicates } from './suite-duplicates.ts';
 import { checkShape, parseSuiteText } from './suite-parse.ts';
 import type { Suite } from './suite-schema.ts';
-import { SuiteSchema } from './suite-schema.ts';
+import { DEFAULT_TEACHER_MODEL, SuiteSchema } from './suite-schema.ts';
 import type { LoadedSuite, TechniqueRef } from './suite-types.ts';
 
 export const BUILTIN_SUITES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'suites');
@@ -170,12 +171,15 @@ export async function loadSuite(nameOrPath: string): Promise<LoadedSuite> {
       }
     });
     checkTaskData(file, suite, i, taskOptions[i]);
+    checkProgramTeachers(file, suite, i, task, techniques);
     const maxLen = contextLength(taskOptions[i]);
     const students = suite.students.map((st, j) =>
       wrap(file, `students[${j}].model`, () => resolveModel(st.model, maxLen, `students[${j}].model`)),
     );
     const teachers = (t.teachers ?? suite.teachers).map((te, j) =>
-      wrap(file, `teachers[${j}].model`, () => resolveModel(te.model, maxLen, `teachers[${j}].model`)),
+      wrap(file, `teachers[${j}].model`, () =>
+        resolveModel(te.model ?? DEFAULT_TEACHER_MODEL, maxLen, `teachers[${j}].model`),
+      ),
     );
     techniques.forEach((tech, k) => {
       const def = techniqueRegistry.get(tech.id);

@@ -45,13 +45,23 @@ export const MinQualitySchema = z
   .record(z.string().min(1), z.number().finite())
   .refine((o) => Object.keys(o).length >= 1, 'name at least one metric, e.g. {accuracy: 0.9}');
 
+/** A trained teacher's model when the suite names none. */
+export const DEFAULT_TEACHER_MODEL = 'small';
+
 export const TeacherSchema = z
   .object({
     id: Id,
-    model: ModelSpecSchema.default('small'),
-    /** Task profile whose data trains this teacher (gold when absent). */
+    /**
+     * 'trained': a network trained on its pool or profile. 'program': the task's exact solver (gold, or
+     * the blind-spot `profile`), with no network, so no `model` or `training` (docs/data-pools.md).
+     */
+    kind: z.enum(['trained', 'program']).default('trained'),
+    /** Trained teachers only; default 'small'. */
+    model: ModelSpecSchema.optional(),
+    /** Task profile whose data trains this teacher (gold when absent); a program teacher's blind spot. */
     profile: Name.optional(),
-    training: TrainingOverrides.default({}),
+    /** Trained teachers only: overrides of the suite's training budget. */
+    training: TrainingOverrides.optional(),
     /** e.g. {accuracy: 0.9} or {wer: 0.35}: under it the teacher job fails and its students are skipped. */
     minQuality: MinQualitySchema.optional(),
   })

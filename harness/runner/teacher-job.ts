@@ -1,6 +1,6 @@
 import { directionOf } from '../../metrics/index.ts';
 import { taskRegistry } from '../tasks/index.ts';
-import type { TeacherHandle } from '../techniques/teachers.ts';
+import type { Teacher } from '../techniques/teachers.ts';
 import { evaluateStudent } from './evaluate.ts';
 import type { StudentJob, TeacherJob } from './plan.ts';
 import type { JobOutput } from './results.ts';
@@ -11,11 +11,12 @@ export const FLOOR_MISS = 'missed its quality floor';
 
 /**
  * Scores a teacher of a suite with pools like a student (same splits and metrics), as the reference
- * rows `role: 'teacher'` (docs/data-pools.md), then checks `minQuality` on the test split.
+ * rows `role: 'teacher'` (docs/data-pools.md), then checks `minQuality` on the test split. A program
+ * teacher is scored the same way on its responses.
  */
 export function teacherReference(
   job: TeacherJob,
-  handle: TeacherHandle,
+  handle: Teacher,
   data: Parameters<typeof evaluateStudent>[0]['data'],
   base: Pick<ResultRow, 'schemaVersion' | 'jobKey' | 'task' | 'seed'>,
 ): Pick<JobOutput, 'results' | 'examples'> {
@@ -26,7 +27,8 @@ export function teacherReference(
     job: { ...asStudent, evaluation: job.evaluation },
     task,
     data,
-    student: handle.model,
+    // A program teacher has no network: it is scored on its exact responses.
+    student: handle.model ?? handle,
     teachers: [],
   });
   const names = { technique: 'teacher', student: job.teacher.id };

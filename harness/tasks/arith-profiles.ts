@@ -107,3 +107,19 @@ export function formatExpr(e: Expr): string {
 export function formatRationale(steps: readonly Step[], answer: number): string {
   return `${steps.map((s) => `${num(s.a)}${s.op}${right(s.b)}=${s.r}`).join(';')}#${answer}`;
 }
+
+/**
+ * Reads a prompt written by formatExpr (plus the trailing `=`) back into its expression, so a
+ * program teacher can solve a prompt it is handed; undefined when the text is not such a prompt.
+ */
+export function parsePrompt(prompt: string): Expr | undefined {
+  const m = /^(-?\d+)((?:[-+*](?:\d+|\(-\d+\)))*)=$/.exec(prompt);
+  if (!m) return undefined;
+  const operands = [Number(m[1])];
+  const ops: Op[] = [];
+  for (const [, op, v] of m[2].matchAll(/([-+*])\(?(-?\d+)\)?/g)) {
+    ops.push(op as Op);
+    operands.push(Number(v));
+  }
+  return { operands, ops };
+}

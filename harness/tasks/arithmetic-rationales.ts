@@ -8,6 +8,7 @@ import {
   type Op,
   PROFILE_NAMES,
   type ProfileName,
+  parsePrompt,
   solve,
 } from './arith-profiles.ts';
 import { commonOptionDocs, commonOptionShape, drawUnique, fits, streamRng, withIds } from './common.ts';
@@ -125,6 +126,19 @@ function example(e: Expr, o: ArithmeticOptions, kind: Kind): Omit<Example, 'id'>
   };
 }
 
+/** What a program teacher answers: the prompt re-parsed and solved by the same step machine as the data. */
+function solvePrompt(o: ArithmeticOptions, prompt: string, profile?: string): string {
+  const e = parsePrompt(prompt);
+  if (!e)
+    throw new Error(
+      `${ID}: cannot solve '${prompt.slice(0, 40)}': not an expression prompt such as '37+48*2='`,
+    );
+  if (profile !== undefined && !(PROFILE_NAMES as readonly string[]).includes(profile))
+    throw new Error(`${ID}: no solver profile '${profile}' (profiles: ${PROFILE_NAMES.join(', ')})`);
+  const s = solve(e, (profile as ProfileName | undefined) ?? 'gold', params(o));
+  return formatRationale(s.steps, s.answer);
+}
+
 /** The same prompt solved by a profile: its training target. */
 function profileExample(ex: Omit<Example, 'id'>, e: Expr, o: ArithmeticOptions, name: ProfileName) {
   const s = solve(e, name, params(o));
@@ -223,6 +237,7 @@ export const arithmeticRationales: TaskDefinition<ArithmeticOptions> = {
   provides: ['profile-answers'],
   profileNames: (o) => [...o.profiles],
   generate,
+  solvePrompt,
   extractAnswer(response: string): string {
     const at = response.lastIndexOf('#');
     return (at >= 0 ? response.slice(at + 1) : response).trim();

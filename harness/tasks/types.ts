@@ -64,4 +64,11 @@ export interface TaskDefinition<O = any> {
    * train split.
    */
   studentProfile?(options: O, teacherProfiles: readonly (string | undefined)[]): string | undefined;
+  /**
+   * The exact response to `prompt` computed by a program (no model): the gold solver when `profile`
+   * is absent, else that profile's rule. What a `kind: program` teacher answers (docs/data-pools.md);
+   * for the gold solver it is byte-identical to the task's gold response. Absent: the task cannot
+   * compute its gold, and suites may not give it program teachers. Throws on a prompt the task did not write.
+   */
+  solvePrompt?(options: O, prompt: string, profile?: string): string;
 }

@@ -6,6 +6,7 @@ import { BatchSampler, encodeAll, targetTensors } from '../training/loop.ts';
 import { crossEntropy, divergence } from '../training/losses.ts';
 import { AdamTrainer, type LossTerms } from '../training/optimizer.ts';
 import { finish, trainStudent } from './common.ts';
+import { teacherModel } from './teachers.ts';
 import type { TechniqueDefinition } from './types.ts';
 
 const Options = z
@@ -40,11 +41,15 @@ export const coDistillation: TechniqueDefinition<z.infer<typeof Options>> = {
     temperature: { doc: 'softmax temperature of the mutual term', range: '(0, 100]' },
   },
   minTeachers: 0,
+  // A teacher-size peer copies the teacher network's size; a student-size peer needs nothing of it.
+  teacherAccess: (o) => (o.peer === 'teacher-size' ? 'model' : 'outputs'),
   async train(ctx, opts) {
     const student = ctx.newStudent();
     const peer = ctx.newStudent(
       'peer',
-      opts.peer === 'teacher-size' ? ctx.teachers[0]?.model.config : undefined,
+      opts.peer === 'teacher-size'
+        ? ctx.teachers[0] && teacherModel(ctx.teachers[0], 'co-distillation peer: teacher-size').config
+        : undefined,
     );
     const data = encodeAll(ctx.tokenizer, ctx.labelled);
     const sStudent = new BatchSampler(data, ctx.training.batchSize, student.config.maxLen, ctx.seed);

@@ -41,7 +41,8 @@ export function trainStudent(
   const training = { ...ctx.training, steps: args.steps ?? ctx.training.steps };
   const res = trainLoop({ vars, training, nextBatch: args.nextBatch, loss: args.loss, onStep: args.onStep });
   const trainable = vars.reduce((n, v) => n + v.size, 0);
-  const teacherParams = Math.max(0, ...ctx.teachers.map((t) => t.model.parameterCount()));
+  // A program teacher has no parameters to compare with.
+  const teacherParams = Math.max(0, ...ctx.teachers.map((t) => t.model?.parameterCount() ?? 0));
   return {
     history: res.history,
     cost: {

@@ -49,6 +49,7 @@ export const conversational: TechniqueDefinition<z.infer<typeof Options>> = {
     maxNewTokens: { doc: 'decoding budget for student and teacher answers', range: '1-4096' },
   },
   minTeachers: 1,
+  teacherAccess: 'outputs',
   async train(ctx, opts) {
     const teacher = ctx.teachers[0];
     const tAnswer = new Map<string, string>();

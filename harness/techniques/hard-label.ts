@@ -19,6 +19,7 @@ export const hardLabel: TechniqueDefinition<z.infer<typeof Options>> = {
   dataUse:
     'labelled: gold cross-entropy; transfer: cross-entropy on the teacher greedy decodes. Without pools the teacher decodes replace the gold of the shared train split.',
   minTeachers: 1,
+  teacherAccess: 'outputs',
   async train(ctx, opts) {
     const supervision = hardLabelSupervision(ctx, opts.maxNewTokens);
     const student = ctx.newStudent();

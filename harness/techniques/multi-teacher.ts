@@ -76,6 +76,8 @@ export const multiTeacher: TechniqueDefinition<z.infer<typeof Options>> = {
     temperature: { doc: 'KD softmax temperature (mode=average-distribution only)', range: '(0, 100]' },
   },
   minTeachers: 2,
+  // average-distribution reads the teachers' token distributions; rationales only their responses.
+  teacherAccess: (o) => (o.mode === 'rationales' ? 'outputs' : 'model'),
   async train(ctx, opts) {
     requireTeachers(ctx, 'multi-teacher');
     const n = ctx.teachers.length;

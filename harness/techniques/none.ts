@@ -12,6 +12,7 @@ export const none: TechniqueDefinition<Record<string, never>> = {
   options: z.object({}).strict(),
   optionDocs: {},
   minTeachers: 0,
+  teacherAccess: 'outputs',
   async train(ctx) {
     const student = ctx.newStudent();
     const sampler = new BatchSampler(

@@ -7,6 +7,7 @@ import { BatchSampler, encodeAll, targetTensors } from '../training/loop.ts';
 import { divergence } from '../training/losses.ts';
 import { obtainBaseStudent } from './base-student.ts';
 import { finish, trainStudent } from './common.ts';
+import { teacherModel } from './teachers.ts';
 import type { TechniqueDefinition } from './types.ts';
 
 const Options = z
@@ -44,6 +45,7 @@ export const onPolicy: TechniqueDefinition<z.infer<typeof Options>> = {
     maxNewTokens: { doc: 'sample length budget', range: '1-4096' },
   },
   minTeachers: 1,
+  teacherAccess: 'model',
   async train(ctx, opts) {
     const teacher = ctx.teachers[0];
     const base = await obtainBaseStudent(ctx);
@@ -84,7 +86,7 @@ export const onPolicy: TechniqueDefinition<z.infer<typeof Options>> = {
         );
       },
       loss: (b) => {
-        const teacherLogits = tf.tidy(() => teacher.model.forward(b).logits);
+        const teacherLogits = tf.tidy(() => teacherModel(teacher, 'on-policy').forward(b).logits);
         teacher.forwardTokens += b.batch * b.length;
         const { logits } = student.forward(b);
         const { mask } = targetTensors(b);

@@ -9,6 +9,7 @@ import { checkProjectionLora, parameterBudget, projectionDim } from './projectio
 import { ProjectionSpace } from './projection/heads.ts';
 import { layerMap } from './projection/layer-map.ts';
 import { disposeSignals, type TeacherSignals, teacherSignals } from './projection/teacher-signals.ts';
+import { teacherModel } from './teachers.ts';
 import type { TechniqueDefinition } from './types.ts';
 
 const Options = z
@@ -74,9 +75,10 @@ export const projectionLora: TechniqueDefinition<ProjectionLoraOptions> = {
     },
   },
   minTeachers: 1,
+  teacherAccess: 'model',
   checkModels: (opts, m) => checkProjectionLora(opts, m.student, m.teachers),
   async train(ctx, opts) {
-    const teacherCfgs = ctx.teachers.map((t) => t.model.config);
+    const teacherCfgs = ctx.teachers.map((t) => teacherModel(t, 'projection-lora').config);
     checkProjectionLora(opts, ctx.studentConfig, teacherCfgs);
     const base = await obtainBaseStudent(ctx);
     const student = base.model;

@@ -9,6 +9,7 @@ import {
   requireTeachers,
   trainOnPurified,
 } from './purification/shared.ts';
+import { teacherModel } from './teachers.ts';
 import type { TechniqueDefinition } from './types.ts';
 
 const Options = z
@@ -41,11 +42,12 @@ export const purifyAggregation: TechniqueDefinition<z.infer<typeof Options>> = {
     ...COMMON_DOCS,
   },
   minTeachers: 2,
+  teacherAccess: 'model',
   async train(ctx, opts) {
     requireTeachers(ctx, 'purify:aggregation');
     const train = questions(ctx);
     const { texts, forwardTokens } = aggregateGreedy(
-      ctx.teachers.map((t) => t.model),
+      ctx.teachers.map((t) => teacherModel(t, 'purify:aggregation')),
       ctx.tokenizer,
       train.map((e) => e.prompt),
       { maxNewTokens: opts.maxNewTokens, combine: opts.combine },

@@ -46,6 +46,7 @@ export const purifyClassifierRouter: TechniqueDefinition<z.infer<typeof Options>
     ...COMMON_DOCS,
   },
   minTeachers: 2,
+  teacherAccess: 'outputs',
   async train(ctx, opts) {
     requireTeachers(ctx, 'purify:classifier-router');
     const n = ctx.teachers.length;

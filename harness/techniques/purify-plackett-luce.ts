@@ -48,6 +48,7 @@ export const purifyPlackettLuce: TechniqueDefinition<z.infer<typeof Options>> = 
     ...COMMON_DOCS,
   },
   minTeachers: 2,
+  teacherAccess: 'model',
   async train(ctx, opts) {
     requireTeachers(ctx, 'purify:plackett-luce');
     const train = questions(ctx);

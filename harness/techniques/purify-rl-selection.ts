@@ -93,6 +93,7 @@ export const purifyRlSelection: TechniqueDefinition<z.infer<typeof Options>> = {
     ...COMMON_DOCS,
   },
   minTeachers: 2,
+  teacherAccess: 'outputs',
   async train(ctx, opts) {
     requireTeachers(ctx, 'purify:rl-selection');
     const train = ctx.labelled;

@@ -62,6 +62,7 @@ export const purifySimilarityRouter: TechniqueDefinition<z.infer<typeof Options>
     ...COMMON_DOCS,
   },
   minTeachers: 2,
+  teacherAccess: 'outputs',
   async train(ctx, opts) {
     requireTeachers(ctx, 'purify:similarity-router');
     const n = ctx.teachers.length;

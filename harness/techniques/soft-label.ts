@@ -39,6 +39,7 @@ export const softLabel: TechniqueDefinition<z.infer<typeof Options>> = {
   dataUse:
     'labelled: alpha*CE(gold) + (1-alpha)*KD on the gold prefix; transfer: the same loss on the teacher greedy decodes (Seq-KD + Word-KD).',
   minTeachers: 1,
+  teacherAccess: 'model',
   async train(ctx, opts) {
     const train = softLabelExamples(ctx, opts.maxNewTokens);
     return distillFromLogProbs(ctx, ctx.teachers[0].logProbs(train), opts, undefined, train);

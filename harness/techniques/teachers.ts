@@ -7,6 +7,7 @@ import { contentHash } from '../hash.ts';
 import { loadCachedModel, saveCachedModel } from '../models/checkpoint.ts';
 import type { ModelConfig } from '../models/config.ts';
 import { TransformerLM } from '../models/transformer.ts';
+import { taskRegistry } from '../tasks/index.ts';
 import type { Example } from '../tasks/types.ts';
 import { generate } from '../text/generate.ts';
 import { teacherForced } from '../text/teacher-forced.ts';
@@ -14,6 +15,36 @@ import type { CharTokenizer } from '../text/tokenizer.ts';
 import { BatchSampler, encodeAll, lmLoss, trainLoop } from '../training/loop.ts';
 import type { TrainingOptions } from '../training/optimizer.ts';
 import { HARNESS_VERSION } from '../version.ts';
+import { ProgramTeacher } from './program-teacher.ts';
+
+/**
+ * What techniques and the runner use of a teacher. A trained teacher (TeacherHandle) has a `model`;
+ * a program teacher (program-teacher.ts) has none: it only gives responses, so only techniques whose
+ * `teacherAccess` is 'outputs' may be given one (checked at suite load, harness/runner/program-teachers.ts).
+ */
+export interface Teacher {
+  readonly id: string;
+  readonly profile: string | undefined;
+  readonly key: string;
+  readonly fromCache: boolean;
+  /** The trained network; absent for a program teacher. */
+  readonly model?: TransformerLM;
+  /** Forward tokens spent by techniques on this teacher (the cost record's teacher column). */
+  forwardTokens: number;
+  generations: number;
+  respond(prompts: string[], maxNewTokens: number): string[];
+  logProbs(pairs: { prompt: string; response: string }[]): Float32Array[];
+  dispose(): void;
+}
+
+/** The teacher's network, for code that needs distributions or hidden states; a clear error for a program teacher. */
+export function teacherModel(t: Teacher, who: string): TransformerLM {
+  if (t.model) return t.model;
+  throw new Error(
+    `${who} needs the network of teacher '${t.id}', which is a program teacher (kind: program) and has none. ` +
+      'Fix: use a trained teacher, or a sequence-level technique: hard-label, purify:*, multi-teacher with mode: rationales.',
+  );
+}
 
 /**
  * A trained teacher plus memoized outputs. Teachers are trained once per (task, options, profile,
@@ -21,7 +52,7 @@ import { HARNESS_VERSION } from '../version.ts';
  * hash; their generations on a prompt set are cached too, so ten techniques over five seeds train
  * and decode each teacher once.
  */
-export class TeacherHandle {
+export class TeacherHandle implements Teacher {
   /** Forward tokens spent by techniques on this teacher (the cost record's teacher column). */
   forwardTokens = 0;
   generations = 0;
@@ -75,12 +106,13 @@ export class TeacherHandle {
 export interface TeacherSpec {
   id: string;
   profile?: string;
+  /** 'program': the task's solver answers (program-teacher.ts); `config` and `training` are then unused. Absent: trained. */
+  kind?: 'program';
   config: ModelConfig;
   training: TrainingOptions;
 }
 
-/** Trains (or loads from the cache) one teacher on its profile's data (gold when no profile). */
-export function obtainTeacher(args: {
+interface ObtainArgs {
   spec: TeacherSpec;
   taskId: string;
   taskOptions: unknown;
@@ -91,7 +123,22 @@ export function obtainTeacher(args: {
   log: Logger;
   /** Pool sizes of a suite with `data:` (part of the cache key; absent keeps the old keys). */
   pools?: unknown;
-}): TeacherHandle {
+}
+
+/**
+ * Trains (or loads from the cache) one teacher on its profile's data (gold when no profile); a
+ * `kind: 'program'` spec gives the task's solver instead (program-teacher.ts), which trains nothing.
+ */
+export function obtainTeacher(args: ObtainArgs & { spec: { kind?: undefined } }): TeacherHandle;
+export function obtainTeacher(args: ObtainArgs): Teacher;
+export function obtainTeacher(args: ObtainArgs): Teacher {
+  const { spec } = args;
+  if (spec.kind !== 'program') return obtainTrainedTeacher(args);
+  args.log.info(`teacher ${spec.id}: program (${spec.profile ?? 'gold'} solver of ${args.taskId})`);
+  return new ProgramTeacher(spec.id, spec.profile, taskRegistry.get(args.taskId), args.taskOptions);
+}
+
+function obtainTrainedTeacher(args: ObtainArgs): TeacherHandle {
   const { spec, tokenizer, seed, log } = args;
   const key = contentHash({
     kind: 'teacher',

@@ -6,7 +6,7 @@ import type { Example, TaskData, TaskDefinition, TransferPrompt } from '../tasks
 import type { CharTokenizer } from '../text/tokenizer.ts';
 import type { StepLog } from '../training/loop.ts';
 import type { TrainingOptions } from '../training/optimizer.ts';
-import type { TeacherHandle } from './teachers.ts';
+import type { Teacher } from './teachers.ts';
 
 export type { Logger };
 
@@ -20,7 +20,7 @@ export interface TechniqueContext {
   /** Prompts without gold (`data.transfer`); empty for suites without `data:`. Never carries a response. */
   transfer: TransferPrompt[];
   tokenizer: CharTokenizer;
-  teachers: TeacherHandle[];
+  teachers: Teacher[];
   studentConfig: ModelConfig;
   training: TrainingOptions;
   seed: number;
@@ -65,6 +65,14 @@ export interface TechniqueResult {
   references?: { role: 'weak' | 'strong-ceiling' | 'peer'; label: string; student: TransformerLM }[];
 }
 
+export type TeacherAccess = 'outputs' | 'model';
+
+/** The access a technique with these (parsed) options needs of its teachers. */
+export function teacherAccessOf<O>(def: TechniqueDefinition<O>, options: O): TeacherAccess {
+  const a = def.teacherAccess ?? 'model';
+  return typeof a === 'function' ? a(options) : a;
+}
+
 export interface TechniqueDefinition<O = any> {
   id: string;
   description: string;
@@ -75,6 +83,12 @@ export interface TechniqueDefinition<O = any> {
   dataUse?: string;
   /** Fewest teachers the technique can work with (0 for `none`). */
   minTeachers: number;
+  /**
+   * What it reads of its teachers: 'outputs' (responses only, so a program teacher will do) or
+   * 'model' (distributions, logits, hidden states or sizes); a function when an option decides.
+   * Absent means 'model', so a plugin that says nothing is never handed a teacher without a network.
+   */
+  teacherAccess?: TeacherAccess | ((options: O) => TeacherAccess);
   /**
    * Checks options that depend on model sizes (e.g. a LoRA rank against d_model) at suite load time,
    * so the mistake exits 2 before any training; throws UsageError naming the option and the fix.

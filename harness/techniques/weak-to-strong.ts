@@ -81,6 +81,7 @@ export const weakToStrong: TechniqueDefinition<W2SOptions> = {
     maxNewTokens: { doc: 'weak supervisor decoding budget per prompt', range: '1-4096' },
   },
   minTeachers: 0,
+  teacherAccess: 'outputs',
   checkModels(opts, { student }) {
     if (!(opts.alphaMax >= 0 && opts.alphaMax <= 1))
       throw new UsageError(

@@ -1,6 +1,6 @@
 import { tf } from '../../engine/tf.ts';
 import type { TrainBatch } from '../../text/batch.ts';
-import type { TeacherHandle } from '../teachers.ts';
+import { type Teacher, teacherModel } from '../teachers.ts';
 import type { Granularity, ProjectionSpace } from './heads.ts';
 
 /** What the frozen teacher ensemble contributes to one training step (constants for the tape). */
@@ -16,7 +16,7 @@ export interface TeacherSignals {
  * suite) outside the gradient tape and keeps only what the loss needs. The caller disposes the result.
  */
 export function teacherSignals(
-  teachers: TeacherHandle[],
+  teachers: Teacher[],
   batch: TrainBatch,
   opts: { temperature: number; logits: boolean; space?: ProjectionSpace; granularity: Granularity },
 ): TeacherSignals {
@@ -25,7 +25,7 @@ export function teacherSignals(
   const out: TeacherSignals = {};
   // tf.keep inside the tidy is what survives it; everything else (teacher activations) is freed.
   tf.tidy(() => {
-    const outs = teachers.map((t) => t.model.forward(batch));
+    const outs = teachers.map((t) => teacherModel(t, 'projection-lora').forward(batch));
     if (opts.logits) {
       // Mean of the *softened* distributions (ensemble logit KD), not a softened mean of log-probs.
       const probs = outs.map((o) => tf.softmax(tf.div(o.logits, opts.temperature)));
