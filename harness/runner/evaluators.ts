@@ -144,11 +144,13 @@ const edit: Evaluator = {
 const goldNllEvaluator: Evaluator = {
   family: 'gold-nll',
   ids: ['gold-nll'],
-  applies: (c) => c.split !== 'probes',
+  // A program teacher has no distribution over tokens, so no NLL.
+  applies: (c) => c.split !== 'probes' && c.student !== undefined,
   run: (c) => {
+    const student = c.student!;
     const pairs = c.examples.map((e) => ({ prompt: e.prompt, response: e.response }));
-    const V = c.student.config.vocabSize;
-    const forced = teacherForced(c.student, c.tokenizer, pairs);
+    const V = student.config.vocabSize;
+    const forced = teacherForced(student, c.tokenizer, pairs);
     const r = goldNll(forced.map((o) => targetLogProbs(o.logProbs, o.targets, V)));
     return [{ ...r.value, perExample: r.examples.map((e) => ({ value: e.nll, tokens: e.tokens })) }];
   },
