@@ -4,7 +4,13 @@ import { loadSuite } from '../../harness/runner/suite-load.ts';
 describe('suites/weak-to-strong.yaml', () => {
   it('loads with none, weak-to-strong, the no-prior ablation, reverse-kd and its control, 5 seeds, no warnings', async () => {
     const loaded = await loadSuite('weak-to-strong');
-    expect(loaded.techniques.map((t) => t.label)).toEqual(['none', 'weak-to-strong', 'w2s-no-prior', 'reverse-kd', 'label-smoothing']);
+    expect(loaded.techniques.map((t) => t.label)).toEqual([
+      'none',
+      'weak-to-strong',
+      'w2s-no-prior',
+      'reverse-kd',
+      'label-smoothing',
+    ]);
     const [, w2s, ablation] = loaded.techniques as { options: Record<string, unknown> }[];
     // The ablation differs from the main entry in the prior only.
     expect(w2s.options.prior).toBe(true);
