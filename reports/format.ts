@@ -99,4 +99,13 @@ export function duration(ms: number | null | undefined): string {
   return `${(ms / 60_000).toFixed(1)} min`;
 }
 
+/**
+ * Trainable parameters as a share of the teacher's. Above 100% the student is the larger model (a
+ * smaller teacher, docs/weak-to-strong.md), and a percentage would read as an efficiency figure.
+ */
+export function pctOfTeacher(x: number | null | undefined): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '–';
+  return x > 100 ? 'student larger than teacher' : `${num(x, 2)}%`;
+}
+
 export const arrow = (direction: 'higher' | 'lower'): string => (direction === 'higher' ? '↑' : '↓');

@@ -15,6 +15,7 @@ import {
   interval,
   meanPm,
   num,
+  pctOfTeacher,
   pValue,
   signed,
   significanceText,
@@ -124,7 +125,7 @@ const COST_COLUMNS: {
     field: 'trainablePctOfTeacher',
     label: '% of teacher',
     tip: 'trainable parameters as % of the teacher',
-    fmt: (x) => (x === null ? '–' : `${num(x, 2)}%`),
+    fmt: pctOfTeacher,
   },
   { field: 'wallTimeMs', label: 'wall time', tip: 'training wall time (mean over seeds)', fmt: duration },
   {

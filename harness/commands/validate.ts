@@ -9,6 +9,8 @@ export function registerValidate(program: Command): void {
       const { loadSuite } = await import('../runner/suite-load.ts');
       const loaded = await loadSuite(suite);
       const s = loaded.suite;
+      const { forTerminal } = await import('../core/sanitize.ts');
+      for (const w of loaded.warnings) console.error(`warning: ${forTerminal(w)}`);
       if (o.json) {
         console.log(
           JSON.stringify({
@@ -19,6 +21,7 @@ export function registerValidate(program: Command): void {
             students: s.students.length,
             techniques: loaded.techniques.map((t) => t.label),
             seeds: s.seeds,
+            warnings: loaded.warnings,
           }),
         );
         return;

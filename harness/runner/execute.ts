@@ -49,10 +49,18 @@ export function jobData(job: Job): {
   labelled: TaskData['splits']['train'];
   transfer: TransferPrompt[];
   teacherPool: TaskData['splits']['train'];
+  /** Gold for `transfer`; only a strong-ceiling reference may see it (ceilingUsesTransferGold). */
+  transferGold: TaskData['splits']['train'];
 } {
   if (!job.pools) {
     const data = taskData(job.taskId, job.taskOptions, job.seed);
-    return { data, labelled: data.splits.train, transfer: [], teacherPool: data.splits.train };
+    return {
+      data,
+      labelled: data.splits.train,
+      transfer: [],
+      teacherPool: data.splits.train,
+      transferGold: [],
+    };
   }
   const generated = taskData(job.taskId, pooledTaskOptions(job.taskOptions, job.pools), job.pools.seed);
   const p = splitPools(generated, job.pools, job.seed);
@@ -64,9 +72,16 @@ export function jobData(job: Job): {
       labelled,
       transfer: [],
       teacherPool: p.teacher,
+      transferGold: [],
     };
   }
-  return { data: p.data, labelled: p.labelled, transfer: p.transfer, teacherPool: p.teacher };
+  return {
+    data: p.data,
+    labelled: p.labelled,
+    transfer: p.transfer,
+    teacherPool: p.teacher,
+    transferGold: p.transferGold,
+  };
 }
 
 export interface ExecuteEnv {
@@ -125,8 +140,11 @@ export async function executeJob(job: Job, env: ExecuteEnv): Promise<JobOutput> 
   const teachers = job.teachers.map((spec) => teacher(job, spec, env));
   const def = techniqueRegistry.get(job.technique.id);
   const task = taskRegistry.get(job.taskId);
-  const { data, labelled, transfer } = jobData(job);
+  const { data, labelled, transfer, transferGold } = jobData(job);
   const ctx = makeContext({
+    ...(def.ceilingUsesTransferGold && transferGold.length > 0
+      ? { transferGoldForCeiling: () => transferGold }
+      : {}),
     task,
     taskOptions: job.taskOptions,
     data,

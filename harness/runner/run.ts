@@ -4,6 +4,7 @@ import PQueue from 'p-queue';
 import { defaultCacheDir } from '../cache-dir.ts';
 import { acquireRunDirLock } from '../core/lock.ts';
 import { prepareOutDir } from '../core/out-path.ts';
+import { forTerminal } from '../core/sanitize.ts';
 import { activeBackend, loadBackend } from '../engine/backend.ts';
 import { deviceInfo } from '../engine/device-info.ts';
 import { UsageError } from '../errors.ts';
@@ -59,6 +60,7 @@ export interface RunResult {
 
 export async function runSuite(opts: RunOptions): Promise<RunResult> {
   const loaded = await loadSuite(opts.suite);
+  for (const w of loaded.warnings) process.stderr.write(`warning: ${forTerminal(w)}\n`);
   if (opts.seeds) loaded.suite.seeds = opts.seeds;
   if (opts.techniques) {
     const unknown = opts.techniques.filter((t) => !loaded.techniques.some((x) => x.label === t));
@@ -132,7 +134,7 @@ async function runPlanned(
       label: j.label,
       status: finished.has(j.key) ? 'cached' : 'pending',
     })),
-    warnings: [...backend.warnings],
+    warnings: [...loaded.warnings, ...backend.warnings],
   };
   writeManifest(dir, manifest);
   const view = progressView(opts.progress);

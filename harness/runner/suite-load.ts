@@ -18,6 +18,7 @@ import { EVALUATORS } from './evaluators.ts';
 import { whyUnproducible } from './metric-check.ts';
 import { contextLength, resolveModel } from './plan.ts';
 import { checkProgramTeachers } from './program-teachers.ts';
+import { smallerTeacherWarnings } from './size-warnings.ts';
 import { checkDuplicates } from './suite-duplicates.ts';
 import { checkShape, parseSuiteText } from './suite-parse.ts';
 import type { Suite } from './suite-schema.ts';
@@ -158,6 +159,7 @@ export async function loadSuite(nameOrPath: string): Promise<LoadedSuite> {
     const why = whyUnproducible(m, runs);
     if (why) throw new UsageError(`${file}: metrics[${i}]: ${why}`, at(`metrics[${i}]`));
   });
+  const warnings: string[] = [];
   suite.tasks.forEach((t, i) => {
     const task = taskRegistry.get(t.id);
     const profiles = task.profileNames(taskOptions[i]);
@@ -192,8 +194,19 @@ export async function loadSuite(nameOrPath: string): Promise<LoadedSuite> {
       for (const student of students)
         wrap(file, `techniques[${k}].options`, () => def.checkModels?.(tech.options, { student, teachers }));
     });
+    const ids = (xs: { id: string }[], configs: typeof students) =>
+      xs.map((x, j) => ({ id: x.id, config: configs[j] }));
+    warnings.push(
+      ...smallerTeacherWarnings(
+        file,
+        t.id,
+        techniques,
+        ids(t.teachers ?? suite.teachers, teachers),
+        ids(suite.students, students),
+      ),
+    );
   });
-  return { suite, file, techniques, taskOptions, plugins };
+  return { suite, file, techniques, taskOptions, plugins, warnings };
 }
 
 /** Pool sizes the task can generate and teacher floors on metrics the task produces (exit 2 otherwise). */

@@ -16,4 +16,6 @@ export interface LoadedSuite {
   taskOptions: unknown[];
   /** The suite's plugins, loaded in this process; workers load them too. */
   plugins: PluginRef[];
+  /** Suite problems that do not stop a run (e.g. a teacher smaller than its student); validate and run print them. */
+  warnings: string[];
 }

@@ -27,7 +27,8 @@ export const coDistillation: TechniqueDefinition<z.infer<typeof Options>> = {
   id: 'co-distillation',
   description:
     'Co-distillation / deep mutual learning: the student and a peer (teacher-sized or student-sized, from ' +
-    "scratch) train together; after a burn-in each adds psi*KL(other || self) on the other's stop-gradient predictions.",
+    "scratch) train together; after a burn-in each adds psi*KL(other || self) on the other's stop-gradient predictions. " +
+    'A teacher-sized peer is scored as its own `peer` reference row.',
   dataUse:
     'labelled: gold CE for student and peer, and the mutual KL on the same gold batches. transfer: unused ' +
     '(no trained teacher; a teacher only sets the peer size).',
@@ -92,7 +93,10 @@ export const coDistillation: TechniqueDefinition<z.infer<typeof Options>> = {
     });
     peerTrainer.dispose();
     const peerParameters = peer.parameterCount();
-    peer.dispose();
+    // A teacher-sized peer is the "student teaches teacher" direction: the runner scores it as a
+    // `peer` reference row. A student-sized peer is just a twin, so it is not kept.
+    const scorePeer = opts.peer === 'teacher-size';
+    if (!scorePeer) peer.dispose();
     // The peer is trained too: its optimizer steps and tokens are part of what the method
     // costs (Anil et al. train both models), so equal-budget comparisons stay honest.
     run.cost.optimizerSteps += peerSteps;
@@ -100,6 +104,9 @@ export const coDistillation: TechniqueDefinition<z.infer<typeof Options>> = {
     return {
       ...finish(ctx, student, run, { peerParameters, peerOptimizerSteps: peerSteps, peerFinalCe: peerCe }),
       supervision: ctx.labelled,
+      ...(scorePeer
+        ? { references: [{ role: 'peer' as const, label: 'peer(teacher-size)', student: peer }] }
+        : {}),
     };
   },
 };

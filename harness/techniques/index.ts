@@ -2,6 +2,7 @@ import { Registry } from '../registry.ts';
 import { coDistillation } from './co-distillation.ts';
 import { conversational } from './conversational.ts';
 import { hardLabel } from './hard-label.ts';
+import { labelSmoothing } from './label-smoothing.ts';
 import { multiTeacher } from './multi-teacher.ts';
 import { none } from './none.ts';
 import { onPolicy } from './on-policy.ts';
@@ -11,6 +12,7 @@ import { purifyClassifierRouter } from './purify-classifier-router.ts';
 import { purifyPlackettLuce } from './purify-plackett-luce.ts';
 import { purifyRlSelection } from './purify-rl-selection.ts';
 import { purifySimilarityRouter } from './purify-similarity-router.ts';
+import { reverseKd } from './reverse-kd.ts';
 import { softLabel } from './soft-label.ts';
 import type { TechniqueDefinition } from './types.ts';
 import { weakToStrong } from './weak-to-strong.ts';
@@ -33,3 +35,5 @@ for (const t of [
 }
 // Small teaching large (docs/weak-to-strong.md).
 techniqueRegistry.register(weakToStrong as TechniqueDefinition);
+// Reverse KD and its matched-entropy label-smoothing control (docs/weak-to-strong.md).
+for (const t of [reverseKd, labelSmoothing]) techniqueRegistry.register(t as TechniqueDefinition);

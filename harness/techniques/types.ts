@@ -90,6 +90,11 @@ export interface TechniqueDefinition<O = any> {
    */
   teacherAccess?: TeacherAccess | ((options: O) => TeacherAccess);
   /**
+   * Set only by a technique whose strong-ceiling reference is, by definition, trained on the transfer
+   * pool's gold (weak-to-strong): the runner then provides `transferGoldForCeiling`.
+   */
+  ceilingUsesTransferGold?: boolean;
+  /**
    * Checks options that depend on model sizes (e.g. a LoRA rank against d_model) at suite load time,
    * so the mistake exits 2 before any training; throws UsageError naming the option and the fix.
    */

@@ -5,7 +5,7 @@ import { tf } from '../engine/tf.ts';
  * counts. Every loss is the mean over counted positions, i.e. over the non-pad target tokens of the whole
  * batch (docs/methodology.md#notation). Inputs are logits; temperatures divide them first.
  */
-function maskedMean(perToken: tf.Tensor, mask: tf.Tensor): tf.Scalar {
+export function maskedMean(perToken: tf.Tensor, mask: tf.Tensor): tf.Scalar {
   return tf.div(tf.sum(tf.mul(perToken, mask)), tf.maximum(tf.sum(mask), 1)) as tf.Scalar;
 }
 
