@@ -1,8 +1,16 @@
 import { z } from 'zod';
+import { UsageError } from '../errors.ts';
 import { commonOptionDocs, commonOptionShape, drawUnique, fits, streamRng, withIds } from './common.ts';
 import { DICTIONARY_IDS, type DictionaryId, differsAcrossDictionaries } from './data/cmudict.ts';
 import type { ChannelRates } from './phones.ts';
-import { drawPhrase, isHeldOut, MIN_HELD_OUT_LENGTH, type Phrase, phraseKey, render } from './phonetic-phrases.ts';
+import {
+  drawPhrase,
+  isHeldOut,
+  MIN_HELD_OUT_LENGTH,
+  type Phrase,
+  phraseKey,
+  render,
+} from './phonetic-phrases.ts';
 import type { TaskData, TaskDefinition } from './types.ts';
 
 /**
@@ -136,7 +144,8 @@ function generate(o: PhoneticOptions, seed: number): TaskData {
       }
       return { key, value: p };
     });
-    if (closed && split === 'ood') for (const p of out) prompts.add(render(p, o.dictionary, oodRates, o, noiseRng(split, p)).prompt);
+    if (closed && split === 'ood')
+      for (const p of out) prompts.add(render(p, o.dictionary, oodRates, o, noiseRng(split, p)).prompt);
     return out;
   };
   const all = [...DICTIONARY_IDS];
@@ -150,8 +159,18 @@ function generate(o: PhoneticOptions, seed: number): TaskData {
       words: new Set(train.flatMap((p) => p.words)),
       trainPhrases: new Set(train.map(phraseKey)),
     };
-    test = phrases('test', o.testSize, false, [o.dictionary], vocabulary);
-    valid = phrases('valid', o.validSize, false, [o.dictionary], vocabulary);
+    try {
+      test = phrases('test', o.testSize, false, [o.dictionary], vocabulary);
+      valid = phrases('valid', o.validSize, false, [o.dictionary], vocabulary);
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err;
+      throw new UsageError(
+        `${err.message} The closed-vocabulary test uses only the ${vocabulary.words.size} words of the ` +
+          `${train.length} train phrases: raise trainSize (with pools: data sizes), lower testSize/validSize, ` +
+          `or set testVocabulary: open.`,
+        err.where,
+      );
+    }
   } else {
     // Evaluation splits are drawn first so resizing train never changes them.
     test = phrases('test', o.testSize, false, [o.dictionary]);
@@ -184,6 +203,7 @@ export const phoneticTranscription: TaskDefinition<PhoneticOptions> = {
   id: ID,
   description:
     'Noisy CMUdict phone sequences of 1-3 word Brown-corpus phrases -> the words (speech decoding, scored by WER). ' +
+    'Test (closed vocabulary, the default): new phrases over train words, and train words under new noise; no test prompt is a train prompt. ' +
     'OOD: phrases with held-out words at higher noise. Profiles cmu-new/cmu-old pronounce with two CMUdict releases.',
   options: schema,
   optionDocs: {
@@ -223,6 +243,13 @@ export const phoneticTranscription: TaskDefinition<PhoneticOptions> = {
         'least fraction of phrases containing a word whose primary pronunciation differs between the two ' +
         'releases (0 keeps the natural rate, about 3%)',
       range: '0-1',
+    },
+    testVocabulary: {
+      doc:
+        'closed: test/valid use only train words, as new phrases (2+ words) or new noise (1 word), never a ' +
+        'train prompt, and depend on trainSize; open: the generator before closed splits (test words may ' +
+        'be unseen: with maxWords 1 none is seen), kept for old suites and baselines',
+      range: 'closed | open',
     },
   },
   metrics: ['wer', 'cer'],
