@@ -21,9 +21,32 @@ export interface Phrase {
 
 export const phraseKey = (p: Phrase): string => p.words.join(' ');
 
-function usable(w: string): boolean {
+export function usable(w: string): boolean {
   // A phrase must be pronounceable under both releases so every profile renders the same phrases.
   return loadDictionary('cmu-3.0.0').has(w) && loadDictionary('stdlib-0.2.3').has(w);
+}
+
+const vocabularies = new Map<string, ReadonlySet<string>>();
+
+/**
+ * The `size` most frequent Brown words that both releases pronounce and that are not held out (ties
+ * by spelling): a closed vocabulary small enough that each word recurs across many train phrases.
+ * Counting tokenizes the whole corpus once per process (~1 s).
+ */
+export function frequentVocabulary(size: number, seed: number, fraction: number): ReadonlySet<string> {
+  const id = `${size}:${seed >>> 0}:${fraction}`;
+  const hit = vocabularies.get(id);
+  if (hit) return hit;
+  const counts = new Map<string, number>();
+  const n = brownSentences().length;
+  for (let i = 0; i < n; i++)
+    for (const run of sentenceRuns(i)) for (const w of run) counts.set(w, (counts.get(w) ?? 0) + 1);
+  const ranked = [...counts]
+    .filter(([w]) => usable(w) && !isHeldOut(w, seed, fraction))
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const out = new Set(ranked.slice(0, size).map(([w]) => w));
+  vocabularies.set(id, out);
+  return out;
 }
 
 export function isHeldOut(word: string, seed: number, fraction: number): boolean {
@@ -35,15 +58,20 @@ export function isHeldOut(word: string, seed: number, fraction: number): boolean
  * `words` fixes n (the closed-vocabulary splits fix it per output slot); without it n is drawn here,
  * after the sentence, which is the order every seeded split of the open generator depends on.
  */
-export function drawPhrase(rng: Rng, o: PhoneticOptions, words?: number): Phrase | undefined {
+export function drawPhrase(
+  rng: Rng,
+  o: PhoneticOptions,
+  words?: number,
+  allowed: (w: string) => boolean = usable,
+): Phrase | undefined {
   const sentences = brownSentences();
   const runs = sentenceRuns(rng.int(0, sentences.length - 1));
   const n = words ?? rng.int(o.minWords, o.maxWords);
   const starts: [readonly string[], number][] = [];
   for (const run of runs) {
-    let ok = 0; // consecutive usable words ending at i
+    let ok = 0; // consecutive allowed words ending at i
     for (let i = 0; i < run.length; i++) {
-      ok = usable(run[i]) ? ok + 1 : 0;
+      ok = allowed(run[i]) ? ok + 1 : 0;
       if (ok >= n) starts.push([run, i - n + 1]);
     }
   }

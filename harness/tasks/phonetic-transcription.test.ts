@@ -4,7 +4,7 @@ import { UsageError } from '../errors.ts';
 import { countDifferingWords, loadDictionary, phonesOf } from './data/cmudict.ts';
 import { parseTaskOptions } from './options.ts';
 import { encodePhones } from './phones.ts';
-import { isHeldOut } from './phonetic-phrases.ts';
+import { frequentVocabulary, isHeldOut } from './phonetic-phrases.ts';
 import { phoneticTranscription as task } from './phonetic-transcription.ts';
 import { splitPools } from './pools.ts';
 import type { Example, TaskData } from './types.ts';
@@ -132,13 +132,15 @@ const DEFAULT_SUITE = {
   oodSize: 150,
   maxWords: 3,
   maxLength: 40,
+  vocabularySize: 400,
 };
 
 describe('phonetic-transcription closed-vocabulary test split', () => {
   const cases: [string, Record<string, unknown>, number][] = [
     ['task defaults', {}, 11],
     ['default suite', DEFAULT_SUITE, 1],
-    ['default suite, one word', { ...DEFAULT_SUITE, maxWords: 1 }, 1],
+    ['default suite, one word, every word', { ...DEFAULT_SUITE, maxWords: 1, vocabularySize: 0 }, 1],
+    ['default suite, every word', { ...DEFAULT_SUITE, vocabularySize: 0 }, 1],
     [
       'valid split, boundaries, stress',
       { trainSize: 300, validSize: 40, testSize: 60, oodSize: 40, wordBoundaries: true, keepStress: true },
@@ -217,21 +219,28 @@ describe('phonetic-transcription closed-vocabulary test split', () => {
   });
 
   it('open test words with one-word phrases never occur in train (why closed exists)', () => {
-    const o = parseTaskOptions(task, { ...DEFAULT_SUITE, maxWords: 1, testVocabulary: 'open' });
+    const o = parseTaskOptions(task, {
+      ...DEFAULT_SUITE,
+      maxWords: 1,
+      vocabularySize: 0,
+      testVocabulary: 'open',
+    });
     const d = task.generate(o, 1);
     const train = new Set(wordsOf(d.splits.train));
     expect(wordsOf(d.splits.test).filter((w) => train.has(w))).toEqual([]);
   });
 
   it.each([
-    [1, 0.888, 0.488],
-    [2, 0.647, 0.063],
+    [1, 0.937, 0.651],
+    [2, 0.687, 0.052],
+    [3, 0.88, 0.485],
   ])(
     "covers case %i's test words from the teacher and labelled pools (docs/data-pools.md)",
     (c, teacher, labelled) => {
       // Shares of test word tokens found in each pool at the default suite's data {teacher 800,
       // labelled 100, transfer 600}, data seed 1; the labelled pool is a per-student-seed cut, so it is
-      // averaged over seeds 1-5. Case 1 is suites/default.yaml (1-3 words), case 2 its one-word variant.
+      // averaged over seeds 1-5. Case 1 is suites/default.yaml (1-3 words of the 400 most frequent),
+      // case 2 one word of any frequency, case 3 1-3 words of any frequency.
       const { d } = generated[c];
       const test = wordsOf(d.splits.test);
       const share = (pool: Example[]) => {
@@ -261,6 +270,29 @@ describe('phonetic-transcription closed-vocabulary bad input', () => {
     expect((err as UsageError).where?.field).toBe('options.testSize');
     expect((err as Error).message).toMatch(
       /of 200 distinct test examples.*words of the 5 train phrases.*testVocabulary: open/,
+    );
+  });
+});
+
+describe('phonetic-transcription vocabularySize', () => {
+  it("takes Brown's most frequent words (Kucera & Francis 1967: the, of, and, to, a, in)", () => {
+    expect([...frequentVocabulary(6, 1, 0.15)].sort()).toEqual(['a', 'and', 'in', 'of', 'the', 'to']);
+  });
+
+  it('draws train and test only from that vocabulary, each word in several train phrases', () => {
+    const o = parseTaskOptions(task, { ...DEFAULT_SUITE, trainSize: 600, vocabularySize: 100 });
+    const d = task.generate(o, 1);
+    const top = frequentVocabulary(100, 1, o.oodWordFraction);
+    const train = wordsOf(d.splits.train);
+    for (const w of [...train, ...wordsOf(d.splits.test)]) expect(top.has(w), w).toBe(true);
+    const counts = new Map<string, number>();
+    for (const w of train) counts.set(w, (counts.get(w) ?? 0) + 1);
+    expect(train.length / counts.size).toBeGreaterThan(10);
+  });
+
+  it('is refused with an open test, whose split is drawn before train', () => {
+    expect(() => parseTaskOptions(task, { vocabularySize: 50, testVocabulary: 'open' })).toThrow(
+      /vocabularySize needs testVocabulary: closed/,
     );
   });
 });

@@ -5,6 +5,7 @@ import { DICTIONARY_IDS, type DictionaryId, differsAcrossDictionaries } from './
 import type { ChannelRates } from './phones.ts';
 import {
   drawPhrase,
+  frequentVocabulary,
   isHeldOut,
   MIN_HELD_OUT_LENGTH,
   type Phrase,
@@ -42,6 +43,7 @@ const schema = z
     oodNoiseScale: z.number().min(1).max(10).default(1.5),
     differingFraction: z.number().min(0).max(1).default(0),
     testVocabulary: z.enum(['closed', 'open']).default('closed'),
+    vocabularySize: z.number().int().min(0).max(100_000).default(0),
   })
   .strict()
   .superRefine((o, ctx) => {
@@ -56,6 +58,14 @@ const schema = z
         code: 'custom',
         path: ['oodNoiseScale'],
         message: '(subRate + delRate) * oodNoiseScale must be at most 1',
+      });
+    }
+    if (o.vocabularySize && o.testVocabulary === 'open') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['vocabularySize'],
+        message:
+          "vocabularySize needs testVocabulary: closed (an open test is drawn before train's words exist)",
       });
     }
     if (o.minWords > o.maxWords) {
@@ -88,7 +98,9 @@ interface ClosedVocabulary {
  * one-word phrase over seen words exists. Every prompt drawn after OOD (under the splits' dictionary)
  * is new, so no test or valid prompt is a train prompt, whichever pool it lands in. The number of words
  * of a closed item is fixed per output slot, so rejections (unseen words, repeats) do not skew the test
- * towards one-word items. Test therefore depends on trainSize; OOD never does.
+ * towards one-word items. Test therefore depends on trainSize; OOD never does. With vocabularySize,
+ * train phrases use only the most frequent words, so each word recurs in many train phrases under many
+ * noise draws: a model can learn the words rather than memorize each noisy prompt.
  */
 function generate(o: PhoneticOptions, seed: number): TaskData {
   const rates = { subRate: o.subRate, delRate: o.delRate };
@@ -107,6 +119,7 @@ function generate(o: PhoneticOptions, seed: number): TaskData {
     ood: boolean,
     dictionaries: DictionaryId[],
     vocabulary?: ClosedVocabulary,
+    allowed?: (w: string) => boolean,
   ) => {
     const rng = streamRng(ID, seed, split);
     const mustDiffer: boolean[] = [];
@@ -117,7 +130,7 @@ function generate(o: PhoneticOptions, seed: number): TaskData {
       // Decided once per output slot, so oversampling reaches the configured fraction.
       mustDiffer[slot] ??= rng.next() < o.differingFraction;
       if (vocabulary) lengths[slot] ??= rng.int(o.minWords, o.maxWords);
-      const p = drawPhrase(rng, o, vocabulary && lengths[slot]);
+      const p = drawPhrase(rng, o, vocabulary && lengths[slot], allowed);
       if (!p) return undefined;
       const key = phraseKey(p);
       if (vocabulary) {
@@ -154,14 +167,18 @@ function generate(o: PhoneticOptions, seed: number): TaskData {
   let valid: Phrase[];
   const ood = phrases('ood', o.oodSize, true, [o.dictionary]);
   if (closed) {
-    train = phrases('train', o.trainSize, false, all);
+    const frequent = o.vocabularySize
+      ? frequentVocabulary(o.vocabularySize, seed, o.oodWordFraction)
+      : undefined;
+    train = phrases('train', o.trainSize, false, all, undefined, frequent && ((w) => frequent.has(w)));
     const vocabulary = {
       words: new Set(train.flatMap((p) => p.words)),
       trainPhrases: new Set(train.map(phraseKey)),
     };
     try {
-      test = phrases('test', o.testSize, false, [o.dictionary], vocabulary);
-      valid = phrases('valid', o.validSize, false, [o.dictionary], vocabulary);
+      const seenWord = (w: string) => vocabulary.words.has(w);
+      test = phrases('test', o.testSize, false, [o.dictionary], vocabulary, seenWord);
+      valid = phrases('valid', o.validSize, false, [o.dictionary], vocabulary, seenWord);
     } catch (err) {
       if (!(err instanceof UsageError)) throw err;
       throw new UsageError(
@@ -250,6 +267,12 @@ export const phoneticTranscription: TaskDefinition<PhoneticOptions> = {
         'train prompt, and depend on trainSize; open: the generator before closed splits (test words may ' +
         'be unseen: with maxWords 1 none is seen), kept for old suites and baselines',
       range: 'closed | open',
+    },
+    vocabularySize: {
+      doc:
+        'closed only: train (hence test) phrases use only the this-many most frequent Brown words that are ' +
+        'not held out, so words recur across phrases; 0 = every word',
+      range: 'integer 0-100000',
     },
   },
   metrics: ['wer', 'cer'],
