@@ -183,8 +183,8 @@ function generate(o: PhoneticOptions, seed: number): TaskData {
       if (!(err instanceof UsageError)) throw err;
       throw new UsageError(
         `${err.message} The closed-vocabulary test uses only the ${vocabulary.words.size} words of the ` +
-          `${train.length} train phrases: raise trainSize (with pools: data sizes), lower testSize/validSize, ` +
-          `or set testVocabulary: open.`,
+          `${train.length} train phrases: raise trainSize (with pools: data sizes) or vocabularySize, lower ` +
+          `testSize/validSize, or set testVocabulary: open.`,
         err.where,
       );
     }
