@@ -1,17 +1,18 @@
 import { z } from 'zod';
-import type { Rng } from '../engine/rng.ts';
-import { hashString } from '../engine/rng.ts';
+import { UsageError } from '../errors.ts';
 import { commonOptionDocs, commonOptionShape, drawUnique, fits, streamRng, withIds } from './common.ts';
-import { brownSentences, sentenceRuns } from './data/brown.ts';
+import { DICTIONARY_IDS, type DictionaryId, differsAcrossDictionaries } from './data/cmudict.ts';
+import type { ChannelRates } from './phones.ts';
 import {
-  DICTIONARY_IDS,
-  type DictionaryId,
-  differsAcrossDictionaries,
-  loadDictionary,
-  phonesOf,
-} from './data/cmudict.ts';
-import { type ChannelRates, encodePhones, noisyChannel } from './phones.ts';
-import type { Example, TaskData, TaskDefinition } from './types.ts';
+  drawPhrase,
+  frequentVocabulary,
+  isHeldOut,
+  MIN_HELD_OUT_LENGTH,
+  type Phrase,
+  phraseKey,
+  render,
+} from './phonetic-phrases.ts';
+import type { TaskData, TaskDefinition } from './types.ts';
 
 /**
  * Noisy phones -> words: the decoding half of speech recognition. Phrases are 1-3 word n-grams of
@@ -20,9 +21,6 @@ import type { Example, TaskData, TaskDefinition } from './types.ts';
  * the one-character phone table of phones.ts. The response is the words, lowercase, single-spaced.
  */
 const ID = 'phonetic-transcription';
-
-/** Words shorter than this are never held out, so OOD tests spelling of content words, not "the". */
-const MIN_HELD_OUT_LENGTH = 5;
 
 const PROFILE_DICTIONARY: Record<string, DictionaryId> = {
   'cmu-new': 'cmu-3.0.0',
@@ -44,6 +42,8 @@ const schema = z
     oodWordFraction: z.number().min(0.01).max(0.9).default(0.15),
     oodNoiseScale: z.number().min(1).max(10).default(1.5),
     differingFraction: z.number().min(0).max(1).default(0),
+    testVocabulary: z.enum(['closed', 'open']).default('closed'),
+    vocabularySize: z.number().int().min(0).max(100_000).default(0),
   })
   .strict()
   .superRefine((o, ctx) => {
@@ -60,6 +60,14 @@ const schema = z
         message: '(subRate + delRate) * oodNoiseScale must be at most 1',
       });
     }
+    if (o.vocabularySize && o.testVocabulary === 'open') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['vocabularySize'],
+        message:
+          "vocabularySize needs testVocabulary: closed (an open test is drawn before train's words exist)",
+      });
+    }
     if (o.minWords > o.maxWords) {
       ctx.addIssue({
         code: 'custom',
@@ -71,105 +79,121 @@ const schema = z
 
 export type PhoneticOptions = z.infer<typeof schema>;
 
-interface Phrase {
-  words: string[];
+/** What a closed-vocabulary evaluation split may draw from (see generate). */
+interface ClosedVocabulary {
+  /** Every word of the train split. */
+  words: ReadonlySet<string>;
+  /** Phrase keys of the train split. */
+  trainPhrases: ReadonlySet<string>;
 }
 
-function usable(w: string): boolean {
-  // A phrase must be pronounceable under both releases so every profile renders the same phrases.
-  return loadDictionary('cmu-3.0.0').has(w) && loadDictionary('stdlib-0.2.3').has(w);
-}
-
-function isHeldOut(word: string, seed: number, fraction: number): boolean {
-  return word.length >= MIN_HELD_OUT_LENGTH && hashString(`${seed >>> 0}:${word}`) < fraction * 2 ** 32;
-}
-
-/** One n-gram drawn from a random sentence; undefined when that sentence has no run long enough. */
-function drawPhrase(rng: Rng, o: PhoneticOptions): Phrase | undefined {
-  const sentences = brownSentences();
-  const runs = sentenceRuns(rng.int(0, sentences.length - 1));
-  const n = rng.int(o.minWords, o.maxWords);
-  const starts: [readonly string[], number][] = [];
-  for (const run of runs) {
-    let ok = 0; // consecutive usable words ending at i
-    for (let i = 0; i < run.length; i++) {
-      ok = usable(run[i]) ? ok + 1 : 0;
-      if (ok >= n) starts.push([run, i - n + 1]);
-    }
-  }
-  if (!starts.length) return undefined;
-  const [run, at] = rng.pick(starts);
-  return { words: run.slice(at, at + n) };
-}
-
-function render(
-  phrase: Phrase,
-  dictionary: DictionaryId,
-  rates: ChannelRates,
-  o: PhoneticOptions,
-  noiseRng: Rng,
-): Omit<Example, 'id'> {
-  const dict = loadDictionary(dictionary);
-  const perWord = phrase.words.map((w) => phonesOf(dict.get(w)!, o.keepStress));
-  const clean = perWord.flat();
-  let prompt: string;
-  let noisy: string[];
-  if (o.wordBoundaries) {
-    // Boundaries survive the channel (they are not phones); each word is noised on its own.
-    const parts = perWord.map((ps) => noisyChannel(ps, rates, noiseRng).phones);
-    noisy = parts.flat();
-    prompt = parts.map(encodePhones).join(' ');
-  } else {
-    noisy = noisyChannel(clean, rates, noiseRng).phones;
-    prompt = encodePhones(noisy);
-  }
-  return {
-    prompt,
-    response: phrase.words.join(' '),
-    meta: {
-      words: phrase.words,
-      phones: clean.join(' '),
-      noisyPhones: noisy.join(' '),
-      dictionary,
-      differsAcrossDictionaries: phrase.words.some((w) => differsAcrossDictionaries(w, o.keepStress)),
-    },
-  };
-}
-
+/**
+ * testVocabulary 'open' (the generator before closed splits existed, kept byte for byte): OOD, test,
+ * valid, then train are drawn as distinct phrases, so with maxWords 1 no test word is ever a train
+ * word and every model saturates near WER 1.
+ *
+ * testVocabulary 'closed': OOD as in 'open', then train, then test and valid drawn only from train's
+ * words. A test phrase of two or more words is a phrase train does not contain (a new combination or
+ * order of seen words); a one-word test item is a train word under a fresh noise draw, since no new
+ * one-word phrase over seen words exists. Every prompt drawn after OOD (under the splits' dictionary)
+ * is new, so no test or valid prompt is a train prompt, whichever pool it lands in. The number of words
+ * of a closed item is fixed per output slot, so rejections (unseen words, repeats) do not skew the test
+ * towards one-word items. Test therefore depends on trainSize; OOD never does. With vocabularySize,
+ * train phrases use only the most frequent words, so each word recurs in many train phrases under many
+ * noise draws: a model can learn the words rather than memorize each noisy prompt.
+ */
 function generate(o: PhoneticOptions, seed: number): TaskData {
   const rates = { subRate: o.subRate, delRate: o.delRate };
   const oodRates = { subRate: o.subRate * o.oodNoiseScale, delRate: o.delRate * o.oodNoiseScale };
   // The noise of an example depends only on its phrase, so profile variants see the same draws.
-  const noiseRng = (split: string, p: Phrase) => streamRng(ID, seed, `noise:${split}:${p.words.join(' ')}`);
+  const noiseRng = (split: string, p: Phrase) => streamRng(ID, seed, `noise:${split}:${phraseKey(p)}`);
+  const closed = o.testVocabulary === 'closed';
   const seen = new Set<string>();
-  const phrases = (split: string, count: number, ood: boolean, dictionaries: DictionaryId[]) => {
+  // A one-word closed item repeats a train key by design, so closed test/valid dedup among themselves.
+  const evalKeys = new Set<string>();
+  /** Closed mode: prompts under o.dictionary of every split drawn so far. */
+  const prompts = new Set<string>();
+  const phrases = (
+    split: string,
+    count: number,
+    ood: boolean,
+    dictionaries: DictionaryId[],
+    vocabulary?: ClosedVocabulary,
+    allowed?: (w: string) => boolean,
+  ) => {
     const rng = streamRng(ID, seed, split);
     const mustDiffer: boolean[] = [];
-    return drawUnique(ID, split, count, seen, (slot) => {
+    const lengths: number[] = [];
+    const keys = vocabulary ? evalKeys : seen;
+    const newPrompts = closed && split !== 'ood';
+    const out = drawUnique(ID, split, count, keys, (slot) => {
       // Decided once per output slot, so oversampling reaches the configured fraction.
       mustDiffer[slot] ??= rng.next() < o.differingFraction;
-      const p = drawPhrase(rng, o);
+      if (vocabulary) lengths[slot] ??= rng.int(o.minWords, o.maxWords);
+      const p = drawPhrase(rng, o, vocabulary && lengths[slot], allowed);
       if (!p) return undefined;
-      const held = p.words.some((w) => isHeldOut(w, seed, o.oodWordFraction));
-      if (held !== ood) return undefined;
+      const key = phraseKey(p);
+      if (vocabulary) {
+        if (!p.words.every((w) => vocabulary.words.has(w))) return undefined;
+        if (p.words.length > 1 && vocabulary.trainPhrases.has(key)) return undefined;
+      } else {
+        const held = p.words.some((w) => isHeldOut(w, seed, o.oodWordFraction));
+        if (held !== ood) return undefined;
+      }
       // Oversampling phrases the two releases pronounce differently sharpens the teachers' conflict.
       if (mustDiffer[slot] && !p.words.some((w) => differsAcrossDictionaries(w, o.keepStress))) {
         return undefined;
       }
+      let prompt = '';
       for (const d of dictionaries) {
         const ex = render(p, d, ood ? oodRates : rates, o, noiseRng(split, p));
         // A phrase whose every phone was deleted leaves nothing to transcribe.
         if (!ex.prompt || !fits(ex.prompt, ex.response, o.maxLength)) return undefined;
+        if (d === o.dictionary) prompt = ex.prompt;
       }
-      return { key: p.words.join(' '), value: p };
+      if (newPrompts) {
+        if (keys.has(key) || prompts.has(prompt)) return undefined;
+        prompts.add(prompt);
+      }
+      return { key, value: p };
     });
+    if (closed && split === 'ood')
+      for (const p of out) prompts.add(render(p, o.dictionary, oodRates, o, noiseRng(split, p)).prompt);
+    return out;
   };
   const all = [...DICTIONARY_IDS];
-  // Evaluation splits are drawn first so resizing train never changes them.
+  let train: Phrase[];
+  let test: Phrase[];
+  let valid: Phrase[];
   const ood = phrases('ood', o.oodSize, true, [o.dictionary]);
-  const test = phrases('test', o.testSize, false, [o.dictionary]);
-  const valid = phrases('valid', o.validSize, false, [o.dictionary]);
-  const train = phrases('train', o.trainSize, false, all);
+  if (closed) {
+    const frequent = o.vocabularySize
+      ? frequentVocabulary(o.vocabularySize, seed, o.oodWordFraction)
+      : undefined;
+    train = phrases('train', o.trainSize, false, all, undefined, frequent && ((w) => frequent.has(w)));
+    const vocabulary = {
+      words: new Set(train.flatMap((p) => p.words)),
+      trainPhrases: new Set(train.map(phraseKey)),
+    };
+    try {
+      const seenWord = (w: string) => vocabulary.words.has(w);
+      test = phrases('test', o.testSize, false, [o.dictionary], vocabulary, seenWord);
+      valid = phrases('valid', o.validSize, false, [o.dictionary], vocabulary, seenWord);
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err;
+      throw new UsageError(
+        `${err.message} The closed-vocabulary test uses only the ${vocabulary.words.size} words of the ` +
+          `${train.length} train phrases: raise trainSize (with pools: data sizes) or vocabularySize, lower ` +
+          `testSize/validSize, or set testVocabulary: open.`,
+        err.where,
+      );
+    }
+  } else {
+    // Evaluation splits are drawn first so resizing train never changes them.
+    test = phrases('test', o.testSize, false, [o.dictionary]);
+    valid = phrases('valid', o.validSize, false, [o.dictionary]);
+    train = phrases('train', o.trainSize, false, all);
+  }
   const build = (split: string, ps: Phrase[], d: DictionaryId, r: ChannelRates, idSplit = split) =>
     withIds(
       ID,
@@ -196,6 +220,7 @@ export const phoneticTranscription: TaskDefinition<PhoneticOptions> = {
   id: ID,
   description:
     'Noisy CMUdict phone sequences of 1-3 word Brown-corpus phrases -> the words (speech decoding, scored by WER). ' +
+    'Test (closed vocabulary, the default): new phrases over train words, and train words under new noise; no test prompt is a train prompt. ' +
     'OOD: phrases with held-out words at higher noise. Profiles cmu-new/cmu-old pronounce with two CMUdict releases.',
   options: schema,
   optionDocs: {
@@ -235,6 +260,19 @@ export const phoneticTranscription: TaskDefinition<PhoneticOptions> = {
         'least fraction of phrases containing a word whose primary pronunciation differs between the two ' +
         'releases (0 keeps the natural rate, about 3%)',
       range: '0-1',
+    },
+    testVocabulary: {
+      doc:
+        'closed: test/valid use only train words, as new phrases (2+ words) or new noise (1 word), never a ' +
+        'train prompt, and depend on trainSize; open: the generator before closed splits (test words may ' +
+        'be unseen: with maxWords 1 none is seen), kept for old suites and baselines',
+      range: 'closed | open',
+    },
+    vocabularySize: {
+      doc:
+        'closed only: train (hence test) phrases use only the this-many most frequent Brown words that are ' +
+        'not held out, so words recur across phrases; 0 = every word',
+      range: 'integer 0-100000',
     },
   },
   metrics: ['wer', 'cer', 'gold-nll'],
