@@ -37,7 +37,7 @@ function noiseRate(xs: Example[]): number {
 
 describe('phonetic-transcription', () => {
   it('finds the pronunciation differences between the pinned CMUdict releases', () => {
-    // data.md §1.2: 1,275 words in both releases differ in primary pronunciation (with stress).
+    // README.md#data-sources-and-licenses: 1,275 words in both releases differ in primary pronunciation (with stress).
     expect(countDifferingWords(true)).toBe(1275);
     expect(countDifferingWords(false)).toBe(1228);
   });
