@@ -3,8 +3,15 @@ import { hashString } from '../engine/rng.ts';
 import { brownSentences, sentenceRuns } from './data/brown.ts';
 import { type DictionaryId, differsAcrossDictionaries, loadDictionary, phonesOf } from './data/cmudict.ts';
 import { type ChannelRates, encodePhones, noisyChannel } from './phones.ts';
-import type { PhoneticOptions } from './phonetic-transcription.ts';
 import type { Example } from './types.ts';
+
+/** The task options phrase drawing reads (a structural slice, so this file does not import the task). */
+interface PhraseOptions {
+  minWords: number;
+  maxWords: number;
+  keepStress: boolean;
+  wordBoundaries: boolean;
+}
 
 /**
  * The phrase side of phonetic-transcription: which Brown n-grams a split may draw, which words are
@@ -60,7 +67,7 @@ export function isHeldOut(word: string, seed: number, fraction: number): boolean
  */
 export function drawPhrase(
   rng: Rng,
-  o: PhoneticOptions,
+  o: PhraseOptions,
   words?: number,
   allowed: (w: string) => boolean = usable,
 ): Phrase | undefined {
@@ -84,7 +91,7 @@ export function render(
   phrase: Phrase,
   dictionary: DictionaryId,
   rates: ChannelRates,
-  o: PhoneticOptions,
+  o: PhraseOptions,
   noiseRng: Rng,
 ): Omit<Example, 'id'> {
   const dict = loadDictionary(dictionary);

@@ -1,7 +1,7 @@
 import { contentHash } from '../hash.ts';
 import type { TaskDefinition } from '../tasks/types.ts';
 import { HARNESS_VERSION } from '../version.ts';
-import type { Teacher } from './teachers.ts';
+import type { Teacher } from './teacher.ts';
 
 /**
  * A teacher that is a program: the task's exact solver (gold, or one blind-spot profile) answering

@@ -16,26 +16,9 @@ import { BatchSampler, encodeAll, lmLoss, trainLoop } from '../training/loop.ts'
 import type { TrainingOptions } from '../training/optimizer.ts';
 import { HARNESS_VERSION } from '../version.ts';
 import { ProgramTeacher } from './program-teacher.ts';
+import type { Teacher } from './teacher.ts';
 
-/**
- * What techniques and the runner use of a teacher. A trained teacher (TeacherHandle) has a `model`;
- * a program teacher (program-teacher.ts) has none: it only gives responses, so only techniques whose
- * `teacherAccess` is 'outputs' may be given one (checked at suite load, harness/runner/program-teachers.ts).
- */
-export interface Teacher {
-  readonly id: string;
-  readonly profile: string | undefined;
-  readonly key: string;
-  readonly fromCache: boolean;
-  /** The trained network; absent for a program teacher. */
-  readonly model?: TransformerLM;
-  /** Forward tokens spent by techniques on this teacher (the cost record's teacher column). */
-  forwardTokens: number;
-  generations: number;
-  respond(prompts: string[], maxNewTokens: number): string[];
-  logProbs(pairs: { prompt: string; response: string }[]): Float32Array[];
-  dispose(): void;
-}
+export type { Teacher } from './teacher.ts';
 
 /** The teacher's network, for code that needs distributions or hidden states; a clear error for a program teacher. */
 export function teacherModel(t: Teacher, who: string): TransformerLM {
