@@ -40,6 +40,13 @@ describe('loss-tail slope', () => {
     expect(lossTail(line(0, 100, (s) => 1 + 0.01 * s))!.fallingFast).toBe(false);
   });
 
+  it('needs a drop above 0.05 loss units outright: a near-zero memorizing loss is not flagged', () => {
+    // Final loss 0.01, run-long drop 0.04: 400% of the loss but under the 0.05 floor.
+    expect(lossTail(line(0, 100, (s) => 0.01 + 0.0004 * (100 - s)))!.fallingFast).toBe(false);
+    // Final loss 0.01, run-long drop 0.06: over both.
+    expect(lossTail(line(0, 100, (s) => 0.01 + 0.0006 * (100 - s)))!.fallingFast).toBe(true);
+  });
+
   it('works on a subsampled curve (every 3rd step, as JobRecord.curve)', () => {
     const curve = line(0, 300, (s) => 3 - 0.002 * s).filter(([s]) => s % 3 === 0);
     const t = lossTail(curve)!;

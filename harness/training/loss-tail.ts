@@ -2,13 +2,17 @@
  * Has training converged? The least-squares slope of the training loss over the last 10% of a
  * job's curve, and the rule that calls it still falling fast (docs/statistics.md, "Budgets that
  * converge"): the tail's drop, extrapolated over the whole run, would exceed 10% of the final loss.
- * A relative rule, because a drop of 0.05 per run is noise at loss 3 and most of the loss at 0.1.
+ * A relative rule, because a drop of 0.05 per run is noise at loss 3 and most of the loss at 0.1;
+ * with an absolute floor (MIN_DROP), because a student memorizing a small pool creeps towards 0 at a
+ * rate that is large relative to its loss but changes no comparison the report makes.
  */
 
 /** The share of the curve's step span the slope is fitted on. */
 export const TAIL_FRACTION = 0.1;
 /** A run whose tail slope × its steps exceeds this share of the final loss is still falling fast. */
 export const FAST_FRACTION = 0.1;
+/** ... and exceeds this many loss units (nats per token) outright. */
+export const MIN_DROP = 0.05;
 
 export interface LossTail {
   /** Least-squares slope over the tail, loss units per 100 steps (negative = still falling). */
@@ -19,7 +23,7 @@ export interface LossTail {
   fromStep: number;
   toStep: number;
   points: number;
-  /** −slope × last step > FAST_FRACTION × final loss. */
+  /** −slope × last step > max(FAST_FRACTION × final loss, MIN_DROP). */
   fallingFast: boolean;
 }
 
@@ -65,7 +69,7 @@ export function lossTail(curve: readonly (readonly [number, number | null])[]): 
     fromStep: tail[0][0],
     toStep: last,
     points: tail.length,
-    fallingFast: -fit.slope * last > FAST_FRACTION * Math.max(finalLoss, 0),
+    fallingFast: -fit.slope * last > Math.max(FAST_FRACTION * Math.max(finalLoss, 0), MIN_DROP),
   };
 }
 
