@@ -48,8 +48,12 @@ function apply(dir: string, d: Damage): void {
   const name = FILES[d.file % FILES.length];
   const path = join(dir, name);
   const text = readFileSync(path, 'utf8');
-  if (d.kind === 'truncate') return writeFileSync(path, text.slice(0, d.at % Math.max(1, text.length)));
-  if (d.kind === 'garbage') return writeFileSync(path, `${text}${d.text}`);
+  if (d.kind === 'truncate' || d.kind === 'garbage') {
+    const damaged =
+      d.kind === 'truncate' ? text.slice(0, d.at % Math.max(1, text.length)) : `${text}${d.text}`;
+    writeFileSync(path, damaged);
+    return;
+  }
   const json = name.endsWith('.json');
   const lines = json ? [text] : text.split('\n').filter(Boolean);
   const i = d.line % lines.length;

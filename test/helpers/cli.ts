@@ -18,6 +18,24 @@ export function cli(args: string[], env: Record<string, string> = {}) {
 }
 
 /**
+ * `run <suite> --out <dir>/run --cache-dir <dir>/cache --quiet --workers 0`: the end-to-end form the
+ * suite tests share (in one process, so a seconds-long suite stays seconds-long).
+ */
+export function runSuite(file: string, dir: string) {
+  const out = join(dir, 'run');
+  const r = cli(['run', file, '--out', out, '--cache-dir', join(dir, 'cache'), '--quiet', '--workers', '0']);
+  return { ...r, out };
+}
+
+/** The rows of a .jsonl file of a run directory. */
+export function readJsonl<T = any>(path: string): T[] {
+  return readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as T);
+}
+
+/**
  * The CLI without blocking the test process, so several CLI runs (or a mock server the CLI talks to
  * in this process) can proceed at once. `out` is stdout followed by stderr.
  */

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, tmp } from '../helpers/cli.ts';
+import { cli, readJsonl, runSuite, tmp } from '../helpers/cli.ts';
 
 /** A seconds-long pooled suite on copy-reverse; `patch` rewrites lines for the bad-input cases. */
 const SUITE = `name: pools-micro
@@ -71,17 +71,7 @@ describe('teacher floors and reference rows', () => {
     const dir = tmp('db-pools-floor-');
     const out = join(dir, 'run');
     // A 20-step nano teacher cannot reverse strings: its test accuracy is far under 0.99.
-    const r = cli([
-      'run',
-      suite(dir),
-      '--out',
-      out,
-      '--cache-dir',
-      join(dir, 'cache'),
-      '--quiet',
-      '--workers',
-      '0',
-    ]);
+    const r = runSuite(suite(dir), dir);
     expect(r.code).not.toBe(0);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     const teacher = manifest.jobs.find((j: { kind: string }) => j.kind === 'teacher');
@@ -92,10 +82,7 @@ describe('teacher floors and reference rows', () => {
     const students = manifest.jobs.filter((j: { label: string }) => /\/(none|soft-label)\//.test(j.label));
     // `none` and the oracle need no teacher (docs/data-pools.md): they still run; soft-label is skipped.
     expect(students.map((j: { status: string }) => j.status)).toEqual(['ok', 'skipped']);
-    const rows = readFileSync(join(out, 'results.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
+    const rows = readJsonl(join(out, 'results.jsonl'));
     expect(rows.length).toBeGreaterThan(0);
     expect(
       rows.every(
@@ -110,22 +97,9 @@ describe('teacher floors and reference rows', () => {
     const dir = tmp('db-pools-ok-');
     const out = join(dir, 'run');
     const file = suite(dir, (s) => s.replace('{ accuracy: 0.99 }', '{ accuracy: 0 }'));
-    const r = cli([
-      'run',
-      file,
-      '--out',
-      out,
-      '--cache-dir',
-      join(dir, 'cache'),
-      '--quiet',
-      '--workers',
-      '0',
-    ]);
+    const r = runSuite(file, dir);
     expect(r.code, r.stderr).toBe(0);
-    const rows = readFileSync(join(out, 'results.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
+    const rows = readJsonl(join(out, 'results.jsonl'));
     const roles = new Set(
       rows.map((x: { technique: string; role?: string }) => `${x.technique}:${x.role ?? '-'}`),
     );

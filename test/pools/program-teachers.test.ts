@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { arithmeticRationales as task } from '../../harness/tasks/arithmetic-rationales.ts';
 import { parseTaskOptions } from '../../harness/tasks/options.ts';
-import { cli, tmp } from '../helpers/cli.ts';
+import { cli, readJsonl, runSuite, tmp } from '../helpers/cli.ts';
 
 /**
  * A seconds-long pooled arithmetic suite whose teachers are programs (docs/data-pools.md, "Program
@@ -144,22 +144,9 @@ describe('program teachers run end to end', () => {
   it('gold scores accuracy 1 on test and OOD, no-carry exactly its profile share; hard-label trains on their answers', () => {
     const dir = tmp('db-program-run-');
     const out = join(dir, 'run');
-    const r = cli([
-      'run',
-      suite(dir),
-      '--out',
-      out,
-      '--cache-dir',
-      join(dir, 'cache'),
-      '--quiet',
-      '--workers',
-      '0',
-    ]);
+    const r = runSuite(suite(dir), dir);
     expect(r.code, r.stderr).toBe(0);
-    const rows = readFileSync(join(out, 'results.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
+    const rows = readJsonl(join(out, 'results.jsonl'));
     const acc = (student: string, split: string) =>
       rows.find(
         (x: { role?: string; student: string; split: string; metric: string }) =>
@@ -175,10 +162,7 @@ describe('program teachers run end to end', () => {
     expect(carryRight).toBeGreaterThan(0);
     expect(carryRight).toBeLessThan(16);
     expect(acc('carry', 'test')).toBeCloseTo(carryRight / 16, 10);
-    const jobs = readFileSync(join(out, 'jobs.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
+    const jobs = readJsonl(join(out, 'jobs.jsonl'));
     const teacherJobs = jobs.filter((j: { kind: string }) => j.kind === 'teacher');
     expect(teacherJobs.map((j: { status: string }) => j.status)).toEqual(['ok', 'ok']);
     for (const j of teacherJobs) expect(j.cost.optimizerSteps).toBe(0);
@@ -196,17 +180,7 @@ describe('program teachers run end to end', () => {
     const file = suite(dir, (s) =>
       s.replace('    profile: no-carry', '    profile: no-carry\n    minQuality: { accuracy: 0.99 }'),
     );
-    const r = cli([
-      'run',
-      file,
-      '--out',
-      out,
-      '--cache-dir',
-      join(dir, 'cache'),
-      '--quiet',
-      '--workers',
-      '0',
-    ]);
+    const r = runSuite(file, dir);
     expect(r.code).not.toBe(0);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     const carry = manifest.jobs.find((j: { label: string }) => j.label.endsWith('/carry'));

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { parameterCount } from '../../harness/models/config.ts';
 import { contextLength, resolveModel } from '../../harness/runner/plan.ts';
-import { cli, tmp } from '../helpers/cli.ts';
+import { cli, runSuite, tmp } from '../helpers/cli.ts';
 
 const MICRO = join(import.meta.dirname, '..', '..', 'fixtures', 'suites', 'micro.yaml');
 const dir = tmp('db-smaller-teacher-');
@@ -61,17 +61,7 @@ describe('a teacher smaller than its student', () => {
 
   it('run prints the warning on stderr and records it in the manifest', () => {
     const out = join(dir, 'run');
-    const r = cli([
-      'run',
-      suite('run', ['hard-label']),
-      '--out',
-      out,
-      '--cache-dir',
-      join(dir, 'cache'),
-      '--quiet',
-      '--workers',
-      '0',
-    ]);
+    const r = runSuite(suite('run', ['hard-label']), dir);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(
       `warning: ${join(dir, 'run.yaml')}: task 'copy-reverse': teacher 't' (${teacherParams} parameters)`,

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { cli, tmp } from '../helpers/cli.ts';
+import { readJsonl, runSuite, tmp } from '../helpers/cli.ts';
 
 const MICRO = join(import.meta.dirname, '..', '..', 'fixtures', 'suites', 'micro.yaml');
 
@@ -29,22 +29,11 @@ describe('co-distillation peer reference', () => {
   it('a teacher-sized peer is scored as its own `peer` row; a student-sized one is not', () => {
     const dir = tmp('db-codist-peer-');
     const out = join(dir, 'run');
-    const r = cli([
-      'run',
-      peerSuite(dir),
-      '--out',
-      out,
-      '--cache-dir',
-      join(dir, 'cache'),
-      '--quiet',
-      '--workers',
-      '0',
-    ]);
+    const r = runSuite(peerSuite(dir), dir);
     expect(r.code, r.stderr).toBe(0);
-    const rows = readFileSync(join(out, 'results.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as { technique: string; role?: string; student: string; metric: string });
+    const rows = readJsonl<{ technique: string; role?: string; student: string; metric: string }>(
+      join(out, 'results.jsonl'),
+    );
     const peerRows = rows.filter((x) => x.role === 'peer');
     expect(peerRows.length).toBeGreaterThan(0);
     expect(new Set(peerRows.map((x) => x.technique))).toEqual(new Set(['codist-big/peer']));

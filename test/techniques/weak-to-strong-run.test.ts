@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { cli, tmp } from '../helpers/cli.ts';
+import { readJsonl, runSuite, tmp } from '../helpers/cli.ts';
 
 const MICRO = join(import.meta.dirname, '..', '..', 'fixtures', 'suites', 'micro.yaml');
 
@@ -22,22 +22,11 @@ describe('weak-to-strong through the runner, from data pools', () => {
     const file = join(dir, 'w2s.yaml');
     writeFileSync(file, YAML.stringify(s));
     const out = join(dir, 'run');
-    const r = cli([
-      'run',
-      file,
-      '--out',
-      out,
-      '--cache-dir',
-      join(dir, 'cache'),
-      '--quiet',
-      '--workers',
-      '0',
-    ]);
+    const r = runSuite(file, dir);
     expect(r.code, r.stderr).toBe(0);
-    const rows = readFileSync(join(out, 'results.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as { technique: string; role?: string; metric: string; seed: number });
+    const rows = readJsonl<{ technique: string; role?: string; metric: string; seed: number }>(
+      join(out, 'results.jsonl'),
+    );
     const kinds = new Set(
       rows.filter((x) => x.metric === 'accuracy').map((x) => `${x.technique}:${x.role ?? '-'}:${x.seed}`),
     );
