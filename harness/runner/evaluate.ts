@@ -7,20 +7,10 @@ import { generate } from '../text/generate.ts';
 import { asciiTokenizer } from '../text/tokenizer.ts';
 import { EVALUATORS, type EvalSplit, studentCardName } from './evaluators.ts';
 import type { StudentJob } from './plan.ts';
-import type { JobRecord, ResultRow } from './run-dir.ts';
+import type { ExampleRow, JobIdentity, JobRecord, ResultRow } from './run-dir.ts';
 
 type Row = Omit<ResultRow, 'schemaVersion' | 'jobKey' | 'task' | 'technique' | 'student' | 'seed'>;
-type ExampleOut = {
-  split: string;
-  id: string;
-  prompt: string;
-  reference: string;
-  response: string;
-  teacherResponse?: string;
-  correct?: boolean;
-  goldNll?: number;
-  goldTokens?: number;
-};
+type ExampleOut = Omit<ExampleRow, keyof JobIdentity>;
 
 /** Metric ids a job computes when the suite does not list them: the task's own plus teacher-relative ones. */
 export function defaultMetrics(task: TaskDefinition, teachers: number): string[] {
