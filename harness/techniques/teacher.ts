@@ -16,6 +16,8 @@ export interface Teacher {
   forwardTokens: number;
   generations: number;
   respond(prompts: string[], maxNewTokens: number): string[];
+  /** Whether it can answer this prompt; absent means any prompt (a recorded teacher knows only its file's). */
+  covers?(prompt: string): boolean;
   logProbs(pairs: { prompt: string; response: string }[]): Float32Array[];
   dispose(): void;
 }
