@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import { clip } from '../core/sanitize.ts';
+import { clip, forTerminal } from '../core/sanitize.ts';
 import { UsageError } from '../errors.ts';
 import { taskRegistry } from '../tasks/index.ts';
 import { pooledTaskOptions } from '../tasks/pools.ts';
@@ -76,7 +76,7 @@ export function prepareRecordedTeachers(file: string, suite: Suite, i: number, o
     if (lacking.length > 0) {
       const shown = lacking
         .slice(0, SHOWN)
-        .map((e) => `${clip(e.id, 40)} ${JSON.stringify(clip(e.prompt, 60))}`)
+        .map((e) => `${forTerminal(e.id, 40)} ${JSON.stringify(clip(e.prompt, 60))}`)
         .join(', ');
       const what = `${lacking.length} of ${prompts.length} training prompts of task '${entry.id}' have no recorded response in ${teacher.file} (first: ${shown}${lacking.length > SHOWN ? ', …' : ''})`;
       if ((teacher.missing ?? 'error') === 'error')
@@ -97,7 +97,7 @@ export function prepareRecordedTeachers(file: string, suite: Suite, i: number, o
         const n = exs.filter((e) => recorded.byPrompt.has(e.prompt)).length;
         if (exs.length > 0 && n < exs.length)
           warnings.push(
-            `${file}: ${where} '${teacher.id}': ${teacher.file} covers ${n} of ${exs.length} ${split} prompts, so there is no teacher row on ${split} (nor teacher-relative metrics). Fix: record responses for the ${split} prompts.`,
+            `${file}: ${where} '${teacher.id}': ${teacher.file} covers ${n} of ${exs.length} ${split} prompts, so there is no teacher row on ${split}${j === 0 ? ' (nor teacher-relative metrics)' : ''}. Fix: record responses for the ${split} prompts.`,
           );
       }
     }
