@@ -6,9 +6,13 @@ import { pooledTaskOptions } from '../tasks/pools.ts';
 import type { Example } from '../tasks/types.ts';
 import { fileSha256, readRecorded } from '../techniques/recorded-teacher.ts';
 import type { Suite } from './suite-schema.ts';
+import type { TechniqueRef } from './suite-types.ts';
 
 /** How many missing prompts a message lists. */
 const SHOWN = 3;
+
+/** Outputs-only techniques that ask their teacher prompts of their own making, which no recording holds. */
+const ASKS_NEW_PROMPTS = new Map([['conversational', 'asks its teacher fresh task draws']]);
 
 /**
  * The prompts techniques may put to a teacher (docs/data-pools.md, "Recorded teachers"): with pools,
@@ -36,7 +40,13 @@ function trainingPrompts(suite: Suite, i: number, options: unknown): Example[] {
  * count). A test/OOD split the file does not fully cover gets no teacher row (a warning). Returns the
  * warnings; throws UsageError naming file, field and fix.
  */
-export function prepareRecordedTeachers(file: string, suite: Suite, i: number, options: unknown): string[] {
+export function prepareRecordedTeachers(
+  file: string,
+  suite: Suite,
+  i: number,
+  options: unknown,
+  techniques: TechniqueRef[],
+): string[] {
   const entry = suite.tasks[i];
   const teachers = entry.teachers ?? suite.teachers;
   const whereOf = (j: number) => (entry.teachers ? `tasks[${i}].teachers[${j}]` : `teachers[${j}]`);
@@ -71,6 +81,15 @@ export function prepareRecordedTeachers(file: string, suite: Suite, i: number, o
     teacher.file = resolve(dirname(file), teacher.file!);
     teacher.sha256 = fileSha256(teacher.file, `${where}.file`);
     const recorded = readRecorded(teacher.file!, teacher.sha256, `${where}.file`);
+    techniques.forEach((tech, k) => {
+      const why = ASKS_NEW_PROMPTS.get(tech.id);
+      if (why)
+        fail(
+          `techniques[${k}]`,
+          `'${tech.label}' ${why}, but ${where} '${teacher.id}' is kind: responses and answers only the prompts of ${teacher.file}. ` +
+            'Fix: drop it, or use hard-label, multi-teacher with mode: rationales or a purify:* router.',
+        );
+    });
     prompts ??= trainingPrompts(suite, i, options);
     const lacking = prompts.filter((e) => !recorded.byPrompt.has(e.prompt));
     if (lacking.length > 0) {

@@ -175,7 +175,7 @@ export async function loadSuite(nameOrPath: string): Promise<LoadedSuite> {
     });
     checkTaskData(file, suite, i, taskOptions[i]);
     checkProgramTeachers(file, suite, i, task, techniques);
-    warnings.push(...prepareRecordedTeachers(file, suite, i, taskOptions[i]));
+    warnings.push(...prepareRecordedTeachers(file, suite, i, taskOptions[i], techniques));
     const maxLen = contextLength(taskOptions[i]);
     const students = suite.students.map((st, j) =>
       wrap(file, `students[${j}].model`, () => resolveModel(st.model, maxLen, `students[${j}].model`)),

@@ -25,7 +25,7 @@ export type { Teacher } from './teacher.ts';
 export function teacherModel(t: Teacher, who: string): TransformerLM {
   if (t.model) return t.model;
   throw new Error(
-    `${who} needs the network of teacher '${t.id}', which is a program teacher (kind: program) and has none. ` +
+    `${who} needs the network of teacher '${t.id}', which is a program or recorded teacher (kind: program or responses) and has none. ` +
       'Fix: use a trained teacher, or a sequence-level technique: hard-label, purify:*, multi-teacher with mode: rationales.',
   );
 }

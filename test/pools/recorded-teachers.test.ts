@@ -106,6 +106,11 @@ describe('recorded teachers: bad input exits 2 naming file, field and fix, writi
     refused(dir, file, 'suite.yaml: techniques[0]:', "'llm-a' of task 'file' is kind: responses");
   });
 
+  it('conversational, which asks its teacher prompts of its own making', () => {
+    const { dir, file } = setup((s) => s.replace('techniques: [none,', 'techniques: [none, conversational,'));
+    refused(dir, file, 'suite.yaml: techniques[1]:', "'conversational' asks its teacher fresh task draws");
+  });
+
   it('prompts without a recorded response (missing: error, the default)', () => {
     const { dir, file } = setup();
     writeFileSync(join(dir, 'llm-b.jsonl'), lines(dir, 'llm-b.jsonl').slice(0, 10).join('\n'));
