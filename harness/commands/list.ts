@@ -64,7 +64,7 @@ const JSON_KINDS: Record<string, () => Promise<unknown[]>> = {
 };
 
 const TEACHER_ACCESS_LINE: Record<string, string> = {
-  outputs: 'outputs (a program teacher will do)',
+  outputs: 'outputs (a program or recorded teacher will do)',
   model: 'model (needs a trained teacher)',
   'depends on options': 'depends on options (docs/data-pools.md, "Program teachers")',
 };

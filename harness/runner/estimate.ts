@@ -6,8 +6,8 @@ import type { Job } from './plan.ts';
  * Used by `run --dry-run` and as the prior of the progress ETA, which corrects it by measured speed.
  */
 export function estimateJobMs(j: Job): number {
-  // A program teacher trains nothing; its scoring is negligible beside any training.
-  if (j.kind === 'teacher' && j.teacher.kind === 'program') return 0;
+  // A program or recorded teacher trains nothing; its scoring is negligible beside any training.
+  if (j.kind === 'teacher' && j.teacher.kind) return 0;
   const cfg = j.kind === 'teacher' ? j.teacher.config : j.student.config;
   const steps = j.kind === 'teacher' ? j.teacher.training.steps : j.training.steps;
   const batch = j.kind === 'teacher' ? j.teacher.training.batchSize : j.training.batchSize;

@@ -58,7 +58,10 @@ export function evaluateStudent(args: {
     const responses = student
       ? generate(student, tok, prompts, { maxNewTokens }).map((g) => g.text)
       : responder!.respond(prompts, maxNewTokens);
-    const teacherResponses = teachers[0]?.respond(prompts, job.evaluation.maxNewTokens);
+    // A recorded teacher that lacks some of these prompts gives no teacher-relative metrics here.
+    const teacherResponses = coversAll(teachers[0], prompts)
+      ? teachers[0]?.respond(prompts, job.evaluation.maxNewTokens)
+      : undefined;
     const ctx: EvalSplit = {
       split,
       task,
@@ -114,6 +117,8 @@ function teacherDisagreement(
 ): JobRecord['teacherDisagreement'] {
   if (teachers.length < 2) return undefined;
   const exs = data.splits.test.slice(0, job.evaluation.maxExamples);
+  const prompts = exs.map((e) => e.prompt);
+  if (!teachers.every((t) => coversAll(t, prompts))) return undefined;
   const extract = answerOf(task);
   const answers = teachers.map((t) =>
     t
@@ -127,4 +132,9 @@ function teacherDisagreement(
     answers.map((b) => a.filter((x, i) => x !== b[i]).length / Math.max(1, a.length)),
   );
   return { teachers: teachers.map((t) => t.id), matrix };
+}
+
+/** Whether teacher `t` can answer every prompt (a recorded teacher knows only its file's). */
+export function coversAll(t: Pick<Teacher, 'covers'> | undefined, prompts: string[]): boolean {
+  return !t?.covers || prompts.every((p) => t.covers!(p));
 }

@@ -11,6 +11,7 @@ import { lossTail, lossTailWarning } from '../training/loss-tail.ts';
 import { evaluateStudent } from './evaluate.ts';
 import type { Job, StudentJob, TeacherJob } from './plan.ts';
 import type { Progress } from './pool.ts';
+import { recordedCoverage } from './recorded-teachers.ts';
 import { referenceTechnique } from './reference-rows.ts';
 import type { JobOutput } from './results.ts';
 import { SCHEMA_VERSION } from './run-dir.ts';
@@ -43,15 +44,34 @@ export function taskData(taskId: string, options: unknown, seed: number): TaskDa
   return data;
 }
 
-/** What one job trains and evaluates on: pools when the suite sets `data:`, else the shared train split. */
-export function jobData(job: Job): {
+interface JobData {
   data: TaskData;
   labelled: TaskData['splits']['train'];
   transfer: TransferPrompt[];
   teacherPool: TaskData['splits']['train'];
   /** Gold for `transfer`; only a strong-ceiling reference may see it (ceilingUsesTransferGold). */
   transferGold: TaskData['splits']['train'];
-} {
+}
+
+/**
+ * What one job trains and evaluates on: pools when the suite sets `data:`, else the shared train split;
+ * with a `missing: skip` recorded teacher, only the prompts it answers (docs/data-pools.md).
+ */
+export function jobData(job: Job): JobData {
+  const d = poolData(job);
+  const keep = job.kind === 'student' ? recordedCoverage(job.recorded) : undefined;
+  if (!keep) return d;
+  const train = d.data.splits.train.filter(keep);
+  return {
+    ...d,
+    data: { ...d.data, splits: { ...d.data.splits, train } },
+    labelled: d.labelled.filter(keep),
+    transfer: d.transfer.filter(keep),
+    transferGold: d.transferGold.filter(keep),
+  };
+}
+
+function poolData(job: Job): JobData {
   if (!job.pools) {
     const data = taskData(job.taskId, job.taskOptions, job.seed);
     return {
@@ -94,8 +114,8 @@ const quiet = { info: () => {}, warn: () => {} };
 
 function teacher(job: TeacherJob | StudentJob, spec: TeacherJob['teacher'], env: ExecuteEnv): Teacher {
   const { data, teacherPool } = jobData(job);
-  // A program teacher trains on nothing.
-  const trainData = spec.kind === 'program' ? [] : spec.profile ? data.profiles?.[spec.profile] : teacherPool;
+  // A program or recorded teacher trains on nothing.
+  const trainData = spec.kind ? [] : spec.profile ? data.profiles?.[spec.profile] : teacherPool;
   if (!trainData) throw new Error(`task '${job.taskId}' has no data for profile '${spec.profile}'`);
   return obtainTeacher({
     spec,
@@ -118,7 +138,7 @@ export async function executeJob(job: Job, env: ExecuteEnv): Promise<JobOutput> 
     env.progress?.({
       phase: 'teacher',
       step: 0,
-      steps: job.teacher.kind === 'program' ? 0 : job.teacher.training.steps,
+      steps: job.teacher.kind ? 0 : job.teacher.training.steps,
     });
     const handle = teacher(job, job.teacher, env);
     let reference: ReturnType<typeof teacherReference>;

@@ -43,6 +43,8 @@ export interface StudentJob {
   pools?: PoolSpec;
   /** 'oracle': the `none` recipe with gold on labelled + transfer (a reference row, not a technique). */
   role?: 'oracle';
+  /** The task's recorded teachers when one has `missing: skip`: pools keep only prompts they all answer. */
+  recorded?: { file: string; sha256: string }[];
 }
 
 export type Job = TeacherJob | StudentJob;
@@ -78,10 +80,18 @@ export function planSuite(loaded: LoadedSuite, backend: string): Plan {
       profile: t.profile,
       // A program teacher trains nothing; config and training stay the defaults and are unused.
       ...(t.kind === 'program' ? { kind: 'program' as const } : {}),
+      // A recorded teacher is its file: the content hash is in every job key that uses it.
+      ...(t.kind === 'responses'
+        ? { kind: 'responses' as const, file: t.file, sha256: t.sha256, missing: t.missing ?? 'error' }
+        : {}),
       config: resolveModel(t.model ?? DEFAULT_TEACHER_MODEL, maxLen, `teachers[${j}].model`),
       training: { ...suite.training, ...t.training },
     }));
     const pools: PoolSpec | undefined = suite.data;
+    const recordedSpecs = teacherSpecs.filter((t) => t.kind === 'responses');
+    const recorded = recordedSpecs.some((t) => t.missing === 'skip')
+      ? recordedSpecs.map((t) => ({ file: t.file!, sha256: t.sha256! }))
+      : undefined;
     const teachersOf = (task.teachers ?? suite.teachers).map((t) => t.minQuality);
     const teacherJob = (seed: number) =>
       teacherSpecs.map((spec, j) => {
@@ -140,6 +150,8 @@ export function planSuite(loaded: LoadedSuite, backend: string): Plan {
             metrics: suite.metrics,
             ...(pools ? { pools } : {}),
             ...(role ? { role } : {}),
+            // Every student job of the task, `none` and the oracle included, so comparisons stay paired.
+            ...(recorded ? { recorded } : {}),
           };
           plan.students.push({
             ...job,

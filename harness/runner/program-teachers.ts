@@ -33,6 +33,8 @@ export function checkProgramTeachers(
   };
   let firstProgram: number | undefined;
   teachers.forEach((teacher, j) => {
+    // A recorded teacher (kind: responses, recorded-teachers.ts) has no network either.
+    if (teacher.kind === 'responses') firstProgram ??= j;
     if (teacher.kind !== 'program') return;
     const where = whereOf(j);
     firstProgram ??= j;
@@ -53,12 +55,12 @@ export function checkProgramTeachers(
   if (firstProgram === undefined) return;
   const program = teachers[firstProgram];
   // The teacher-relative metrics compare with the first teacher; these read its network.
-  if (teachers[0].kind === 'program')
+  if (teachers[0].kind === 'program' || teachers[0].kind === 'responses')
     suite.metrics?.forEach((m, k) => {
       if (NETWORK_METRICS.includes(m))
         fail(
           `metrics[${k}]`,
-          `'${m}' compares the student with the first teacher's network, but ${whereOf(0)} '${teachers[0].id}' of task '${task.id}' is kind: program, which has none. ` +
+          `'${m}' compares the student with the first teacher's network, but ${whereOf(0)} '${teachers[0].id}' of task '${task.id}' is kind: ${teachers[0].kind}, which has none. ` +
             `Fix: drop '${m}' (rse-proxy, rse-rougeL, rse-chrf and rse-bleu need only responses), or list a trained teacher first.`,
         );
     });
@@ -68,7 +70,7 @@ export function checkProgramTeachers(
     fail(
       `techniques[${k}]`,
       `'${tech.label}' reads its teachers' network (token distributions, logits, hidden states or size), but ` +
-        `${whereOf(firstProgram!)} '${program.id}' of task '${task.id}' is kind: program (${whereOf(firstProgram!)}.kind), which has none. ` +
+        `${whereOf(firstProgram!)} '${program.id}' of task '${task.id}' is kind: ${program.kind} (${whereOf(firstProgram!)}.kind), which has none. ` +
         `Fix: use a trained teacher, or ${SEQUENCE_LEVEL}.`,
     );
   });

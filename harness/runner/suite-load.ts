@@ -18,6 +18,7 @@ import { EVALUATORS } from './evaluators.ts';
 import { whyUnproducible } from './metric-check.ts';
 import { contextLength, resolveModel } from './plan.ts';
 import { checkProgramTeachers } from './program-teachers.ts';
+import { prepareRecordedTeachers } from './recorded-teachers.ts';
 import { smallerTeacherWarnings } from './size-warnings.ts';
 import { checkDuplicates } from './suite-duplicates.ts';
 import { checkShape, parseSuiteText } from './suite-parse.ts';
@@ -174,6 +175,7 @@ export async function loadSuite(nameOrPath: string): Promise<LoadedSuite> {
     });
     checkTaskData(file, suite, i, taskOptions[i]);
     checkProgramTeachers(file, suite, i, task, techniques);
+    warnings.push(...prepareRecordedTeachers(file, suite, i, taskOptions[i], techniques));
     const maxLen = contextLength(taskOptions[i]);
     const students = suite.students.map((st, j) =>
       wrap(file, `students[${j}].model`, () => resolveModel(st.model, maxLen, `students[${j}].model`)),

@@ -54,8 +54,15 @@ export const TeacherSchema = z
     /**
      * 'trained': a network trained on its pool or profile. 'program': the task's exact solver (gold, or
      * the blind-spot `profile`), with no network, so no `model` or `training` (docs/data-pools.md).
+     * 'responses': responses recorded from a model (an LLM behind an API), read from `file`.
      */
-    kind: z.enum(['trained', 'program']).default('trained'),
+    kind: z.enum(['trained', 'program', 'responses']).default('trained'),
+    /** kind: responses only: JSONL or CSV with columns prompt, response (optional id), relative to the suite. */
+    file: z.string().min(1).optional(),
+    /** kind: responses only: a training prompt without a recorded response fails the run (error) or is left out of every pool (skip). */
+    missing: z.enum(['error', 'skip']).optional(),
+    /** Set by the harness: content hash of `file`, so an edited file changes every job key. */
+    sha256: z.string().optional(),
     /** Trained teachers only; default 'small'. */
     model: ModelSpecSchema.optional(),
     /** Task profile whose data trains this teacher (gold when absent); a program teacher's blind spot. */

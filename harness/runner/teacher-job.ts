@@ -1,7 +1,7 @@
 import { directionOf } from '../../metrics/index.ts';
 import { taskRegistry } from '../tasks/index.ts';
 import type { Teacher } from '../techniques/teachers.ts';
-import { evaluateStudent } from './evaluate.ts';
+import { coversAll, evaluateStudent } from './evaluate.ts';
 import type { StudentJob, TeacherJob } from './plan.ts';
 import type { JobOutput } from './results.ts';
 import type { ResultRow } from './run-dir.ts';
@@ -12,7 +12,7 @@ export const FLOOR_MISS = 'missed its quality floor';
 /**
  * Scores a teacher of a suite with pools like a student (same splits and metrics), as the reference
  * rows `role: 'teacher'` (docs/data-pools.md), then checks `minQuality` on the test split. A program
- * teacher is scored the same way on its responses.
+ * or recorded teacher is scored the same way on its responses.
  */
 export function teacherReference(
   job: TeacherJob,
@@ -23,8 +23,19 @@ export function teacherReference(
   if (!job.evaluation) return { results: [], examples: [] };
   const task = taskRegistry.get(job.taskId);
   const asStudent = { ...job, kind: 'student', metrics: job.metrics } as unknown as StudentJob;
+  // A recorded teacher is scored only on the splits its file covers (suite load warns of the rest).
+  const splits = job.evaluation.splits.filter((s) =>
+    coversAll(
+      handle,
+      data.splits[s].slice(0, job.evaluation!.maxExamples).map((e) => e.prompt),
+    ),
+  );
+  if (splits.length === 0) {
+    checkFloor(job, []);
+    return { results: [], examples: [] };
+  }
   const evaluation = evaluateStudent({
-    job: { ...asStudent, evaluation: job.evaluation },
+    job: { ...asStudent, evaluation: { ...job.evaluation, splits } },
     task,
     data,
     // A program teacher has no network: it is scored on its exact responses.

@@ -2,7 +2,7 @@ import type { TransformerLM } from '../models/transformer.ts';
 
 /**
  * What techniques and the runner use of a teacher. A trained teacher (TeacherHandle) has a `model`;
- * a program teacher (program-teacher.ts) has none: it only gives responses, so only techniques whose
+ * a program teacher (program-teacher.ts) or a recorded one (recorded-teacher.ts) has none: it only gives responses, so only techniques whose
  * `teacherAccess` is 'outputs' may be given one (checked at suite load, harness/runner/program-teachers.ts).
  */
 export interface Teacher {
@@ -16,6 +16,8 @@ export interface Teacher {
   forwardTokens: number;
   generations: number;
   respond(prompts: string[], maxNewTokens: number): string[];
+  /** Whether it can answer this prompt; absent means any prompt (a recorded teacher knows only its file's). */
+  covers?(prompt: string): boolean;
   logProbs(pairs: { prompt: string; response: string }[]): Float32Array[];
   dispose(): void;
 }

@@ -16,6 +16,7 @@ import { BatchSampler, encodeAll, lmLoss, trainLoop } from '../training/loop.ts'
 import type { TrainingOptions } from '../training/optimizer.ts';
 import { HARNESS_VERSION } from '../version.ts';
 import { ProgramTeacher } from './program-teacher.ts';
+import { RecordedTeacher, readRecorded } from './recorded-teacher.ts';
 import type { Teacher } from './teacher.ts';
 
 export type { Teacher } from './teacher.ts';
@@ -24,7 +25,7 @@ export type { Teacher } from './teacher.ts';
 export function teacherModel(t: Teacher, who: string): TransformerLM {
   if (t.model) return t.model;
   throw new Error(
-    `${who} needs the network of teacher '${t.id}', which is a program teacher (kind: program) and has none. ` +
+    `${who} needs the network of teacher '${t.id}', which is a program or recorded teacher (kind: program or responses) and has none. ` +
       'Fix: use a trained teacher, or a sequence-level technique: hard-label, purify:*, multi-teacher with mode: rationales.',
   );
 }
@@ -89,8 +90,15 @@ export class TeacherHandle implements Teacher {
 export interface TeacherSpec {
   id: string;
   profile?: string;
-  /** 'program': the task's solver answers (program-teacher.ts); `config` and `training` are then unused. Absent: trained. */
-  kind?: 'program';
+  /**
+   * 'program': the task's solver answers (program-teacher.ts); 'responses': a recorded file answers
+   * (recorded-teacher.ts). `config` and `training` are then unused. Absent: trained.
+   */
+  kind?: 'program' | 'responses';
+  /** kind 'responses': the absolute path of the file, its content hash and what to do with prompts it lacks. */
+  file?: string;
+  sha256?: string;
+  missing?: 'error' | 'skip';
   config: ModelConfig;
   training: TrainingOptions;
 }
@@ -116,6 +124,10 @@ export function obtainTeacher(args: ObtainArgs & { spec: { kind?: undefined } })
 export function obtainTeacher(args: ObtainArgs): Teacher;
 export function obtainTeacher(args: ObtainArgs): Teacher {
   const { spec } = args;
+  if (spec.kind === 'responses') {
+    args.log.info(`teacher ${spec.id}: recorded responses (${spec.file})`);
+    return new RecordedTeacher(spec.id, readRecorded(spec.file!, spec.sha256!, `teachers '${spec.id}' file`));
+  }
   if (spec.kind !== 'program') return obtainTrainedTeacher(args);
   args.log.info(`teacher ${spec.id}: program (${spec.profile ?? 'gold'} solver of ${args.taskId})`);
   return new ProgramTeacher(spec.id, spec.profile, taskRegistry.get(args.taskId), args.taskOptions);

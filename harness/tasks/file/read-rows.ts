@@ -13,14 +13,17 @@ export interface FileRow {
  * column names come from the user). Rejects non-UTF-8 bytes, bad JSON lines and ragged CSV rows,
  * each naming the file and line.
  */
-export function readRows(file: string): { rows: FileRow[]; columns: string[] } {
+export function readRows(
+  file: string,
+  field = 'tasks[].options.path',
+): { rows: FileRow[]; columns: string[] } {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
   } catch (err) {
     throw new UsageError(
-      `${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? err}). Fix: check tasks[].options.path.`,
-      { file },
+      `${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? err}). Fix: check ${field}.`,
+      { file, field },
     );
   }
   let text: string;
