@@ -11,11 +11,13 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { type CostConstants, costMs } from '../harness/runner/estimate.ts';
 import { type JobWork, jobWork } from '../harness/runner/job-work.ts';
+import { makespanMs } from '../harness/runner/makespan.ts';
 import { readMeasuredRun } from './run-dir-jobs.ts';
 
 const cli = new Command()
   .argument('<runDirs...>')
   .option('--write', 'store the fit in harness/runner/calibration.json')
+  .option('--workers <n>', 'workers the runs used', (v) => Number.parseInt(v, 10), 2)
   .parse();
 const dirs = cli.args;
 
@@ -27,8 +29,17 @@ const FEATURES: (keyof JobWork | 'one')[] = [
   'decodeParamTokens',
 ];
 const rows: { x: number[]; y: number; label: string }[] = [];
+// Start-up and the end (worker processes, report files): what a run's wall clock adds to the schedule
+// of its measured job times.
+const gaps: number[] = [];
 for (const dir of dirs) {
-  const run = await readMeasuredRun(dir, 1);
+  const run = await readMeasuredRun(dir, cli.opts().workers);
+  const schedule = run.jobs.map((m) => ({
+    key: m.job.key,
+    ms: m.ms,
+    after: m.job.kind === 'student' ? m.job.teacherKeys : [],
+  }));
+  gaps.push(run.wallMs - makespanMs(schedule, run.workers));
   for (const m of run.jobs) {
     const w = jobWork(m.job, { cachedTeacher: m.cachedTeacher });
     rows.push({ x: FEATURES.map((f) => (f === 'one' ? 1 : w[f])), y: m.ms, label: `${dir}: ${m.job.label}` });
@@ -52,7 +63,9 @@ for (const r of rows) {
   const ratio = costMs(w, constants) / r.y;
   if (Math.abs(Math.log(ratio)) > Math.abs(Math.log(worst.ratio))) worst = { ratio, label: r.label };
 }
-console.log(JSON.stringify(constants, null, 2));
+const run = { startMs: Math.max(0, gaps.reduce((a, b) => a + b, 0) / gaps.length) };
+console.log(JSON.stringify({ constants, run }, null, 2));
+console.log(`start-up per run (ms): ${gaps.map((g) => g.toFixed(0)).join(', ')}`);
 console.log(`${rows.length} jobs; worst job estimate/measured ${worst.ratio.toFixed(2)} (${worst.label})`);
 if (cli.opts().write) {
   const file = fileURLToPath(new URL('../harness/runner/calibration.json', import.meta.url));
@@ -61,9 +74,10 @@ if (cli.opts().write) {
     runs: dirs,
     machine: `${cpus()[0]?.model ?? '?'}, ${cpus().length} cores, wasm backend`,
     date: new Date().toISOString().slice(0, 10),
+    workers: cli.opts().workers,
     note: 'per-job wall times from manifest.json; re-fit on your machine for estimates that match it',
   };
-  writeFileSync(file, `${JSON.stringify({ constants, provenance }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ constants, run, provenance }, null, 2)}\n`);
   console.log(`wrote ${file}`);
 }
 

@@ -284,6 +284,6 @@ function printPlan(plan: NonNullable<RunResult['plan']>): void {
       `${j.finished ? 'done  ' : 'todo  '} ${j.kind.padEnd(7)} ${j.key}  ${j.label}  ~${(j.estimateMs / 1000).toFixed(0)} s${j.cached ? ' (cached teacher)' : ''}`,
     );
   console.log(
-    `${plan.jobs.length} jobs, ${plan.jobs.filter((j) => j.finished).length} finished; estimated ${clock(plan.estimatedMs)} of training on ${plan.backend} (one worker), wall time ${clock(plan.wallMs)} (${plan.workers} worker${plan.workers === 1 ? '' : 's'})`,
+    `${plan.jobs.length} jobs, ${plan.jobs.filter((j) => j.finished).length} finished; estimated ${clock(plan.estimatedMs)} of training and evaluation on ${plan.backend} (one worker); wall time ${clock(plan.wallMs)} (${plan.workers} worker${plan.workers === 1 ? '' : 's'})`,
   );
 }
