@@ -1,18 +1,37 @@
+import calibration from './calibration.json' with { type: 'json' };
+import { type JobWork, jobWork } from './job-work.ts';
 import type { Job } from './plan.ts';
 
+/** Cost per unit of work (job-work.ts), fitted to measured runs by bench/calibrate.ts. */
+export interface CostConstants {
+  jobMs: number;
+  trainMsPerToken: number;
+  trainMsPerParamToken: number;
+  decodeMsPerToken: number;
+  decodeMsPerParamToken: number;
+}
+
+export const CALIBRATION: CostConstants = calibration.constants;
+
+/** A job's cost from its work: a fixed part (worker hand-off, data, metrics) plus each unit's cost. */
+export function costMs(w: JobWork, c: CostConstants = CALIBRATION): number {
+  return (
+    c.jobMs +
+    w.trainTokens * c.trainMsPerToken +
+    w.trainParamTokens * c.trainMsPerParamToken +
+    w.decodeTokens * c.decodeMsPerToken +
+    w.decodeParamTokens * c.decodeMsPerParamToken
+  );
+}
+
 /**
- * A job's expected wall time on one worker, from its model size, batch, context and steps: ~6 FLOPs
- * per parameter per token at the wasm training throughput measured in BENCHMARKS.md (~13 GFLOP/s).
- * Used by `run --dry-run` and as the prior of the progress ETA, which corrects it by measured speed.
+ * A job's expected wall time on one worker on the calibration machine: training, evaluation, teacher
+ * answers and on-policy sampling from its sizes (job-work.ts). A cached teacher costs only its
+ * reference scoring. Used by `run --dry-run` and as the prior of the progress ETA, which corrects it
+ * by measured speed.
  */
-export function estimateJobMs(j: Job): number {
-  // A program or recorded teacher trains nothing; its scoring is negligible beside any training.
-  if (j.kind === 'teacher' && j.teacher.kind) return 0;
-  const cfg = j.kind === 'teacher' ? j.teacher.config : j.student.config;
-  const steps = j.kind === 'teacher' ? j.teacher.training.steps : j.training.steps;
-  const batch = j.kind === 'teacher' ? j.teacher.training.batchSize : j.training.batchSize;
-  const params = cfg.layers * (4 * cfg.dModel ** 2 + 2 * cfg.dModel * cfg.dFF) + cfg.dModel * cfg.vocabSize;
-  return (6 * params * batch * (cfg.maxLen / 2) * steps) / 13e6;
+export function estimateJobMs(j: Job, opts: { cachedTeacher?: boolean } = {}): number {
+  return costMs(jobWork(j, opts));
 }
 
 /**

@@ -14,6 +14,7 @@ import { HARNESS_VERSION, harnessGitSha } from '../version.ts';
 import { clock, estimateJobMs } from './estimate.ts';
 import { executeJob } from './execute.ts';
 import { type Job, planSuite, shardPlan } from './plan.ts';
+import { estimatePlan } from './plan-estimate.ts';
 import { WorkerPool } from './pool.ts';
 import { type ProgressMode, progressView } from './progress.ts';
 import { readJobOutputs, rebuildJsonl, saveJobOutput } from './results.ts';
@@ -45,6 +46,8 @@ export interface PlanEntry {
   label: string;
   finished: boolean;
   estimateMs: number;
+  /** A teacher already in the cache: its estimate is only its reference scoring. */
+  cached?: boolean;
 }
 
 export interface RunResult {
@@ -54,8 +57,11 @@ export interface RunResult {
   skipped: number;
   /** Failed jobs: label, first line of the error, and the log file with the whole error. */
   failures: { label: string; reason: string; log?: string }[];
-  /** --dry-run only: the jobs and their estimated wall time on one worker. */
-  plan?: { jobs: PlanEntry[]; estimatedMs: number; backend: string };
+  /**
+   * --dry-run only: the jobs, their estimated time on one worker (`estimatedMs`, the sum) and the run's
+   * estimated wall time on `workers` workers (harness/runner/plan-estimate.ts).
+   */
+  plan?: { jobs: PlanEntry[]; estimatedMs: number; wallMs: number; workers: number; backend: string };
 }
 
 export async function runSuite(opts: RunOptions): Promise<RunResult> {
@@ -106,7 +112,7 @@ async function runPlanned(
   const finished = opts.fresh ? new Set<string>() : finishedJobKeys(dir);
   const jobs: Job[] = [...plan.teachers, ...plan.students];
   if (opts.dryRun) {
-    const plan = planEntries(jobs, finished);
+    const plan = planEntries(jobs, finished, opts.workers, cacheDir);
     if (opts.progress !== 'silent') printPlan(plan);
     return {
       dir,
@@ -248,17 +254,26 @@ function writeFailureLog(dir: string, job: Job, err: unknown): string | undefine
   }
 }
 
-function planEntries(jobs: Job[], finished: Set<string>): NonNullable<RunResult['plan']> {
+function planEntries(
+  jobs: Job[],
+  finished: Set<string>,
+  workers: number,
+  cacheDir: string,
+): NonNullable<RunResult['plan']> {
+  const estimate = estimatePlan(jobs, { finished, workers, cacheDir });
   const entries = jobs.map((j) => ({
     key: j.key,
     kind: j.kind,
     label: j.label,
     finished: finished.has(j.key),
-    estimateMs: finished.has(j.key) ? 0 : Math.round(estimateJobMs(j)),
+    estimateMs: Math.round(estimate.jobMs.get(j.key)!),
+    ...(estimate.cachedTeachers.has(j.key) ? { cached: true } : {}),
   }));
   return {
     jobs: entries,
     estimatedMs: entries.reduce((a, e) => a + e.estimateMs, 0),
+    wallMs: Math.round(estimate.wallMs),
+    workers: estimate.workers,
     backend: activeBackend()?.name ?? '?',
   };
 }
@@ -266,9 +281,9 @@ function planEntries(jobs: Job[], finished: Set<string>): NonNullable<RunResult[
 function printPlan(plan: NonNullable<RunResult['plan']>): void {
   for (const j of plan.jobs)
     console.log(
-      `${j.finished ? 'done  ' : 'todo  '} ${j.kind.padEnd(7)} ${j.key}  ${j.label}  ~${(j.estimateMs / 1000).toFixed(0)} s`,
+      `${j.finished ? 'done  ' : 'todo  '} ${j.kind.padEnd(7)} ${j.key}  ${j.label}  ~${(j.estimateMs / 1000).toFixed(0)} s${j.cached ? ' (cached teacher)' : ''}`,
     );
   console.log(
-    `${plan.jobs.length} jobs, ${plan.jobs.filter((j) => j.finished).length} finished; estimated ${clock(plan.estimatedMs)} of training on ${plan.backend} (one worker)`,
+    `${plan.jobs.length} jobs, ${plan.jobs.filter((j) => j.finished).length} finished; estimated ${clock(plan.estimatedMs)} of training and evaluation on ${plan.backend} (one worker); wall time ${clock(plan.wallMs)} (${plan.workers} worker${plan.workers === 1 ? '' : 's'})`,
   );
 }

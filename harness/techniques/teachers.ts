@@ -133,8 +133,13 @@ export function obtainTeacher(args: ObtainArgs): Teacher {
   return new ProgramTeacher(spec.id, spec.profile, taskRegistry.get(args.taskId), args.taskOptions);
 }
 
-function obtainTrainedTeacher(args: ObtainArgs): TeacherHandle {
-  const { spec, tokenizer, seed, log } = args;
+/** Where a trained teacher is cached (also read by the run estimate, which counts a cached one as free). */
+export function teacherCacheDir(
+  args: Pick<ObtainArgs, 'spec' | 'taskId' | 'taskOptions' | 'seed' | 'pools' | 'cacheDir'> & {
+    tokenizer: Pick<CharTokenizer, 'chars'>;
+  },
+): { key: string; dir: string } {
+  const { spec } = args;
   const key = contentHash({
     kind: 'teacher',
     task: args.taskId,
@@ -142,13 +147,18 @@ function obtainTrainedTeacher(args: ObtainArgs): TeacherHandle {
     profile: spec.profile ?? null,
     config: spec.config,
     training: spec.training,
-    seed,
-    vocabulary: tokenizer.chars,
+    seed: args.seed,
+    vocabulary: args.tokenizer.chars,
     backend: activeBackend()?.name ?? 'unknown',
     harness: HARNESS_VERSION,
     ...(args.pools ? { pools: args.pools } : {}),
   });
-  const dir = join(args.cacheDir, 'teachers', key);
+  return { key, dir: join(args.cacheDir, 'teachers', key) };
+}
+
+function obtainTrainedTeacher(args: ObtainArgs): TeacherHandle {
+  const { spec, tokenizer, seed, log } = args;
+  const { key, dir } = teacherCacheDir(args);
   const cached = loadCachedModel(dir, tokenizer, `cached teacher '${spec.id}'`);
   if (cached) {
     log.info(`teacher ${spec.id}: cache hit ${key}`);
