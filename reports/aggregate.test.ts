@@ -2,30 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { ResultRow, RunDir } from '../harness/runner/run-dir.ts';
 import { meanCi, pairedDifference } from '../metrics/stats.ts';
 import { aggregate } from './aggregate.ts';
+import { resultRow } from './testing/rows.ts';
 import { syntheticRun } from './testing/synthetic-run.ts';
 
-function row(
-  technique: string,
-  seed: number,
-  metric: string,
-  value: number,
-  extra: Partial<ResultRow> = {},
-): ResultRow {
-  return {
-    schemaVersion: 1,
-    jobKey: `${technique}-${seed}`,
-    task: 't',
-    technique,
-    student: 's',
-    seed,
-    split: 'test',
-    metric,
-    value,
-    signature: `${metric}|v1`,
-    direction: 'higher',
-    ...extra,
-  };
-}
+const row = resultRow;
 
 function runOf(results: ResultRow[]): RunDir {
   const base = syntheticRun({ examples: 0, failedJob: false });

@@ -7,24 +7,11 @@ import { resultsCsv } from './csv.ts';
 import { findings } from './findings.ts';
 import { meanPm } from './format.ts';
 import { renderSummary } from './summary.ts';
+import { exampleRow, resultRow } from './testing/rows.ts';
 import { syntheticRun } from './testing/synthetic-run.ts';
 
-function row(technique: string, seed: number, value: number, extra: Partial<ResultRow> = {}): ResultRow {
-  return {
-    schemaVersion: 1,
-    jobKey: `${technique}-${seed}`,
-    task: 't',
-    technique,
-    student: 's',
-    seed,
-    split: 'test',
-    metric: 'accuracy',
-    value,
-    signature: 'accuracy|v1',
-    direction: 'higher',
-    ...extra,
-  };
-}
+const row = (technique: string, seed: number, value: number, extra: Partial<ResultRow> = {}) =>
+  resultRow(technique, seed, 'accuracy', value, extra);
 
 const rowsOf = (technique: string, values: number[], extra: Partial<ResultRow> = {}) =>
   values.map((v, i) => row(technique, i + 1, v, extra));
@@ -162,19 +149,9 @@ describe('intervals', () => {
           row(technique === 'soft' ? 'soft-label' : 'none', s + 1, cs.reduce((x, y) => x + y) / 4),
         );
         cs.forEach((c, i) =>
-          examples.push({
-            jobKey: `${technique}-${s + 1}`,
-            task: 't',
-            technique: technique === 'soft' ? 'soft-label' : 'none',
-            student: 's',
-            seed: s + 1,
-            split: 'test',
-            id: `e${i}`,
-            prompt: 'p',
-            reference: 'r',
-            response: 'r',
-            correct: c === 1,
-          }),
+          examples.push(
+            exampleRow(technique === 'soft' ? 'soft-label' : 'none', s + 1, `e${i}`, { correct: c === 1 }),
+          ),
         );
       });
     }
@@ -201,20 +178,7 @@ describe('intervals', () => {
         const corpus = (nll[0] * tokens[0] + nll[1] * tokens[1]) / 4;
         results.push(row(technique, seed, corpus, { metric: 'gold-nll', direction: 'lower' }));
         nll.forEach((v, i) =>
-          examples.push({
-            jobKey: `${technique}-${seed}`,
-            task: 't',
-            technique,
-            student: 's',
-            seed,
-            split: 'test',
-            id: `e${i}`,
-            prompt: 'p',
-            reference: 'r',
-            response: 'r',
-            goldNll: v,
-            goldTokens: tokens[i],
-          }),
+          examples.push(exampleRow(technique, seed, `e${i}`, { goldNll: v, goldTokens: tokens[i] })),
         );
       }
     const g = rowOf(runOf(results, examples), 'soft-label').cells['gold-nll'].gain!;

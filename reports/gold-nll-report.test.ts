@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ResultRow } from '../harness/runner/run-dir.ts';
 import { aggregate } from './aggregate.ts';
 import { renderHtml } from './html.ts';
+import { resultRow } from './testing/rows.ts';
 import { syntheticRun } from './testing/synthetic-run.ts';
 
 // With gold-nll as a table's primary metric, the report's metric picker still shows exact match
@@ -16,19 +17,7 @@ describe('gold-nll as the primary metric in report.html', () => {
         ['wer', 'lower'],
         ['cer', 'lower'],
       ] as const)
-        rows.push({
-          schemaVersion: 1,
-          jobKey: `${technique}-${seed}`,
-          task: 't',
-          technique,
-          student: 's',
-          seed,
-          split: 'test',
-          metric,
-          value: 0.5 + 0.01 * seed,
-          signature: `${metric}|v1`,
-          direction,
-        });
+        rows.push(resultRow(technique, seed, metric, 0.5 + 0.01 * seed, { direction }));
   const run = { ...syntheticRun({ examples: 0, failedJob: false }), results: rows, jobs: [], examples: [] };
 
   it('marks gold-nll, accuracy and wer shown, cer hidden', () => {
