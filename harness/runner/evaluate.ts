@@ -1,4 +1,5 @@
 import { directionOf } from '../../metrics/index.ts';
+import type { ResultRole } from '../core/run-dir-types.ts';
 import type { TransformerLM } from '../models/transformer.ts';
 import { answerOf, sameAnswer } from '../tasks/answer.ts';
 import type { Example, TaskData, TaskDefinition } from '../tasks/types.ts';
@@ -135,6 +136,20 @@ function teacherDisagreement(
 }
 
 /** Whether teacher `t` can answer every prompt (a recorded teacher knows only its file's). */
+/** One evaluation's rows stamped with the job they belong to (and a reference row's role). */
+export function jobRows(
+  base: Pick<ResultRow, 'schemaVersion' | 'jobKey' | 'task' | 'seed'>,
+  names: Pick<ResultRow, 'technique' | 'student'>,
+  evaluation: { results: Row[]; examples: ExampleOut[] },
+  role?: ResultRole,
+): { results: ResultRow[]; examples: ExampleRow[] } {
+  const { schemaVersion: _, ...identity } = base;
+  return {
+    results: evaluation.results.map((r) => ({ ...base, ...names, ...r, ...(role ? { role } : {}) })),
+    examples: evaluation.examples.map((e) => ({ ...identity, ...names, ...e })),
+  };
+}
+
 export function coversAll(t: Pick<Teacher, 'covers'> | undefined, prompts: string[]): boolean {
   return !t?.covers || prompts.every((p) => t.covers!(p));
 }

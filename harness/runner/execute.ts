@@ -8,7 +8,7 @@ import { obtainTeacher, type Teacher } from '../techniques/teachers.ts';
 import type { TechniqueResult } from '../techniques/types.ts';
 import { asciiTokenizer } from '../text/tokenizer.ts';
 import { lossTail, lossTailWarning } from '../training/loss-tail.ts';
-import { evaluateStudent } from './evaluate.ts';
+import { evaluateStudent, jobRows } from './evaluate.ts';
 import type { Job, StudentJob, TeacherJob } from './plan.ts';
 import type { Progress } from './pool.ts';
 import { recordedCoverage } from './recorded-teachers.ts';
@@ -201,6 +201,7 @@ export async function executeJob(job: Job, env: ExecuteEnv): Promise<JobOutput> 
     if (tail?.fallingFast) warnings.push(lossTailWarning(tail));
     const names = { technique: job.technique.label, student: job.student.id };
     const referenceRows = scoreReferences(job, result.references ?? [], { task, data, teachers }, base);
+    const rows = jobRows(base, names, evaluation, job.role);
     return {
       record: {
         ...base,
@@ -211,22 +212,8 @@ export async function executeJob(job: Job, env: ExecuteEnv): Promise<JobOutput> 
         curve,
         teacherDisagreement: evaluation.teacherDisagreement,
       },
-      results: [
-        ...evaluation.results.map((r) => ({
-          ...base,
-          ...names,
-          ...r,
-          ...(job.role ? { role: job.role } : {}),
-        })),
-        ...referenceRows,
-      ],
-      examples: evaluation.examples.map((e) => ({
-        jobKey: job.key,
-        task: job.taskId,
-        seed: job.seed,
-        ...names,
-        ...e,
-      })),
+      results: [...rows.results, ...referenceRows],
+      examples: rows.examples,
     };
   } finally {
     for (const t of teachers) t.dispose();
@@ -254,7 +241,7 @@ function scoreReferences(
         teachers: env.teachers,
       });
       const names = { technique: referenceTechnique(job.technique.label, ref.role), student: job.student.id };
-      for (const r of ev.results) rows.push({ ...base, ...names, ...r, role: ref.role });
+      rows.push(...jobRows(base, names, ev, ref.role).results);
     } finally {
       ref.student.dispose();
     }

@@ -1,7 +1,7 @@
 import { directionOf } from '../../metrics/index.ts';
 import { taskRegistry } from '../tasks/index.ts';
 import type { Teacher } from '../techniques/teachers.ts';
-import { coversAll, evaluateStudent } from './evaluate.ts';
+import { coversAll, evaluateStudent, jobRows } from './evaluate.ts';
 import type { StudentJob, TeacherJob } from './plan.ts';
 import type { JobOutput } from './results.ts';
 import type { ResultRow } from './run-dir.ts';
@@ -43,18 +43,9 @@ export function teacherReference(
     teachers: [],
   });
   const names = { technique: 'teacher', student: job.teacher.id };
-  const results = evaluation.results.map((r) => ({ ...base, ...names, ...r, role: 'teacher' as const }));
+  const { results, examples } = jobRows(base, names, evaluation, 'teacher');
   checkFloor(job, results);
-  return {
-    results,
-    examples: evaluation.examples.map((e) => ({
-      jobKey: job.key,
-      task: job.taskId,
-      seed: job.seed,
-      ...names,
-      ...e,
-    })),
-  };
+  return { results, examples };
 }
 
 /** Throws naming teacher, measured value, floor and fix when a test metric is on the wrong side of it. */
