@@ -1,7 +1,8 @@
 import { tf } from '../engine/tf.ts';
 import type { TransformerLM } from '../models/transformer.ts';
+import type { Example } from '../tasks/types.ts';
 import type { TrainBatch } from '../text/batch.ts';
-import { type StepLog, trainLoop } from '../training/loop.ts';
+import { BatchSampler, encodeAll, type StepLog, trainLoop } from '../training/loop.ts';
 import type { LossTerms } from '../training/optimizer.ts';
 import type { CostRecord, TechniqueContext, TechniqueResult } from './types.ts';
 
@@ -106,4 +107,18 @@ function countMasked(batch: TrainBatch, b: number): number {
   let n = 0;
   for (let i = 0; i < batch.length; i++) n += batch.lossMask[b * batch.length + i];
   return n;
+}
+
+/** Batches of `examples` for `student` at the suite's batch size, shuffled by the run seed. */
+export function exampleSampler(
+  ctx: TechniqueContext,
+  student: TransformerLM,
+  examples: Example[],
+): BatchSampler {
+  return new BatchSampler(
+    encodeAll(ctx.tokenizer, examples),
+    ctx.training.batchSize,
+    student.config.maxLen,
+    ctx.seed,
+  );
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Example } from '../tasks/types.ts';
-import { BatchSampler, encodeAll, lmLoss } from '../training/loop.ts';
-import { finish, trainStudent } from './common.ts';
+import { lmLoss } from '../training/loop.ts';
+import { exampleSampler, finish, trainStudent } from './common.ts';
 import type { TechniqueContext, TechniqueDefinition } from './types.ts';
 
 const Options = z.object({ maxNewTokens: z.number().int().min(1).max(4096).default(96) }).strict();
@@ -23,12 +23,7 @@ export const hardLabel: TechniqueDefinition<z.infer<typeof Options>> = {
   async train(ctx, opts) {
     const supervision = hardLabelSupervision(ctx, opts.maxNewTokens);
     const student = ctx.newStudent();
-    const sampler = new BatchSampler(
-      encodeAll(ctx.tokenizer, supervision),
-      ctx.training.batchSize,
-      student.config.maxLen,
-      ctx.seed,
-    );
+    const sampler = exampleSampler(ctx, student, supervision);
     const run = trainStudent(ctx, student, {
       nextBatch: () => sampler.next(),
       loss: (b) => lmLoss(student, b),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { BatchSampler, encodeAll, targetTensors } from '../training/loop.ts';
-import { finish, trainStudent } from './common.ts';
+import { targetTensors } from '../training/loop.ts';
+import { exampleSampler, finish, trainStudent } from './common.ts';
 import { epsilonForEntropy, meanPredictiveEntropy, smoothedCrossEntropy } from './label-smoothing-loss.ts';
 import { teacherModel } from './teachers.ts';
 import type { TechniqueContext, TechniqueDefinition, TechniqueResult } from './types.ts';
@@ -53,12 +53,7 @@ export function trainSmoothed(
   extra?: Record<string, unknown>,
 ): TechniqueResult {
   const student = ctx.newStudent();
-  const sampler = new BatchSampler(
-    encodeAll(ctx.tokenizer, ctx.labelled),
-    ctx.training.batchSize,
-    student.config.maxLen,
-    ctx.seed,
-  );
+  const sampler = exampleSampler(ctx, student, ctx.labelled);
   const run = trainStudent(ctx, student, {
     nextBatch: () => sampler.next(),
     loss: (b) => {

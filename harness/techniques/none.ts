@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { BatchSampler, encodeAll, lmLoss } from '../training/loop.ts';
-import { finish, trainStudent } from './common.ts';
+import { lmLoss } from '../training/loop.ts';
+import { exampleSampler, finish, trainStudent } from './common.ts';
 import type { TechniqueDefinition } from './types.ts';
 
 /** Gold data only: the baseline every distillation gain is measured against. */
@@ -15,12 +15,7 @@ export const none: TechniqueDefinition<Record<string, never>> = {
   teacherAccess: 'outputs',
   async train(ctx) {
     const student = ctx.newStudent();
-    const sampler = new BatchSampler(
-      encodeAll(ctx.tokenizer, ctx.labelled),
-      ctx.training.batchSize,
-      student.config.maxLen,
-      ctx.seed,
-    );
+    const sampler = exampleSampler(ctx, student, ctx.labelled);
     const run = trainStudent(ctx, student, {
       nextBatch: () => sampler.next(),
       loss: (b) => lmLoss(student, b),

@@ -3,10 +3,10 @@ import { Rng } from '../engine/rng.ts';
 import { tf } from '../engine/tf.ts';
 import { leftPad } from '../text/batch.ts';
 import { generate } from '../text/generate.ts';
-import { BatchSampler, encodeAll, targetTensors } from '../training/loop.ts';
+import { BatchSampler, targetTensors } from '../training/loop.ts';
 import { divergence } from '../training/losses.ts';
 import { obtainBaseStudent } from './base-student.ts';
-import { finish, trainStudent } from './common.ts';
+import { exampleSampler, finish, trainStudent } from './common.ts';
 import { teacherModel } from './teachers.ts';
 import type { TechniqueDefinition } from './types.ts';
 
@@ -51,12 +51,7 @@ export const onPolicy: TechniqueDefinition<z.infer<typeof Options>> = {
     const base = await obtainBaseStudent(ctx);
     const student = base.model;
     const maxLen = student.config.maxLen;
-    const gold = new BatchSampler(
-      encodeAll(ctx.tokenizer, ctx.labelled),
-      ctx.training.batchSize,
-      maxLen,
-      ctx.seed,
-    );
+    const gold = exampleSampler(ctx, student, ctx.labelled);
     const prompts = ctx.transfer.length ? ctx.transfer : ctx.labelled;
     const encPrompts = prompts.map((p) => ctx.tokenizer.encodePair(p.prompt, '').prompt);
     const promptSampler = new BatchSampler(

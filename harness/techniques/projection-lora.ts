@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { tf } from '../engine/tf.ts';
 import { injectLora, mergeLora } from '../models/lora.ts';
-import { BatchSampler, encodeAll, targetTensors } from '../training/loop.ts';
+import { targetTensors } from '../training/loop.ts';
 import { crossEntropy, divergence } from '../training/losses.ts';
 import { obtainBaseStudent } from './base-student.ts';
-import { finish, trainStudent } from './common.ts';
+import { exampleSampler, finish, trainStudent } from './common.ts';
 import { checkProjectionLora, parameterBudget, projectionDim } from './projection/budget.ts';
 import { ProjectionSpace } from './projection/heads.ts';
 import { layerMap } from './projection/layer-map.ts';
@@ -104,12 +104,7 @@ export const projectionLora: TechniqueDefinition<ProjectionLoraOptions> = {
         )
       : [];
     const supervision = [...ctx.labelled, ...ctx.transfer.map((p, i) => ({ ...p, response: answered[i] }))];
-    const sampler = new BatchSampler(
-      encodeAll(ctx.tokenizer, supervision),
-      ctx.training.batchSize,
-      student.config.maxLen,
-      ctx.seed,
-    );
+    const sampler = exampleSampler(ctx, student, supervision);
     let signals: TeacherSignals | undefined;
     const distillTerms = [...(useLogits ? ['kd'] : []), ...(space ? ['align'] : [])];
     let run: ReturnType<typeof trainStudent>;

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { tf } from '../engine/tf.ts';
 import type { Example } from '../tasks/types.ts';
-import { BatchSampler, encodeAll, targetTensors } from '../training/loop.ts';
+import { targetTensors } from '../training/loop.ts';
 import { crossEntropy, divergence } from '../training/losses.ts';
-import { alignTeacherRows, finish, trainStudent } from './common.ts';
+import { alignTeacherRows, exampleSampler, finish, trainStudent } from './common.ts';
 import type { TechniqueContext, TechniqueDefinition, TechniqueResult } from './types.ts';
 
 const Options = z
@@ -59,12 +59,7 @@ export function distillFromLogProbs(
 ): TechniqueResult {
   const student = ctx.newStudent();
   const V = student.config.vocabSize;
-  const sampler = new BatchSampler(
-    encodeAll(ctx.tokenizer, train),
-    ctx.training.batchSize,
-    student.config.maxLen,
-    ctx.seed,
-  );
+  const sampler = exampleSampler(ctx, student, train);
   let indices: number[] = [];
   const run = trainStudent(ctx, student, {
     distillTerms: ['kd'],
