@@ -88,6 +88,7 @@ export const info: MetricInfo[] = [
     description: 'Exact match of the extracted answer with the gold answer (fraction of examples).',
     signature: accuracySignature(),
     tolerance: 0.02,
+    range: [0, 1],
   },
 ];
 

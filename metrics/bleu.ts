@@ -234,6 +234,7 @@ export const info: MetricInfo[] = [
     description: 'sacreBLEU-compatible corpus BLEU (0-100): 13a tokens, exp smoothing, closest ref length.',
     signature: bleuSignature(1),
     tolerance: 1.0,
+    range: [0, 100],
   },
 ];
 
@@ -241,4 +242,5 @@ export const info: MetricInfo[] = [
 export const family = defineFamily(info, {
   needs: ['gold'],
   signatureFields: ['nrefs', 'case', 'eff', 'tok', 'smooth'],
+  againstGold: (hyps, refs) => [corpusBleu(hyps, [refs])],
 });

@@ -218,6 +218,7 @@ export const info: MetricInfo[] = [
       'sacreBLEU-compatible corpus chrF (0-100): char 6-grams, beta 2, whitespace removed, effective order.',
     signature: chrfSignature(1),
     tolerance: 1.0,
+    range: [0, 100],
   },
 ];
 
@@ -225,4 +226,5 @@ export const info: MetricInfo[] = [
 export const family = defineFamily(info, {
   needs: ['gold'],
   signatureFields: ['nrefs', 'case', 'eff', 'nc', 'nw', 'space'],
+  againstGold: (hyps, refs) => [corpusChrf(hyps, [refs])],
 });

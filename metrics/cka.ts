@@ -12,6 +12,13 @@
 import { Rng } from '../harness/engine/rng.ts';
 import type { MetricValue } from './types.ts';
 
+/**
+ * Rows (positions) CKA uses at most, sampled without replacement by a seeded shuffle: the debiased
+ * estimator holds n×n Gram matrices, so runs cap n. Runs, the registry and `metric cka` share it, so
+ * every signature they write agrees.
+ */
+export const CKA_MAX_ROWS = 2048;
+
 export type Rows = readonly ArrayLike<number>[];
 
 export interface CkaOptions {
@@ -159,7 +166,7 @@ function scaledHsicU(n: number, tr: number, diag: number, offA: number, offB: nu
 }
 
 function sampleIndices(n: number, opts: CkaOptions): number[] {
-  const maxRows = opts.maxRows ?? 4096;
+  const maxRows = opts.maxRows ?? CKA_MAX_ROWS;
   const all = Array.from({ length: n }, (_, i) => i);
   if (n <= maxRows) return all;
   // Partial Fisher-Yates: the first maxRows entries are a uniform sample without replacement.
@@ -202,7 +209,7 @@ export function debiasedLinearCka(X: Rows, Y: Rows, opts: CkaOptions = {}): numb
 
 /** The row count is data-dependent, so it goes in `detail`, not here (seeds of a run must match). */
 export function ckaSignature(debiased: boolean, opts: CkaOptions = {}): string {
-  return `cka|linear|debiased:${debiased ? 1 : 0}|maxRows:${opts.maxRows ?? 4096}|seed:${opts.seed ?? 0}`;
+  return `cka|linear|debiased:${debiased ? 1 : 0}|maxRows:${opts.maxRows ?? CKA_MAX_ROWS}|seed:${opts.seed ?? 0}`;
 }
 
 /** Both CKA values with their signatures (one pass over the rows; debiased only from 4 rows). */

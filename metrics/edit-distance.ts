@@ -290,6 +290,8 @@ export const info: MetricInfo[] = INFO.map(([id, direction, tolerance, descripti
   description,
   signature: editSignature(id),
   tolerance,
+  // WER and CER count insertions against the reference length, so they can pass 1 but not go below 0.
+  ...(id === 'wer' || id === 'cer' ? { range: [0, Number.POSITIVE_INFINITY] as const } : {}),
 }));
 
 /** This file's metric family: what it needs and its signature fields (metrics/family.ts). */

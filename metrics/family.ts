@@ -7,7 +7,7 @@
  * when a registered id has no producer or a produced signature lacks its family's fields.
  * docs/methodology.md ("Adding a metric") walks through one.
  */
-import type { MetricInfo } from './types.ts';
+import type { MetricInfo, MetricValue } from './types.ts';
 
 /** What a family needs besides the student's responses. */
 export type MetricNeed =
@@ -64,6 +64,12 @@ export interface MetricFamily {
   /** Extra needs of single ids (acc-conflicted needs profile answers; accuracy only gold). */
   idNeeds?: Readonly<Record<string, readonly MetricNeed[]>>;
   signatureFields: readonly string[];
+  /**
+   * A corpus score of responses against the gold responses (one each). A family that has it needs
+   * no other wiring: runs compute it when a suite asks (harness/runner/evaluators.ts) and
+   * `distill-bench metric` scores two files with it (harness/commands/metric.ts).
+   */
+  againstGold?: (hypotheses: readonly string[], references: readonly string[]) => MetricValue[];
 }
 
 /** The needs of one id of a family (family needs plus the id's own). */

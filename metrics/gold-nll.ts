@@ -94,6 +94,7 @@ export const info: MetricInfo[] = [
       'Teacher-forced negative log-likelihood of the gold response, nats per response token (EOS included), summed over examples.',
     signature: GOLD_NLL_SIGNATURE,
     tolerance: 0.05,
+    range: [0, Number.POSITIVE_INFINITY],
   },
 ];
 

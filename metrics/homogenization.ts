@@ -14,6 +14,8 @@ import type { Accumulator, MetricInfo, MetricValue } from './types.ts';
 
 export { ckaValues, debiasedLinearCka, linearCka, rowsFromFlat } from './cka.ts';
 
+import { ckaSignature } from './cka.ts';
+
 export type SimilarityName = 'rougeL' | 'chrf';
 
 /**
@@ -179,7 +181,8 @@ export const info: MetricInfo[] = [
     // Representational fidelity to the teacher is what distillation aims at.
     direction: 'higher',
     description: 'Linear CKA between student and teacher hidden states at the same positions (0-1).',
-    signature: 'cka|linear|debiased:0|n:<rows>|maxRows:4096|seed:0',
+    signature: ckaSignature(false),
+    range: [0, 1],
     tolerance: 0.05,
   },
   {
@@ -187,7 +190,7 @@ export const info: MetricInfo[] = [
     family: 'homogenization',
     direction: 'higher',
     description: 'Debiased linear CKA (unbiased HSIC), less inflated when dimensions exceed positions.',
-    signature: 'cka|linear|debiased:1|n:<rows>|maxRows:4096|seed:0',
+    signature: ckaSignature(true),
     tolerance: 0.05,
   },
   {
@@ -207,6 +210,7 @@ export const info: MetricInfo[] = [
     description: 'Unique unigrams / total unigrams over a technique\u2019s responses.',
     signature: DIVERSITY_SIGNATURES.distinct(1),
     tolerance: 0.02,
+    range: [0, 1],
   },
   {
     id: 'distinct-2',
@@ -215,6 +219,7 @@ export const info: MetricInfo[] = [
     description: 'Unique bigrams / total bigrams over a technique\u2019s responses.',
     signature: DIVERSITY_SIGNATURES.distinct(2),
     tolerance: 0.02,
+    range: [0, 1],
   },
   {
     id: 'self-bleu',

@@ -1,25 +1,16 @@
 /**
  * The range each metric's values can take, so displayed intervals never claim an accuracy above 1
- * or a negative WER (a t interval is symmetric and ignores the bounds). Metrics not listed are not
- * clamped. Keyed by metric id; a Map, since ids can come from run dirs.
+ * or a negative WER (a t interval is symmetric and ignores the bounds). Each range is part of its
+ * registry entry (metrics/types.ts); ids without one are not clamped.
  */
+import { metricRegistry } from './index.ts';
+
 export type MetricRange = readonly [number, number];
 
-const UNIT: MetricRange = [0, 1];
-const PERCENT: MetricRange = [0, 100];
-const NON_NEGATIVE: MetricRange = [0, Number.POSITIVE_INFINITY];
-
-export const metricRanges: ReadonlyMap<string, MetricRange> = new Map<string, MetricRange>([
-  ['accuracy', UNIT],
-  ['wer', NON_NEGATIVE],
-  ['cer', NON_NEGATIVE],
-  ['gold-nll', NON_NEGATIVE],
-  ['bleu', PERCENT],
-  ['chrf', PERCENT],
-  ['cka', UNIT],
-  ['distinct-1', UNIT],
-  ['distinct-2', UNIT],
-]);
+/** A registered metric's range (metrics/types.ts `range`); undefined for ids nothing registers. */
+function rangeOf(metric: string): MetricRange | undefined {
+  return metricRegistry.has(metric) ? metricRegistry.get(metric).range : undefined;
+}
 
 /** [lo, hi] clamped into the metric's range; nulls pass through. */
 export function clampToRange(
@@ -27,7 +18,7 @@ export function clampToRange(
   lo: number | null,
   hi: number | null,
 ): { lo: number | null; hi: number | null; clamped: boolean } {
-  const r = metricRanges.get(metric);
+  const r = rangeOf(metric);
   if (!r) return { lo, hi, clamped: false };
   const c = (x: number | null) => (x === null ? null : Math.min(r[1], Math.max(r[0], x)));
   const out = { lo: c(lo), hi: c(hi) };
@@ -43,7 +34,7 @@ export function clampDifference(
   lo: number | null,
   hi: number | null,
 ): { lo: number | null; hi: number | null } {
-  const r = metricRanges.get(metric);
+  const r = rangeOf(metric);
   if (!r) return { lo, hi };
   const span = r[1] - r[0];
   const c = (x: number | null) => (x === null ? null : Math.min(span, Math.max(-span, x)));

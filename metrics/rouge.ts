@@ -248,4 +248,5 @@ export const info: MetricInfo[] = ROUGE_TYPES.map((id) => ({
 export const family = defineFamily(info, {
   needs: ['gold'],
   signatureFields: ['tok', 'stem', 'agg'],
+  againstGold: (hyps, refs) => ROUGE_TYPES.map((type) => corpusRouge(type, refs, hyps)),
 });

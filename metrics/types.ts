@@ -32,4 +32,6 @@ export interface MetricInfo {
   signature: string;
   /** Default gate tolerance (absolute, in the metric's own units). */
   tolerance: number;
+  /** The values it can take, so reports clamp intervals into it (an accuracy CI never passes 1). */
+  range?: readonly [number, number];
 }

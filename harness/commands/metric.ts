@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import type { MetricFamily } from '../../metrics/family.ts';
+import { metricFamilies } from '../../metrics/index.ts';
 import type { MetricValue } from '../../metrics/types.ts';
 import { UsageError } from '../errors.ts';
 import { unknownNameMessage } from '../registry.ts';
@@ -13,7 +15,16 @@ import { readAligned, readMatrix } from './metric-input.ts';
 
 const EDIT = ['wer', 'mer', 'wil', 'wip', 'cer', 'per'] as const;
 const ROUGE = ['rouge1', 'rouge2', 'rougeL', 'rougeLsum'] as const;
-const TEXT: readonly string[] = [...EDIT, 'bleu', 'chrf', ...ROUGE];
+/** Metrics with options and output of their own (FAMILIES below). */
+const BESPOKE: readonly string[] = [...EDIT, 'bleu', 'chrf', ...ROUGE];
+/** Any other family scored against gold (metrics/family.ts `againstGold`) works here with no code of its own. */
+const AGAINST_GOLD = new Map(
+  metricFamilies
+    .filter((f) => f.againstGold)
+    .flatMap((f) => f.metrics.map((m) => [m.id, f] as const))
+    .filter(([id]) => !BESPOKE.includes(id)),
+);
+const TEXT: readonly string[] = [...BESPOKE, ...AGAINST_GOLD.keys()];
 /** The ids this command computes (harness/runner/metric-families.test.ts checks them against the registry). */
 export const NAMES: readonly string[] = [...TEXT, 'cka'];
 /** Metrics that accept several reference files (sacreBLEU reference streams). */
@@ -177,6 +188,25 @@ const FAMILIES: Record<'edit' | 'bleu' | 'chrf' | 'rouge', Scorer> = {
   },
 };
 
+/** A family's own corpus score, and per line the same score of that one line. */
+function scoreAgainstGold(
+  family: MetricFamily,
+  name: string,
+  refs: string[][],
+  hyps: string[],
+  f: Flags,
+): Report {
+  const pick = (values: MetricValue[]) => values.find((v) => v.metric === name)!;
+  const value = pick(family.againstGold!(hyps, refs[0]));
+  const text = [`${name} = ${fix(value.value, 4)}`];
+  if (!f.perSegment) return { value, text };
+  const segments = hyps.map((h, i) => ({
+    line: i + 1,
+    value: pick(family.againstGold!([h], [refs[0][i]])).value,
+  }));
+  return { value, text, segments };
+}
+
 const familyOf = (name: string) =>
   (EDIT as readonly string[]).includes(name) ? 'edit' : name === 'bleu' || name === 'chrf' ? name : 'rouge';
 
@@ -250,7 +280,10 @@ export function registerMetric(program: Command): void {
       );
     }
     const { refs, hyps } = readAligned(f.reference, f.hypothesis);
-    const r = await FAMILIES[familyOf(name)](name, refs, hyps, f);
+    const generic = AGAINST_GOLD.get(name);
+    const r = generic
+      ? scoreAgainstGold(generic, name, refs, hyps, f)
+      : await FAMILIES[familyOf(name)](name, refs, hyps, f);
     if (f.json) console.log(JSON.stringify({ ...r.value, segments: r.segments }, null, 1));
     else printText(r, !!f.perSegment);
   });

@@ -3,9 +3,11 @@ import { ckaValues, rowsFromFlat } from '../../metrics/cka.ts';
 import { profilesDisagree, supervisionConflict } from '../../metrics/conflict.ts';
 import { probRowsFromLogProbs } from '../../metrics/distributions.ts';
 import { editMetric } from '../../metrics/edit-distance.ts';
+import type { MetricFamily } from '../../metrics/family.ts';
 import { goldNll, targetLogProbs } from '../../metrics/gold-nll.ts';
 import { diversityValues } from '../../metrics/homogenization.ts';
 import { type IdentityCard, iceAccumulator } from '../../metrics/ice.ts';
+import { metricFamilies } from '../../metrics/index.ts';
 import { rseAccumulator } from '../../metrics/rse.ts';
 import type { MetricValue } from '../../metrics/types.ts';
 import type { TransformerLM } from '../models/transformer.ts';
@@ -228,7 +230,7 @@ const cka: Evaluator = {
     const s = teacherForced(student, c.tokenizer, pairs, { hiddenLayer: student.config.layers - 1 });
     const X = t.flatMap((o) => rowsFromFlat(o.hidden!, teacher.config.dModel));
     const Y = s.flatMap((o) => rowsFromFlat(o.hidden!, student.config.dModel));
-    return ckaValues(Y, X, { maxRows: 2048, seed: 0 });
+    return ckaValues(Y, X, { seed: 0 });
   },
 };
 
@@ -242,6 +244,20 @@ const supervisionConflictEvaluator: Evaluator = {
   },
 };
 
+/** A family's corpus score against gold responses (metrics/family.ts `againstGold`), on every split but probes. */
+function againstGoldEvaluator(f: MetricFamily): Evaluator {
+  return {
+    family: f.family,
+    ids: f.metrics.map((m) => m.id),
+    applies: (c) => c.split !== 'probes',
+    run: (c) =>
+      f.againstGold!(
+        c.responses,
+        c.examples.map((e) => e.response),
+      ),
+  };
+}
+
 export const EVALUATORS: Evaluator[] = [
   accuracy,
   edit,
@@ -251,4 +267,5 @@ export const EVALUATORS: Evaluator[] = [
   supervisionConflictEvaluator,
   diversity,
   ice,
+  ...metricFamilies.filter((f) => f.againstGold).map(againstGoldEvaluator),
 ];

@@ -33,6 +33,23 @@ describe('metric families', () => {
     expect(parseSignature('name-only')).toBeUndefined();
     expect(parseSignature('x||v1')).toBeUndefined();
   });
+  it('a family scored against gold is produced by runs and the metric command with no wiring of its own', () => {
+    const bound = metricFamilies.filter((f) => f.againstGold).flatMap((f) => f.metrics.map((m) => m.id));
+    expect(bound).toEqual(expect.arrayContaining(['ter', 'bleu', 'chrf', 'rouge1']));
+    for (const id of bound) {
+      expect(runMetricIds(), id).toContain(id);
+      expect(METRIC_COMMAND, id).toContain(id);
+    }
+    const ter = EVALUATORS.find((e) => e.family === 'ter')!;
+    const ctx = {
+      split: 'test',
+      examples: [{ response: 'a b c d e f g h' }],
+      responses: ['d e f g h a b c'],
+    };
+    // One shift over eight reference words (sacreBLEU's test_ter.py case).
+    expect(ter.run(ctx as never)[0].value).toBeCloseTo(12.5, 12);
+    expect(whyUnproducible('ter', [{ task: taskRegistry.get('copy-reverse'), teachers: 0 }])).toBeUndefined();
+  });
   it('evaluator family names do not collide with metric ids of other families', () => {
     for (const e of EVALUATORS) {
       if (metricRegistry.has(e.family)) expect(e.ids).toContain(e.family);
@@ -50,7 +67,7 @@ describe('what a suite can produce', () => {
     expect(producibleMetrics([{ task: identity, teachers: 1 }])).toContain('ice-loose');
     expect(whyUnproducible('rse', [{ task: copy, teachers: 0 }])).toMatch(/'rse' needs a teacher's outputs/);
     expect(whyUnproducible('acc-conflicted', [{ task: copy, teachers: 1 }])).toMatch(/profiles' answers/);
-    expect(whyUnproducible('bleu', [{ task: copy, teachers: 1 }])).toMatch(
+    expect(whyUnproducible('homogenization-pairwise', [{ task: copy, teachers: 1 }])).toMatch(
       /computed by `distill-bench score`/,
     );
     expect(whyUnproducible('wer', [{ task: copy, teachers: 0 }])).toBeUndefined();
