@@ -11,6 +11,7 @@ import * as judge from './judge.ts';
 import { metricRegistry } from './registry.ts';
 import * as rouge from './rouge.ts';
 import * as rse from './rse.ts';
+import * as ter from './ter.ts';
 
 /**
  * Every metric family, one line each: each file exports `info` (its registry entries) and `family`
@@ -29,6 +30,7 @@ export const metricFamilies: readonly MetricFamily[] = [
   bleu.family,
   chrf.family,
   rouge.family,
+  ter.family,
 ];
 for (const f of metricFamilies) for (const m of f.metrics) metricRegistry.register(m);
 
