@@ -13,13 +13,14 @@ import { LOSS_TAIL_WARNING } from '../training/loss-tail.ts';
 import { HARNESS_VERSION, harnessGitSha } from '../version.ts';
 import { clock, estimateJobMs } from './estimate.ts';
 import { executeJob } from './execute.ts';
-import { type Job, planSuite, shardPlan } from './plan.ts';
+import { type Job, planSuite } from './plan.ts';
 import { estimatePlan } from './plan-estimate.ts';
 import { WorkerPool } from './pool.ts';
 import { type ProgressMode, progressView } from './progress.ts';
 import { readJobOutputs, rebuildJsonl, saveJobOutput } from './results.ts';
 import { checkResumable, removeRunFiles } from './resume.ts';
 import { finishedJobKeys, type Manifest, SCHEMA_VERSION, writeManifest } from './run-dir.ts';
+import { shardPlan } from './shard.ts';
 import { loadSuite } from './suite-load.ts';
 import { FLOOR_MISS } from './teacher-job.ts';
 
