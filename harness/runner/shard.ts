@@ -47,7 +47,8 @@ export function moduloAssign(jobs: readonly CostedJob[], count: number): ShardAs
 /**
  * `--shard i/n`: the student jobs LPT gives shard i (their estimates from estimate.ts), in plan
  * order, and the teachers they need. Teachers are not balanced: every shard that needs one shares it
- * through the content-addressed teacher cache.
+ * through the teacher cache, where a lock per teacher (harness/runner/teacher-once.ts) lets one shard
+ * train it while the others wait and then load it.
  */
 export function shardPlan(plan: Plan, shard: { index: number; count: number }): Plan {
   const { shardOf } = lptAssign(
