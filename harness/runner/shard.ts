@@ -46,7 +46,8 @@ export function moduloAssign(jobs: readonly CostedJob[], count: number): ShardAs
 
 /**
  * `--shard i/n`: the student jobs LPT gives shard i (their estimates from estimate.ts), in plan
- * order, and the teachers they need. Teachers are not balanced: every shard that needs one shares it
+ * order, and the teachers they need. A student's estimate is a pure function of the job and
+ * calibration.json (job-work.ts reads no cache), so shards of one checkout agree on the split. Teachers are not balanced: every shard that needs one shares it
  * through the teacher cache, where a lock per teacher (harness/runner/teacher-once.ts) lets one shard
  * train it while the others wait and then load it.
  */
