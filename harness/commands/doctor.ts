@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { loadBackend } from '../engine/backend.ts';
 import { deviceInfo } from '../engine/device-info.ts';
+import { chooseWorkers, machineFacts } from '../runner/worker-count.ts';
 
-/** `distill-bench doctor`: which backend loads here, why higher rungs were skipped, and the machine. */
+/** `distill-bench doctor`: which backend loads here, why higher rungs were skipped, the machine, and the worker count `run` would use. */
 export function registerDoctor(program: Command): void {
   program
     .command('doctor')
@@ -11,7 +12,13 @@ export function registerDoctor(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (opts: { backend?: string; json?: boolean }) => {
       const backend = await loadBackend({ backend: opts.backend });
-      const info = { backend, device: deviceInfo() };
+      const facts = machineFacts(backend.name);
+      const info = {
+        backend,
+        device: deviceInfo(),
+        gpus: { count: facts.gpus, source: facts.gpuSource },
+        workers: chooseWorkers(facts),
+      };
       if (opts.json) {
         console.log(JSON.stringify(info, null, 2));
         return;
@@ -26,6 +33,10 @@ export function registerDoctor(program: Command): void {
       }
       for (const s of backend.skipped) console.log(`  skipped ${s.name}: ${s.reason}`);
       for (const w of backend.warnings) console.log(`  warning: ${w}`);
+      console.log(`gpus: ${info.gpus.count} (${info.gpus.source})`);
+      console.log(
+        `workers: ${info.workers.workers} by default for \`run\` (${info.workers.reason}; --workers overrides)`,
+      );
       for (const [k, v] of Object.entries(info.device)) {
         console.log(
           `${k}: ${Array.isArray(v) ? v.join(', ') || '-' : v === null ? '-' : typeof v === 'object' ? JSON.stringify(v) : v}`,

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.ts';
-import { maxWorkers, parseSeeds, parseWorkers } from './run-values.ts';
+import { parseSeeds, parseWorkers } from './run-values.ts';
 
 export function parseShard(v: string): { index: number; count: number } {
   const m = /^(\d+)\/(\d+)$/.exec(v);
@@ -23,9 +23,8 @@ const OPTIONS: [string, string, ((v: string) => unknown)?, unknown?][] = [
   ['--fresh', "start over: remove this run's earlier files in --out (only those) first"],
   [
     '--workers <n>',
-    'worker processes (0 = in-process; at most the CPU cores)',
+    'worker processes (0 = in-process; at most the CPU cores; default: per backend, `doctor` says how many)',
     (v) => parseWorkers(v),
-    maxWorkers(),
   ],
   ['--shard <i/n>', 'run a deterministic slice of the student jobs', parseShard],
   ['--seeds <list>', 'override the suite seeds, e.g. 1,2,3', parseSeeds],

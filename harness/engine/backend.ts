@@ -63,7 +63,12 @@ async function tryWasm(info: BackendInfo, fastMatMul: boolean): Promise<void> {
 }
 
 const RUNGS: Record<BackendName, (info: BackendInfo, opts: LoadOptions) => Promise<void>> = {
-  'tensorflow-gpu': () => tryNative('@tensorflow/tfjs-node-gpu'),
+  'tensorflow-gpu': () => {
+    // Several worker processes share a GPU (harness/runner/worker-count.ts); TensorFlow otherwise maps
+    // nearly all GPU memory in the first process that starts, and the next cannot allocate.
+    process.env.TF_FORCE_GPU_ALLOW_GROWTH ??= 'true';
+    return tryNative('@tensorflow/tfjs-node-gpu');
+  },
   tensorflow: () => tryNative('@tensorflow/tfjs-node'),
   webgpu: async () => {
     await loadWebGpu();

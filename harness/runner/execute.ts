@@ -16,6 +16,7 @@ import { referenceTechnique } from './reference-rows.ts';
 import type { JobOutput } from './results.ts';
 import { SCHEMA_VERSION } from './run-dir.ts';
 import { teacherReference } from './teacher-job.ts';
+import { obtainTeacherOnce } from './teacher-once.ts';
 
 const dataMemo = new Map<string, TaskData>();
 
@@ -108,16 +109,24 @@ export interface ExecuteEnv {
   cacheDir: string;
   progress?: (p: Progress) => void;
   log?: { info(m: string): void; warn(m: string): void };
+  /** A line while the job waits for another process training its teacher (default: stderr). */
+  onWait?: (line: string) => void;
 }
 
 const quiet = { info: () => {}, warn: () => {} };
 
-function teacher(job: TeacherJob | StudentJob, spec: TeacherJob['teacher'], env: ExecuteEnv): Teacher {
+const toStderr = (line: string) => process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[K' : ''}${line}\n`);
+
+async function teacher(
+  job: TeacherJob | StudentJob,
+  spec: TeacherJob['teacher'],
+  env: ExecuteEnv,
+): Promise<{ teacher: Teacher; lockWaitMs: number }> {
   const { data, teacherPool } = jobData(job);
   // A program or recorded teacher trains on nothing.
   const trainData = spec.kind ? [] : spec.profile ? data.profiles?.[spec.profile] : teacherPool;
   if (!trainData) throw new Error(`task '${job.taskId}' has no data for profile '${spec.profile}'`);
-  return obtainTeacher({
+  const args = {
     spec,
     taskId: job.taskId,
     taskOptions: job.taskOptions,
@@ -127,6 +136,11 @@ function teacher(job: TeacherJob | StudentJob, spec: TeacherJob['teacher'], env:
     pools: job.pools,
     cacheDir: env.cacheDir,
     log: env.log ?? quiet,
+  };
+  if (spec.kind) return { teacher: obtainTeacher(args), lockWaitMs: 0 };
+  return obtainTeacherOnce(args, (line, waitedMs) => {
+    (env.onWait ?? toStderr)(`${job.label}: ${line}`);
+    env.progress?.({ phase: `waiting for teacher ${spec.id}`, step: Math.round(waitedMs / 1000), steps: 0 });
   });
 }
 
@@ -140,7 +154,7 @@ export async function executeJob(job: Job, env: ExecuteEnv): Promise<JobOutput> 
       step: 0,
       steps: job.teacher.kind ? 0 : job.teacher.training.steps,
     });
-    const handle = teacher(job, job.teacher, env);
+    const { teacher: handle, lockWaitMs } = await teacher(job, job.teacher, env);
     let reference: ReturnType<typeof teacherReference>;
     try {
       reference = teacherReference(job, handle, jobData(job).data, base);
@@ -151,13 +165,16 @@ export async function executeJob(job: Job, env: ExecuteEnv): Promise<JobOutput> 
       wallTimeMs: Math.round(performance.now() - t0),
       cacheHit: handle.fromCache,
       optimizerSteps: handle.fromCache || !handle.model ? 0 : job.teacher.training.steps,
+      // Time spent waiting for another process (a shard on the same cache) that was training it.
+      lockWaitMs,
     };
     return {
       record: { ...base, kind: 'teacher', technique: '-', student: job.teacher.id, status: 'ok', cost },
       ...reference,
     };
   }
-  const teachers = job.teachers.map((spec) => teacher(job, spec, env));
+  const teachers: Teacher[] = [];
+  for (const spec of job.teachers) teachers.push((await teacher(job, spec, env)).teacher);
   const def = techniqueRegistry.get(job.technique.id);
   const task = taskRegistry.get(job.taskId);
   const { data, labelled, transfer, transferGold } = jobData(job);

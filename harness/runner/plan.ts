@@ -163,12 +163,3 @@ export function planSuite(loaded: LoadedSuite, backend: string): Plan {
   });
   return plan;
 }
-
-/** `--shard i/n`: a deterministic slice of the student jobs (teachers come along as needed). */
-export function shardPlan(plan: Plan, shard: { index: number; count: number }): Plan {
-  const students = [...plan.students]
-    .sort((a, b) => a.key.localeCompare(b.key))
-    .filter((_, i) => i % shard.count === shard.index - 1);
-  const needed = new Set(students.flatMap((s) => s.teacherKeys));
-  return { teachers: plan.teachers.filter((t) => needed.has(t.key)), students };
-}

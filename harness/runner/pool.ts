@@ -31,13 +31,18 @@ export class WorkerPool {
       /** The suite's plugins, imported by each worker before its first job. */
       plugins?: PluginRef[];
       onProgress?: (key: string, p: Progress) => void;
+      /** Extra environment of the worker in each slot (its GPU: harness/engine/gpus.ts). */
+      env?: (slot: number) => Record<string, string>;
     },
   ) {
-    for (let i = 0; i < size; i++) this.slots.push(this.spawn());
+    for (let i = 0; i < size; i++) this.slots.push(this.spawn(i));
   }
 
-  private spawn(): Slot {
-    const child = fork(WORKER, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  private spawn(index: number): Slot {
+    const child = fork(WORKER, [], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      env: { ...process.env, ...this.opts.env?.(index) },
+    });
     const ready = new Promise<void>((res) => {
       const onMsg = (m: { type: string }) => {
         if (m.type === 'ready') {
@@ -87,7 +92,8 @@ export class WorkerPool {
       });
     } catch (err) {
       // A dead worker is replaced so the rest of the run continues.
-      if (slot.child.exitCode !== null || slot.child.signalCode !== null) Object.assign(slot, this.spawn());
+      if (slot.child.exitCode !== null || slot.child.signalCode !== null)
+        Object.assign(slot, this.spawn(this.slots.indexOf(slot)));
       throw err;
     } finally {
       slot.busy = false;

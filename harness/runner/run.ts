@@ -7,26 +7,30 @@ import { prepareOutDir } from '../core/out-path.ts';
 import { forTerminal } from '../core/sanitize.ts';
 import { activeBackend, loadBackend } from '../engine/backend.ts';
 import { deviceInfo } from '../engine/device-info.ts';
+import { detectGpus, workerGpuEnv } from '../engine/gpus.ts';
 import { UsageError } from '../errors.ts';
 import { contentHash } from '../hash.ts';
 import { LOSS_TAIL_WARNING } from '../training/loss-tail.ts';
 import { HARNESS_VERSION, harnessGitSha } from '../version.ts';
 import { clock, estimateJobMs } from './estimate.ts';
 import { executeJob } from './execute.ts';
-import { type Job, planSuite, shardPlan } from './plan.ts';
+import { type Job, planSuite } from './plan.ts';
 import { estimatePlan } from './plan-estimate.ts';
 import { WorkerPool } from './pool.ts';
 import { type ProgressMode, progressView } from './progress.ts';
 import { readJobOutputs, rebuildJsonl, saveJobOutput } from './results.ts';
 import { checkResumable, removeRunFiles } from './resume.ts';
 import { finishedJobKeys, type Manifest, SCHEMA_VERSION, writeManifest } from './run-dir.ts';
+import { shardPlan } from './shard.ts';
 import { loadSuite } from './suite-load.ts';
 import { FLOOR_MISS } from './teacher-job.ts';
+import { chooseWorkers, machineFacts } from './worker-count.ts';
 
 export interface RunOptions {
   suite: string;
   out?: string;
-  workers: number;
+  /** Worker processes; absent: chosen for the loaded backend (harness/runner/worker-count.ts). */
+  workers?: number;
   shard?: { index: number; count: number };
   dryRun?: boolean;
   cacheDir?: string;
@@ -93,14 +97,15 @@ export async function runSuite(opts: RunOptions): Promise<RunResult> {
     else if (!opts.fresh) checkResumable(dir, { suite, harnessVersion: HARNESS_VERSION });
     const backend = await loadBackend({ backend: opts.backend });
     if (!opts.fresh) checkResumable(dir, { suite, harnessVersion: HARNESS_VERSION, backend: backend.name });
-    return await runPlanned(opts, loaded, backend, dir, cacheDir, suite);
+    const workers = opts.workers ?? chooseWorkers(machineFacts(backend.name)).workers;
+    return await runPlanned({ ...opts, workers }, loaded, backend, dir, cacheDir, suite);
   } finally {
     lock?.release();
   }
 }
 
 async function runPlanned(
-  opts: RunOptions,
+  opts: RunOptions & { workers: number },
   loaded: Awaited<ReturnType<typeof loadSuite>>,
   backend: Awaited<ReturnType<typeof loadBackend>>,
   dir: string,
@@ -152,12 +157,14 @@ async function runPlanned(
     Math.max(1, workers),
   );
   const failures: RunResult['failures'] = [];
+  const gpuIds = workers > 0 ? detectGpus(backend.name).ids : [];
   const pool =
     workers > 0
       ? new WorkerPool(workers, {
           cacheDir,
           backend: opts.backend,
           plugins: loaded.plugins,
+          env: (slot) => workerGpuEnv(backend.name, gpuIds, slot),
           onProgress: (k, p) => view.jobProgress(labelOf.get(k)!, p),
         })
       : undefined;

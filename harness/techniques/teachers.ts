@@ -114,6 +114,8 @@ interface ObtainArgs {
   log: Logger;
   /** Pool sizes of a suite with `data:` (part of the cache key; absent keeps the old keys). */
   pools?: unknown;
+  /** Called after each training step (the runner's teacher lock heartbeat: harness/runner/teacher-once.ts). */
+  onStep?: () => void;
 }
 
 /**
@@ -177,6 +179,7 @@ function obtainTrainedTeacher(args: ObtainArgs): TeacherHandle {
     training: spec.training,
     nextBatch: () => sampler.next(),
     loss: (b) => lmLoss(model, b),
+    onStep: args.onStep,
   });
   saveCachedModel(dir, model, tokenizer, { id: spec.id, profile: spec.profile, finalLoss: result.final });
   return new TeacherHandle(spec.id, spec.profile, model, tokenizer, key, dir);
