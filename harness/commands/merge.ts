@@ -93,6 +93,13 @@ export function mergeRunDirs(dirs: string[], out: string): void {
     throw new UsageError(
       `merge: the run dirs come from different suites (${[...new Set(manifests.map((m) => `'${m.suite.name}' (hash ${m.suite.hash})`))].join(', ')}); merge shards of one suite only.`,
     );
+  // Each shard picks its jobs from the checkout's cost estimates (harness/runner/shard.ts), so shards of
+  // different checkouts can skip or repeat jobs without any job conflicting: refuse them.
+  const checkouts = new Set(manifests.map((m) => `${m.harnessVersion} ${m.gitSha ?? 'unknown commit'}`));
+  if (checkouts.size > 1)
+    throw new UsageError(
+      `merge: the shards ran different checkouts (${[...checkouts].join('; ')}), so their job splits may not add up. Fix: rerun every shard from one checkout.`,
+    );
   const byKey = new Map<string, { output: JobOutput; dir: string }>();
   for (const s of shards) {
     for (const o of s.outputs) {

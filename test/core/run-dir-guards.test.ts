@@ -74,29 +74,8 @@ describe('run-dir guards', () => {
 
   it('D19: merge validates every input before writing: a bad second shard leaves no --out', () => {
     const base = tmp('db-merge-order-');
-    // A complete shard: one jobs/<key>.json per job of jobs.jsonl, with its rows.
-    const lines = (f: string) =>
-      readFileSync(join(MINI, f), 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l));
-    const shard = (name: string) => {
-      const dir = join(base, name);
-      cpSync(MINI, dir, { recursive: true });
-      mkdirSync(join(dir, 'jobs'));
-      for (const record of lines('jobs.jsonl')) {
-        const mine = (r: { jobKey: string }) => r.jobKey === record.jobKey;
-        const file = {
-          record,
-          results: lines('results.jsonl').filter(mine),
-          examples: lines('examples.jsonl').filter(mine),
-        };
-        writeFileSync(join(dir, 'jobs', `${record.jobKey}.json`), JSON.stringify(file));
-      }
-      return dir;
-    };
-    const good = shard('a');
-    const bad = shard('b');
+    const good = completeShard(base, 'a');
+    const bad = completeShard(base, 'b');
     writeFileSync(join(bad, 'jobs', 'teacher-2.json'), '{"record": {"jobKey": "teach');
     const out = join(base, 'merged');
     const r = cli(['merge', good, bad, '--out', out, '--no-report']);
@@ -105,4 +84,42 @@ describe('run-dir guards', () => {
     noStack(r.stderr);
     expect(existsSync(out)).toBe(false);
   });
+  it('D28: merge refuses shards of different checkouts (their cost-based job splits need not add up)', () => {
+    const base = tmp('db-merge-sha-');
+    const a = completeShard(base, 'a');
+    const b = completeShard(base, 'b');
+    const manifest = JSON.parse(readFileSync(join(b, 'manifest.json'), 'utf8'));
+    writeFileSync(join(b, 'manifest.json'), JSON.stringify({ ...manifest, gitSha: 'f'.repeat(40) }));
+    const out = join(base, 'merged');
+    const r = cli(['merge', a, b, '--out', out, '--no-report']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/different checkouts.*Fix: rerun every shard from one checkout/s);
+    noStack(r.stderr);
+    expect(existsSync(out)).toBe(false);
+    // The same two shards from one checkout merge.
+    cpSync(join(a, 'manifest.json'), join(b, 'manifest.json'));
+    expect(cli(['merge', a, b, '--out', out, '--no-report']).code).toBe(0);
+  });
 });
+
+/** A copy of the mini run as a complete shard: one jobs/<key>.json per job of jobs.jsonl, with its rows. */
+function completeShard(base: string, name: string): string {
+  const lines = (f: string) =>
+    readFileSync(join(MINI, f), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
+  const dir = join(base, name);
+  cpSync(MINI, dir, { recursive: true });
+  mkdirSync(join(dir, 'jobs'));
+  for (const record of lines('jobs.jsonl')) {
+    const mine = (r: { jobKey: string }) => r.jobKey === record.jobKey;
+    const file = {
+      record,
+      results: lines('results.jsonl').filter(mine),
+      examples: lines('examples.jsonl').filter(mine),
+    };
+    writeFileSync(join(dir, 'jobs', `${record.jobKey}.json`), JSON.stringify(file));
+  }
+  return dir;
+}
