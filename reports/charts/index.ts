@@ -22,8 +22,9 @@ export interface ChartSection {
 
 export const ICE_METRICS = ['ice-loose', 'ice-strict', 'ice-hard'];
 
+/** Reference rows have their own "student" (the teacher's id), so only student rows count. */
 function multiStudent(t: Table): boolean {
-  return new Set(t.rows.map((r) => r.student)).size > 1;
+  return new Set(t.rows.filter((r) => r.role === undefined).map((r) => r.student)).size > 1;
 }
 
 const rowName = (t: Table, technique: string, student: string) =>
