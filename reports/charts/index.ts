@@ -232,5 +232,14 @@ function leakage(model: ReportModel): ChartSection {
 }
 
 export function chartSections(model: ReportModel): ChartSection[] {
+  // A score run trained nothing and has no baseline: no gains, costs, curves or teacher conflict.
+  if (model.score)
+    return [
+      {
+        ...bars(model),
+        title: `Metrics per model (95% bootstrap CI over prompts; ★ best other than the reference model ${model.score.referenceModel})`,
+      },
+      leakage(model),
+    ];
   return [forest(model), bars(model), frontier(model), curves(model), conflict(model), leakage(model)];
 }
