@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunDir, UnitRow } from '../harness/runner/run-dir.ts';
 import { aggregate } from './aggregate.ts';
+import { renderSummary } from './summary.ts';
 import { resultRow } from './testing/rows.ts';
 import { syntheticRun } from './testing/synthetic-run.ts';
 
@@ -63,6 +64,18 @@ describe('score runs in the report model', () => {
     const { run } = scoreRun();
     const wren = aggregate(run).tables[0].rows.find((r) => r.technique === 'wren')!.cells.accuracy;
     expect([wren.ciLow, wren.ciHigh, wren.promptCi]).toEqual([null, null, undefined]);
+  });
+
+  it('summary.md: a model column, the reference marked and not starred, no cost columns', () => {
+    const { run, units } = scoreRun();
+    const lines = renderSummary(aggregate(run, units)).split('\n');
+    expect(lines.filter((l) => l.startsWith('| ') && !l.includes('---'))).toEqual([
+      '| model | accuracy ↑ |',
+      '| none | **1.000 ± 0.000** ★ |',
+      '| ref _(reference model)_ | 1.000 ± 0.000 |',
+      '| wren | 0.250 [0.000, 0.750] |',
+    ]);
+    expect(lines.join('\n')).not.toMatch(/seeds|steps|wall time|vs none/);
   });
 
   it('a training run is not a score run', () => {
