@@ -13,6 +13,7 @@ import { writeReports } from './index.ts';
 import { writeLeaderboard } from './leaderboard.ts';
 import { rankBands } from './leaderboard-bands.ts';
 import { buildLeaderboard } from './leaderboard-model.ts';
+import { renderLeaderboardHtml } from './leaderboard-view.ts';
 import { resultRow } from './testing/rows.ts';
 import { syntheticRun, writeRunDir } from './testing/synthetic-run.ts';
 import { tmpDir } from './testing/tmp-run.ts';
@@ -106,6 +107,23 @@ describe('leaderboard history', () => {
     const [first, second] = lb.tables[0].entries[1].history.map((h) => h.mean);
     expect(first).toBeCloseTo(0.501, 12);
     expect(second).toBeCloseTo(0.791, 12);
+  });
+});
+
+describe('leaderboard of score runs', () => {
+  it('labels the reference model as such, not as a technique', () => {
+    const base = accuracyRun({ a: [0.8, 0.802], b: [0.79, 0.792] });
+    const run = {
+      ...base,
+      manifest: { ...base.manifest, environment: { mode: 'score', referenceModel: 'a' } },
+    };
+    const lb = buildLeaderboard([{ dir: 'score', run }]);
+    expect(lb.tables[0].entries.map((e) => [e.technique, e.role ?? null])).toEqual([
+      ['a', 'reference'],
+      ['b', null],
+    ]);
+    const html = renderLeaderboardHtml(lb);
+    expect(html).toContain('<td class="text" data-v="a (reference model)">a (reference model)</td>');
   });
 });
 

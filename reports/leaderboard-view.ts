@@ -16,6 +16,7 @@ import type {
   LeaderboardTable,
 } from './leaderboard-model.ts';
 import { byTechnique } from './order.ts';
+import { SCORE_REFERENCE_ROLE } from './score-mode.ts';
 
 const TEMPLATES = join(import.meta.dirname, 'templates');
 
@@ -31,7 +32,11 @@ function labeller(t: LeaderboardTable): (e: LeaderboardEntry) => string {
   const students = new Set(t.entries.map((e) => e.student)).size > 1;
   return (e) =>
     [
-      e.role ? `${e.technique} (reference: ${e.role})` : e.technique,
+      !e.role
+        ? e.technique
+        : e.role === SCORE_REFERENCE_ROLE
+          ? `${e.technique} (reference model)`
+          : `${e.technique} (reference: ${e.role})`,
       ...(students ? [e.student] : []),
       ...(suites ? [e.suite] : []),
     ].join(' · ');
