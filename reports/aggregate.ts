@@ -3,7 +3,7 @@
  * every list is sorted explicitly, so the same run dir always yields the same model.
  */
 
-import type { JobRecord, ResultRow, RunDir } from '../harness/runner/run-dir.ts';
+import type { JobRecord, ResultRow, RunDir, UnitRow } from '../harness/runner/run-dir.ts';
 import { metricRegistry } from '../metrics/index.ts';
 import { clampToRange } from '../metrics/ranges.ts';
 import { meanCi } from '../metrics/stats.ts';
@@ -22,6 +22,7 @@ import {
 } from './model.ts';
 import { byName, bySplit, byTechnique } from './order.ts';
 import { attachPgr } from './pgr.ts';
+import { attachPromptCis, SCORE_REFERENCE_ROLE, scoreModeOf } from './score-mode.ts';
 
 export { gainOf } from './gains.ts';
 
@@ -196,15 +197,19 @@ function conflictOf(jobs: JobRecord[]): ConflictMatrix[] {
   return out.sort((a, b) => byName(a.task, b.task) || byName(a.teachers.join(), b.teachers.join()));
 }
 
-export function aggregate(run: RunDir): ReportModel {
+/** `units`: units.jsonl of a score run (readUnits), for its per-prompt CIs. */
+export function aggregate(run: RunDir, units?: readonly UnitRow[]): ReportModel {
+  const score = scoreModeOf(run);
   const studentJobs = run.jobs.filter((j) => j.kind === 'student' && j.status === 'ok');
   const costs = group(studentJobs, (j) => key(j.technique, j.student, j.task));
   const byRow = group(run.results, (r) => key(r.task, r.split, r.technique, r.student));
   const tasks = [...new Set(run.results.map((r) => r.task))].sort(byName);
   const techniques = [...new Set(run.results.map((r) => r.technique))].sort(byTechnique);
-  const baseline = run.results.some((r) => r.technique === BASELINE_TECHNIQUE && r.role === undefined)
-    ? BASELINE_TECHNIQUE
-    : null;
+  // A recorded model called 'none' is a model like any other, not a no-teacher baseline.
+  const baseline =
+    !score && run.results.some((r) => r.technique === BASELINE_TECHNIQUE && r.role === undefined)
+      ? BASELINE_TECHNIQUE
+      : null;
   const examples = indexExamples(run.examples);
   const tables: Table[] = [];
   for (const task of tasks) {
@@ -229,7 +234,10 @@ export function aggregate(run: RunDir): ReportModel {
           const rs = mine.filter((r) => r.metric === id);
           if (rs.length) cells[id] = cellOf(id, rs);
         }
-        const role = mine.find((r) => r.role !== undefined)?.role;
+        const role =
+          score?.referenceModel === technique
+            ? SCORE_REFERENCE_ROLE
+            : mine.find((r) => r.role !== undefined)?.role;
         return {
           technique,
           student,
@@ -243,6 +251,7 @@ export function aggregate(run: RunDir): ReportModel {
       if (baseline) compareToBaseline(rows, metrics, baseline, examples);
       attachPgr(rows, metrics);
       const table: Table = { task, split, metrics, rows, primary: primaryOf(metrics) };
+      if (score && units) attachPromptCis(table, units);
       markBest(table);
       tables.push(table);
     }
@@ -254,5 +263,6 @@ export function aggregate(run: RunDir): ReportModel {
     tables,
     curves: curvesOf(studentJobs),
     conflict: conflictOf(studentJobs),
+    score,
   };
 }

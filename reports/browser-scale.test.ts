@@ -1,8 +1,10 @@
 /**
- * report.html at `default` size (6 techniques × 3 seeds, test and ood splits) in Chromium with a
- * narrow window: the technique column stays visible when a wide table scrolls right, the forest plot
- * comes first with one row per technique other than `none`, no chart axis goes below a metric's
- * minimum (0 for every registered metric), no console errors. Screenshots go to test-output/.
+ * report.html of a run the size of suites/default.yaml (reports/testing/default-run.ts: 2 tasks,
+ * 8 techniques, 5 seeds, teacher and oracle rows, every metric column a default run writes) in
+ * Chromium with a narrow window: the technique column stays visible when a wide table scrolls right,
+ * the metric picker shows and hides columns, the forest plot has one row per technique other than
+ * `none` for each task × split, no chart axis goes below a metric's minimum (0 for every registered
+ * metric; accuracy also not above 1), no console errors. Screenshots go to test-output/.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,11 +13,12 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeReports } from './index.ts';
 import { browserUnavailable, launch } from './testing/browser.ts';
-import { syntheticDir } from './testing/tmp-run.ts';
+import { DEFAULT_TASKS, DEFAULT_TECHNIQUES, defaultSizedRun } from './testing/default-run.ts';
+import { writeRunDir } from './testing/synthetic-run.ts';
+import { tmpDir } from './testing/tmp-run.ts';
 
 const skip = browserUnavailable();
 const SHOT_DIR = join(import.meta.dirname, '..', 'test-output');
-const TECHNIQUES = ['none', 'hard-label', 'soft-label', 'co-distillation', 'on-policy', 'conversational'];
 
 describe.skipIf(skip !== null)('report.html in Chromium (default-sized fixture)', () => {
   let ctx: BrowserContext;
@@ -23,7 +26,8 @@ describe.skipIf(skip !== null)('report.html in Chromium (default-sized fixture)'
   const problems: string[] = [];
 
   beforeAll(async () => {
-    const dir = syntheticDir({ techniques: TECHNIQUES, seeds: [1, 2, 3], examples: 6 });
+    const dir = join(tmpDir(), 'default-sized');
+    writeRunDir(dir, defaultSizedRun());
     writeReports(dir);
     ctx = await launch();
     page = await ctx.newPage();
@@ -40,8 +44,19 @@ describe.skipIf(skip !== null)('report.html in Chromium (default-sized fixture)'
     await ctx?.close();
   });
 
+  it('lists every technique and both reference rows in each of the 4 task × split tables', async () => {
+    const headings = await page.$$eval('#leaderboard h3', (hs) => hs.map((h) => h.textContent ?? ''));
+    expect(headings).toHaveLength(4);
+    for (const task of DEFAULT_TASKS) expect(headings.filter((h) => h.includes(task))).toHaveLength(2);
+    const rows = await page.$$eval('#leaderboard table.lb', (ts) =>
+      ts.map((t) => [...t.querySelectorAll('tbody tr')].map((r) => r.getAttribute('data-technique'))),
+    );
+    for (const r of rows) expect([...r].sort()).toEqual([...DEFAULT_TECHNIQUES, 'oracle', 'teacher'].sort());
+  });
+
   it('keeps the technique column in view after scrolling a wide table right', async () => {
     const wrap = page.locator('#leaderboard .table-wrap').first();
+    await wrap.locator('.picker input:not(:checked)').first().check(); // one more column: wider still
     const scrolled = await wrap.evaluate((el) => {
       el.scrollLeft = el.scrollWidth;
       return { left: el.scrollLeft, overflow: el.scrollWidth - el.clientWidth };
@@ -49,63 +64,93 @@ describe.skipIf(skip !== null)('report.html in Chromium (default-sized fixture)'
     expect(scrolled.overflow).toBeGreaterThan(0); // the table really is wider than its box
     expect(scrolled.left).toBeGreaterThan(0);
     const box = (await wrap.boundingBox())!;
-    const first = (await wrap.locator('tbody tr:first-child td:first-child').boundingBox())!;
+    const cell = wrap.locator('tbody tr:first-child td:first-child');
+    const first = (await cell.boundingBox())!;
     // Sticky: the first cell still starts at the box's left edge, not scrolled out to the left.
     expect(Math.abs(first.x - box.x)).toBeLessThan(2);
-    expect(await wrap.locator('tbody tr:first-child td:first-child').innerText()).toContain('none');
+    expect(first.width).toBeGreaterThan(20);
+    const technique = await wrap.locator('tbody tr:first-child').getAttribute('data-technique');
+    expect(await cell.textContent()).toContain(technique);
+    await wrap.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SHOT_DIR, 'default-leaderboard-scrolled.png') });
+    await wrap
+      .locator('.picker input:checked:not([data-metric="accuracy"]):not([data-metric="gold-nll"])')
+      .uncheck();
   });
 
-  it('metric picker: only the primary metric by default; ticking another shows its column', async () => {
-    const wrap = '#leaderboard .table-wrap >> nth=0';
-    const visible = () =>
+  it('metric picker: gold-nll with accuracy (arithmetic) or WER (phonetic) at first; ticking shows a column', async () => {
+    const visible = (n: number) =>
       page
-        .locator(wrap)
+        .locator('#leaderboard .table-wrap')
+        .nth(n)
         .evaluate((el) =>
           [...el.querySelectorAll('thead th[data-metric]')]
             .filter((th) => (th as HTMLElement).offsetParent !== null)
             .map((th) => th.getAttribute('data-metric')),
         );
-    const primary = await page
-      .locator(wrap)
+    // Tables in task order, test before ood: arithmetic test, arithmetic ood, phonetic test, phonetic ood.
+    expect(await visible(0)).toEqual(['accuracy', 'gold-nll']);
+    expect(await visible(3)).toEqual(['gold-nll', 'wer']); // registry order
+    const all = await page
+      .locator('#leaderboard .table-wrap')
+      .first()
       .evaluate((el) =>
-        [...el.querySelectorAll('thead th[data-primary]')].map((th) => th.getAttribute('data-metric')),
+        [...el.querySelectorAll('thead th[data-metric]')].map((th) => th.getAttribute('data-metric')),
       );
-    expect(primary).toHaveLength(1);
-    expect(await visible()).toEqual(primary);
-    const other = await page
-      .locator(wrap)
-      .evaluate(
-        (el) => el.querySelector('thead th[data-metric]:not([data-primary])')!.getAttribute('data-metric')!,
-      );
-    await page.locator(wrap).locator(`.picker input[data-metric="${other}"]`).check();
-    expect((await visible()).sort()).toEqual([...primary, other].sort());
-    await page.locator(wrap).locator(`.picker input[data-metric="${other}"]`).uncheck();
-    expect(await visible()).toEqual(primary);
+    expect(all).toHaveLength(14); // accuracy, gold-nll, 6 rse, 2 cka, conflict-supervision, 3 diversity
+    // All 14 boxes within the 700 px window: the picker wraps rather than running off the right.
+    const overflow = await page
+      .locator('#leaderboard .table-wrap')
+      .first()
+      .evaluate((el) => {
+        const right = el.getBoundingClientRect().right;
+        return [...el.querySelectorAll('.picker input')].filter(
+          (i) => i.getBoundingClientRect().right > right,
+        ).length;
+      });
+    expect(overflow).toBe(0);
+    const cka = page.locator('#leaderboard .table-wrap').first().locator('.picker input[data-metric="cka"]');
+    await cka.check();
+    expect(await visible(0)).toEqual(['accuracy', 'gold-nll', 'cka']);
+    await cka.uncheck();
+    expect(await visible(0)).toEqual(['accuracy', 'gold-nll']);
   });
 
-  it('shows the forest plot first, one row per technique other than none, per table', async () => {
+  it('shows the forest plot first: per task × split one row per technique other than none', async () => {
     const sections = await page.$$eval('#charts h3', (hs) => hs.map((h) => h.id));
     expect(sections[0]).toBe('chart-forest');
-    const rowsPerChart = await page.$$eval('#chart-forest ~ .charts', (divs) =>
-      [...divs[0].querySelectorAll('svg')].map((s) =>
-        [...s.querySelectorAll('g.forest-row')].map((g) => g.getAttribute('data-name')),
-      ),
+    const charts = await page.$$eval('#chart-forest ~ .charts', (divs) =>
+      [...divs[0].querySelectorAll('svg')].map((s) => ({
+        label: s.getAttribute('aria-label') ?? '',
+        rows: [...s.querySelectorAll('g.forest-row')].map((g) => g.getAttribute('data-name')),
+      })),
     );
-    const tables = await page.$$eval('table.lb', (ts) => ts.length);
-    expect(rowsPerChart).toHaveLength(tables);
-    for (const rows of rowsPerChart) expect([...rows].sort()).toEqual(TECHNIQUES.slice(1).sort());
+    expect(charts).toHaveLength(4);
+    for (const task of DEFAULT_TASKS) expect(charts.filter((c) => c.label.startsWith(task))).toHaveLength(2);
+    // Named by technique alone: the teacher row's own student id does not make the table multi-student.
+    for (const c of charts) expect([...c.rows].sort()).toEqual(DEFAULT_TECHNIQUES.slice(1).sort());
     await page.locator('#chart-forest').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SHOT_DIR, 'default-charts.png') });
   });
 
-  it('has no chart axis tick below 0 (every registered metric is non-negative)', async () => {
-    const ticks = await page.$$eval('#chart-bars ~ .charts svg text.tick[dominant-baseline="middle"]', (ts) =>
-      ts.map((t) => t.textContent ?? ''),
+  it('has no metric chart axis below 0, and no accuracy axis above 1', async () => {
+    const axes = await page.$$eval('#chart-bars ~ .charts svg, #chart-frontier ~ .charts svg', (svgs) =>
+      svgs.map((s) => ({
+        label: s.getAttribute('aria-label') ?? '',
+        ticks: [...s.querySelectorAll('text.tick[dominant-baseline="middle"]')].map((t) =>
+          Number(t.textContent),
+        ),
+      })),
     );
-    const numbers = ticks.map(Number).filter((n) => Number.isFinite(n));
-    expect(numbers.length).toBeGreaterThan(10);
-    expect(Math.min(...numbers)).toBeGreaterThanOrEqual(0);
+    const accuracy = axes.filter((a) => /: accuracy( |$)/.test(a.label));
+    expect(accuracy.length).toBeGreaterThanOrEqual(2); // test and ood bars, plus the frontiers'
+    for (const a of axes) {
+      const ticks = a.ticks.filter((n) => Number.isFinite(n));
+      if (ticks.length === 0) continue;
+      expect(Math.min(...ticks), a.label).toBeGreaterThanOrEqual(0);
+    }
+    for (const a of accuracy) expect(Math.max(...a.ticks), a.label).toBeLessThanOrEqual(1);
+    expect(axes.filter((a) => a.ticks.length > 0).length).toBeGreaterThan(40);
   });
 
   it('describes every metric the tables show, once', async () => {

@@ -179,11 +179,13 @@ export function examplesCsv(examples: ExampleRow[]): string {
   );
 }
 
+/** One row per leaderboard entry, its latest run's numbers; `runs` counts its history points. */
 export const LEADERBOARD_COLUMNS = [
   'table',
   'task',
   'split',
   'rank',
+  'band',
   'technique',
   'student',
   'metric',
@@ -197,6 +199,7 @@ export const LEADERBOARD_COLUMNS = [
   'started_at',
   'harness_version',
   'signature',
+  'runs',
 ] as const;
 
 export function leaderboardCsv(lb: Leaderboard): string {
@@ -208,6 +211,7 @@ export function leaderboardCsv(lb: Leaderboard): string {
         t.task,
         t.split,
         e.rank,
+        e.bandLabel,
         e.technique,
         e.student,
         t.metric,
@@ -221,6 +225,7 @@ export function leaderboardCsv(lb: Leaderboard): string {
         e.startedAt,
         e.harnessVersion,
         t.signature,
+        e.history.length,
       ]);
     }
   }

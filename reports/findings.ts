@@ -13,8 +13,11 @@ export interface Finding {
   better: boolean | null;
 }
 
+/** The student is named only when student rows differ in it (a teacher row's own id does not count). */
 const rowName = (t: Table, r: Row) =>
-  new Set(t.rows.map((x) => x.student)).size > 1 ? `${r.technique} (${r.student})` : r.technique;
+  new Set(t.rows.filter((x) => x.role === undefined).map((x) => x.student)).size > 1
+    ? `${r.technique} (${r.student})`
+    : r.technique;
 
 function verb(g: Gain): string {
   if (g.diff === 0) return 'ties';

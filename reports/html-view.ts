@@ -50,7 +50,7 @@ export interface ViewTable {
   task: string;
   split: string;
   columns: ViewColumn[];
-  rows: { technique: string; cells: ViewCell[] }[];
+  rows: { technique: string; role?: string; cells: ViewCell[] }[];
 }
 
 const sortKey = (x: number | null | undefined): string =>
@@ -60,8 +60,26 @@ function gainCls(g: Gain): string {
   return g.significance === 'significant' ? `significant ${g.better ? 'good' : 'bad'}` : '';
 }
 
-function metricCell(c: Cell | undefined, baseline: string | null, isBaseline: boolean): ViewCell {
+/** A score run's cell: its CI is over prompts (reports/score-mode.ts), and there are no seeds or gains. */
+function promptCell(c: Cell, cls: string): ViewCell {
+  const p = c.promptCi;
+  const ci =
+    p && c.ciLow !== null && c.ciHigh !== null
+      ? `95% CI [${num(c.ciLow)}, ${num(c.ciHigh)}], ${p.method}, ${p.prompts} prompts in ${p.strata} dataset(s)`
+      : 'no CI: no per-prompt values for this metric (corpus-level, or one prompt)';
+  const tip = `value ${num(c.mean, 6)}, ${ci}; signature ${c.signature}`;
+  const sub = p ? `${p.prompts} prompts` : 'no CI';
+  return { main: meanPm(c), sub, sub2: '', subCls: '', cls, v: sortKey(c.mean), tip };
+}
+
+function metricCell(
+  c: Cell | undefined,
+  baseline: string | null,
+  isBaseline: boolean,
+  score = false,
+): ViewCell {
   if (!c) return { main: '–', sub: '', sub2: '', subCls: '', cls: '', v: '', tip: 'no value' };
+  if (score) return promptCell(c, c.best ? 'best' : '');
   const ci =
     c.ciLow !== null && c.ciHigh !== null ? `95% CI [${num(c.ciLow)}, ${num(c.ciHigh)}]` : 'no CI (one seed)';
   const dropped = c.dropped.length ? `; no value for seed(s) ${c.dropped.join(', ')}` : '';
@@ -163,30 +181,44 @@ function metricColumn(m: MetricColumn): ViewColumn {
   };
 }
 
-export function viewTable(t: Table, baseline: string | null, index: number): ViewTable {
+/** `score`: a score run's table: a model column, the reference model marked, no cost columns. */
+export function viewTable(t: Table, baseline: string | null, index: number, score = false): ViewTable {
   const multi = new Set(t.rows.map((r) => r.student)).size > 1;
+  const costs = score ? [] : COST_COLUMNS;
   const columns: ViewColumn[] = [
-    { label: 'technique', tip: 'distillation technique', type: 'text', cls: 'text' },
+    score
+      ? {
+          label: 'model',
+          tip: 'recorded model (its responses were scored; nothing was trained)',
+          type: 'text',
+          cls: 'text',
+        }
+      : { label: 'technique', tip: 'distillation technique', type: 'text', cls: 'text' },
     ...(multi ? [{ label: 'student', tip: 'student model', type: 'text' as const, cls: 'text' }] : []),
     ...t.metrics.map((m) => ({ ...metricColumn(m), metric: m.id, primary: shownByDefault(t, m.id) })),
-    ...COST_COLUMNS.map((c) => ({ label: c.label, tip: c.tip, type: 'num' as const, cls: 'cost' })),
+    ...costs.map((c) => ({ label: c.label, tip: c.tip, type: 'num' as const, cls: 'cost' })),
   ];
   const rows = t.rows.map((r) => {
     const cells: ViewCell[] = [
       {
         main: r.technique,
-        sub: r.role ? `reference: ${r.role}` : '',
+        sub: r.role ? (score ? 'reference model' : `reference: ${r.role}`) : '',
         sub2: '',
         subCls: '',
         cls: 'text',
         v: r.technique,
-        tip: r.role ? `${r.role} reference row: shown for context, not compared against the baseline` : '',
+        tip: !r.role
+          ? ''
+          : score
+            ? 'reference model (--reference-model): the model every other is compared with; never marked best'
+            : `${r.role} reference row: shown for context, not compared against the baseline`,
       },
     ];
     if (multi)
       cells.push({ main: r.student, sub: '', sub2: '', subCls: '', cls: 'text', v: r.student, tip: '' });
-    for (const m of t.metrics) cells.push(metricCell(r.cells[m.id], baseline, r.technique === baseline));
-    for (const c of COST_COLUMNS) {
+    for (const m of t.metrics)
+      cells.push(metricCell(r.cells[m.id], baseline, r.technique === baseline, score));
+    for (const c of costs) {
       const x = r.cost[c.field];
       cells.push({
         main: c.fmt(x),
@@ -198,7 +230,7 @@ export function viewTable(t: Table, baseline: string | null, index: number): Vie
         tip: r.cost.n ? `mean over ${r.cost.n} job(s)` : 'no cost record',
       });
     }
-    return { technique: r.technique, cells };
+    return { technique: r.technique, ...(r.role ? { role: r.role } : {}), cells };
   });
   return {
     id: `table-${index}`,
@@ -218,7 +250,8 @@ export function headerView(model: ReportModel) {
     tasksText: h.tasks.length ? h.tasks.join(', ') : '(no results)',
     seedsText: h.seeds.join(', '),
     // Below 3 seeds a t interval is too wide (2 seeds: t = 12.7) or absent to call anything.
-    fewSeeds: h.seeds.length < 3,
+    fewSeeds: h.seeds.length < 3 && !model.score,
+    score: model.score,
     baselineText: model.baseline ?? 'none (this run has no `none` technique: no gains)',
     findings: findings(model).map((g) => ({
       task: g.task,
@@ -228,7 +261,7 @@ export function headerView(model: ReportModel) {
         cls: f.significance === 'significant' ? `significant ${f.better ? 'good' : 'bad'}` : '',
       })),
     })),
-    tables: model.tables.map((t, i) => viewTable(t, model.baseline, i)),
+    tables: model.tables.map((t, i) => viewTable(t, model.baseline, i, model.score !== null)),
     metricDocs: metricDocs(model),
   };
 }

@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { writeAtomic } from '../harness/fs-atomic.ts';
+import { readUnits } from '../harness/runner/run-dir.ts';
 import { aggregate } from './aggregate.ts';
 import { examplesCsv, resultsCsv } from './csv.ts';
 import { type HtmlOptions, renderHtml } from './html.ts';
@@ -18,7 +19,7 @@ export const REPORT_FILES = ['results.csv', 'examples.csv', 'report.html', 'summ
 
 export function writeReports(runDir: string, opts: HtmlOptions = {}): void {
   const run = readRunDirOrExplain(runDir);
-  const model = aggregate(run);
+  const model = aggregate(run, readUnits(runDir));
   const files: Record<(typeof REPORT_FILES)[number], string> = {
     'results.csv': resultsCsv(model),
     'examples.csv': examplesCsv(run.examples),

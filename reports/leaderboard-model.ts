@@ -1,12 +1,14 @@
 /**
- * Leaderboard across runs: (technique, student, task) entries from many run dirs, ranked per
- * task × split on the table's primary metric. Numbers computed under different metric signatures
- * are never ranked together: each signature gets its own table, with the reason stated.
+ * Leaderboard across runs: one entry per (suite, technique, student, role) of a task × split,
+ * ranked on the table's primary metric by its latest run (manifest start time), with every run's
+ * value as its history, oldest first. Numbers computed under different metric signatures are never
+ * ranked together: each signature gets its own table, with the reason stated.
  */
 import type { RunDir } from '../harness/runner/run-dir.ts';
 import type { Direction } from '../metrics/types.ts';
 import { aggregate } from './aggregate.ts';
-import { byName, bySplit, byTechnique } from './order.ts';
+import { rankBands } from './leaderboard-bands.ts';
+import { byName, bySplit, byTechnique, byTime } from './order.ts';
 
 export interface LeaderboardStat {
   mean: number;
@@ -15,9 +17,22 @@ export interface LeaderboardStat {
   n: number;
 }
 
+/** One run's value of an entry. */
+export interface HistoryPoint extends LeaderboardStat {
+  run: string;
+  startedAt: string;
+  /** Link to that run's report.html, relative to the leaderboard's directory; absent: none written. */
+  report?: string;
+}
+
+/** Stats, `run`, `startedAt`, … and `others` are the latest run's; `history` has every run's. */
 export interface LeaderboardEntry extends LeaderboardStat {
-  /** 1 = best; ties share a rank (1, 1, 3). */
+  /** 1 = best mean; ties share a rank (1, 1, 3). */
   rank: number;
+  /** Rank band (reports/leaderboard-bands.ts): entries whose CI overlaps their band leader's share it. */
+  band: number;
+  /** `band`, with '=' when shared: "1=". */
+  bandLabel: string;
   technique: string;
   student: string;
   /** Reference rows (teacher, oracle; docs/data-pools.md); absent: a student. */
@@ -28,8 +43,11 @@ export interface LeaderboardEntry extends LeaderboardStat {
   startedAt: string;
   harnessVersion: string;
   backend: string;
+  report?: string;
   /** Other metrics of the same task × split whose signature is the same in every entry. */
   others: Record<string, LeaderboardStat>;
+  /** This entry in every run that has it, oldest first (manifest start time). */
+  history: HistoryPoint[];
 }
 
 export interface LeaderboardTable {
@@ -49,6 +67,7 @@ export interface LeaderboardTable {
 
 export interface Leaderboard {
   schemaVersion: 1;
+  /** Oldest first (manifest start time). */
   runs: {
     run: string;
     suite: string;
@@ -56,6 +75,7 @@ export interface Leaderboard {
     harnessVersion: string;
     backend: string;
     synthetic: boolean;
+    report?: string;
   }[];
   tables: LeaderboardTable[];
 }
@@ -66,7 +86,7 @@ interface Candidate {
   metric: string;
   direction: Direction;
   signature: string;
-  entry: Omit<LeaderboardEntry, 'rank' | 'others'>;
+  entry: Omit<LeaderboardEntry, 'rank' | 'band' | 'bandLabel' | 'others' | 'history'>;
   others: Record<string, LeaderboardStat & { signature: string; direction: Direction }>;
 }
 
@@ -77,7 +97,14 @@ const stat = (c: {
   n: number;
 }): LeaderboardStat => ({ mean: c.mean, ciLow: c.ciLow, ciHigh: c.ciHigh, n: c.n });
 
-function candidates(dir: string, run: RunDir): Candidate[] {
+/** A run given to buildLeaderboard; `report` links its report.html (see HistoryPoint). */
+export interface LeaderboardRun {
+  dir: string;
+  run: RunDir;
+  report?: string;
+}
+
+function candidates({ dir, run, report }: LeaderboardRun): Candidate[] {
   const model = aggregate(run);
   const out: Candidate[] = [];
   for (const t of model.tables) {
@@ -103,6 +130,7 @@ function candidates(dir: string, run: RunDir): Candidate[] {
           student: r.student,
           ...(r.role ? { role: r.role } : {}),
           run: dir,
+          ...(report ? { report } : {}),
           suite: model.header.suite,
           startedAt: model.header.startedAt,
           harnessVersion: model.header.harnessVersion,
@@ -116,15 +144,57 @@ function candidates(dir: string, run: RunDir): Candidate[] {
   return out;
 }
 
-function rank(entries: Omit<LeaderboardEntry, 'rank'>[], direction: Direction): LeaderboardEntry[] {
+type Ranked = Omit<LeaderboardEntry, 'rank' | 'band' | 'bandLabel'>;
+
+/** Best first by mean, rank and band attached; listed band by band (a wide CI can join an earlier band). */
+function rank(entries: Ranked[], direction: Direction): LeaderboardEntry[] {
   const sorted = [...entries].sort(
     (a, b) =>
       (direction === 'higher' ? b.mean - a.mean : a.mean - b.mean) ||
       byTechnique(a.technique, b.technique) ||
       byName(a.student, b.student) ||
-      byName(a.run, b.run),
+      byName(a.suite, b.suite) ||
+      byName(a.role ?? '', b.role ?? ''),
   );
-  return sorted.map((e, i) => ({ ...e, rank: sorted.findIndex((x) => x.mean === e.mean) + 1 || i + 1 }));
+  const bands = rankBands(sorted);
+  const ranked = sorted.map((e, i) => ({
+    ...e,
+    rank: sorted.findIndex((x) => x.mean === e.mean) + 1 || i + 1,
+    band: bands[i].band,
+    bandLabel: bands[i].label,
+  }));
+  return ranked
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => a.e.band - b.e.band || a.i - b.i)
+    .map(({ e }) => e);
+}
+
+const oldestFirst = (a: Candidate, b: Candidate) =>
+  byTime(a.entry.startedAt, b.entry.startedAt) || byName(a.entry.run, b.entry.run);
+
+/** One entry per (suite, technique, student, role): the latest run's numbers plus every run's history. */
+function merge(group: Candidate[], otherMetrics: LeaderboardTable['otherMetrics']): Ranked[] {
+  const byEntry = new Map<string, Candidate[]>();
+  for (const c of group) {
+    const k = JSON.stringify([c.entry.suite, c.entry.technique, c.entry.student, c.entry.role ?? '']);
+    byEntry.set(k, [...(byEntry.get(k) ?? []), c]);
+  }
+  return [...byEntry.values()].map((runs) => {
+    const history = [...runs].sort(oldestFirst);
+    const latest = history[history.length - 1];
+    return {
+      ...latest.entry,
+      others: Object.fromEntries(
+        otherMetrics.filter((m) => latest.others[m.id]).map((m) => [m.id, stat(latest.others[m.id])]),
+      ),
+      history: history.map((c) => ({
+        run: c.entry.run,
+        startedAt: c.entry.startedAt,
+        ...stat(c.entry),
+        ...(c.entry.report ? { report: c.entry.report } : {}),
+      })),
+    };
+  });
 }
 
 function table(group: Candidate[], reason: string | null, id: string): LeaderboardTable {
@@ -140,12 +210,6 @@ function table(group: Candidate[], reason: string | null, id: string): Leaderboa
       );
     else otherMetrics.push({ id: mid, direction: group.find((c) => c.others[mid])!.others[mid].direction });
   }
-  const entries = group.map((c) => ({
-    ...c.entry,
-    others: Object.fromEntries(
-      otherMetrics.filter((m) => c.others[m.id]).map((m) => [m.id, stat(c.others[m.id])]),
-    ),
-  }));
   return {
     id,
     task: first.task,
@@ -156,13 +220,13 @@ function table(group: Candidate[], reason: string | null, id: string): Leaderboa
     reason,
     otherMetrics,
     omitted,
-    entries: rank(entries, first.direction),
+    entries: rank(merge(group, otherMetrics), first.direction),
   };
 }
 
 /** `runs` in command-line order; the output does not depend on that order. */
-export function buildLeaderboard(runs: { dir: string; run: RunDir }[]): Leaderboard {
-  const all = runs.flatMap(({ dir, run }) => candidates(dir, run));
+export function buildLeaderboard(runs: LeaderboardRun[]): Leaderboard {
+  const all = runs.flatMap(candidates);
   const byKey = new Map<string, Candidate[]>();
   for (const c of all) {
     const k = JSON.stringify([c.task, c.split, c.metric]);
@@ -191,14 +255,15 @@ export function buildLeaderboard(runs: { dir: string; run: RunDir }[]): Leaderbo
     }
   }
   const runInfo = runs
-    .map(({ dir, run }) => ({
+    .map(({ dir, run, report }) => ({
       run: dir,
       suite: run.manifest.suite.name,
       startedAt: run.manifest.startedAt,
       harnessVersion: run.manifest.harnessVersion,
       backend: run.manifest.backend,
       synthetic: run.manifest.environment?.synthetic === true,
+      ...(report ? { report } : {}),
     }))
-    .sort((a, b) => byName(a.run, b.run));
+    .sort((a, b) => byTime(a.startedAt, b.startedAt) || byName(a.run, b.run));
   return { schemaVersion: 1, runs: runInfo, tables };
 }

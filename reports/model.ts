@@ -4,6 +4,7 @@
  */
 import type { GapRecovered } from '../metrics/gap-recovered.ts';
 import type { Direction } from '../metrics/types.ts';
+import type { ScoreMode } from './score-mode.ts';
 
 /**
  * "significant" when the Holm-adjusted p of the paired difference is below 1 − level (equivalently
@@ -59,6 +60,8 @@ export interface Cell {
   gapRecovered?: GapRecovered;
   /** Performance gap recovered of a weak-to-strong row against its own weak and strong-ceiling references (reports/pgr.ts). */
   pgr?: GapRecovered;
+  /** Score runs: ciLow/ciHigh come from a bootstrap over this many prompts, not from seeds (reports/score-mode.ts). */
+  promptCi?: { prompts: number; strata: number; method: string };
 }
 
 /** Means over seeds of the job cost records (harness/techniques/types.ts CostRecord). */
@@ -165,4 +168,6 @@ export interface ReportModel {
   tables: Table[];
   curves: CurveSeries[];
   conflict: ConflictMatrix[];
+  /** Set for a score run (recorded models, no training; reports/score-mode.ts), null for a training run. */
+  score: ScoreMode | null;
 }

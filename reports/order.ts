@@ -16,3 +16,11 @@ export function bySplit(a: string, b: string): number {
   const rank = (s: string) => (SPLIT_ORDER.includes(s) ? SPLIT_ORDER.indexOf(s) : SPLIT_ORDER.length);
   return rank(a) - rank(b) || byName(a, b);
 }
+
+/** Oldest first by an ISO start time (manifest.startedAt); unparseable times after parseable ones. */
+export function byTime(a: string, b: string): number {
+  const ta = Date.parse(a);
+  const tb = Date.parse(b);
+  if (Number.isNaN(ta) || Number.isNaN(tb)) return Number(Number.isNaN(ta)) - Number(Number.isNaN(tb));
+  return ta - tb;
+}

@@ -16,7 +16,7 @@ export const md = forMarkdown;
  * baseline on the primary metric only; a gain per metric would make the table too wide to read in a
  * PR comment (report.html shows them all).
  */
-function table(t: Table, baseline: string | null): string[] {
+function table(t: Table, baseline: string | null, score: boolean): string[] {
   const multi = new Set(t.rows.map((r) => r.student)).size > 1;
   const primary = t.metrics.find((m) => m.id === t.primary);
   const gainHead = baseline && primary ? [`${md(primary.id)} vs ${md(baseline)}`] : [];
@@ -24,18 +24,16 @@ function table(t: Table, baseline: string | null): string[] {
   const gapHead = hasGap ? ['gap recovered (vs oracle)'] : [];
   const hasPgr = primary !== undefined && t.rows.some((r) => r.cells[primary.id]?.pgr);
   const pgrHead = hasPgr ? ['PGR (weak → strong ceiling)'] : [];
+  // A score run trained nothing: its rows are models and it has no cost columns.
+  const costHead = score ? [] : ['steps', 'teacher tokens', 'teacher calls', 'trainable params', 'wall time'];
   const head = [
-    'technique',
+    score ? 'model' : 'technique',
     ...(multi ? ['student'] : []),
     ...t.metrics.map((m) => `${md(m.id)} ${arrow(m.direction)}`),
     ...gainHead,
     ...gapHead,
     ...pgrHead,
-    'steps',
-    'teacher tokens',
-    'teacher calls',
-    'trainable params',
-    'wall time',
+    ...costHead,
   ];
   const text = (i: number) => i === 0 || (multi && i === 1);
   const lines = [
@@ -43,7 +41,8 @@ function table(t: Table, baseline: string | null): string[] {
     `|${head.map((_, i) => (text(i) ? ' --- ' : ' ---: ')).join('|')}|`,
   ];
   for (const r of t.rows) {
-    const name = r.role ? `${md(r.technique)} _(reference: ${md(r.role)})_` : md(r.technique);
+    const role = score ? 'reference model' : `reference: ${md(r.role ?? '')}`;
+    const name = r.role ? `${md(r.technique)} _(${role})_` : md(r.technique);
     const cells = [name, ...(multi ? [md(r.student)] : [])];
     for (const m of t.metrics) {
       const c = r.cells[m.id];
@@ -61,13 +60,14 @@ function table(t: Table, baseline: string | null): string[] {
       const pgr = primary ? r.cells[primary.id]?.pgr : undefined;
       cells.push(pgr ? md(gapText(pgr)) : '–');
     }
-    cells.push(
-      count(r.cost.optimizerSteps),
-      count(r.cost.teacherForwardTokens),
-      count(r.cost.teacherGenerations),
-      count(r.cost.trainableParameters),
-      duration(r.cost.wallTimeMs),
-    );
+    if (!score)
+      cells.push(
+        count(r.cost.optimizerSteps),
+        count(r.cost.teacherForwardTokens),
+        count(r.cost.teacherGenerations),
+        count(r.cost.trainableParameters),
+        duration(r.cost.wallTimeMs),
+      );
     lines.push(`| ${cells.join(' | ')} |`);
   }
   return lines;
@@ -78,10 +78,15 @@ export function renderSummary(model: ReportModel): string {
   const out: string[] = [`# distill-bench: ${md(h.suite)}`, ''];
   if (h.synthetic)
     out.push('> **Synthetic fixture**: every number below is made up; no model was trained.', '');
+  const tail = model.score
+    ? `reference model ${md(model.score.referenceModel)}`
+    : `seeds ${h.seeds.join(', ')}`;
   out.push(
-    `Task${h.tasks.length === 1 ? '' : 's'}: ${h.tasks.map(md).join(', ') || '(no results)'} · started ${md(h.startedAt)} · backend ${md(h.backend)} · harness ${md(h.harnessVersion)}${h.gitSha ? ` (${md(h.gitSha.slice(0, 12))})` : ''} · seeds ${h.seeds.join(', ')}`,
+    `Task${h.tasks.length === 1 ? '' : 's'}: ${h.tasks.map(md).join(', ') || '(no results)'} · started ${md(h.startedAt)} · backend ${md(h.backend)} · harness ${md(h.harnessVersion)}${h.gitSha ? ` (${md(h.gitSha.slice(0, 12))})` : ''} · ${tail}`,
     '',
-    `Mean over seeds ± half-width of the 95% t interval (clamped to the metric's range); ★ best per column among students. Gains are paired over shared seeds against \`${model.baseline ?? 'none'}\`; p-values are Holm-adjusted over each table × metric family of technique-vs-\`${model.baseline ?? 'none'}\` comparisons, and a gain is significant when its adjusted p is below 0.05. Fewer than 3 paired seeds, or the same difference on every seed, is inconclusive. Teacher and oracle rows are references, outside every family. Gap recovered = (technique − ${model.baseline ?? 'none'}) / (oracle − ${model.baseline ?? 'none'}) with a seed bootstrap 95% CI.`,
+    model.score
+      ? `Recorded models scored on their responses (nothing was trained). One value per model with a 95% CI from a stratified percentile bootstrap over prompts (datasets as strata); corpus-level metrics such as WER have no CI. ★ best per column among the models other than the reference model ${md(model.score.referenceModel)}, which every other is compared with.`
+      : `Mean over seeds ± half-width of the 95% t interval (clamped to the metric's range); ★ best per column among students. Gains are paired over shared seeds against \`${model.baseline ?? 'none'}\`; p-values are Holm-adjusted over each table × metric family of technique-vs-\`${model.baseline ?? 'none'}\` comparisons, and a gain is significant when its adjusted p is below 0.05. Fewer than 3 paired seeds, or the same difference on every seed, is inconclusive. Teacher and oracle rows are references, outside every family. Gap recovered = (technique − ${model.baseline ?? 'none'}) / (oracle − ${model.baseline ?? 'none'}) with a seed bootstrap 95% CI.`,
     '',
   );
   if (h.failedJobs.length) {
@@ -105,7 +110,7 @@ export function renderSummary(model: ReportModel): string {
   }
   out.push('## Leaderboard', '');
   for (const t of model.tables)
-    out.push(`### ${md(t.task)} · ${md(t.split)}`, '', ...table(t, model.baseline), '');
+    out.push(`### ${md(t.task)} · ${md(t.split)}`, '', ...table(t, model.baseline, model.score !== null), '');
   if (model.tables.length === 0) out.push('No results in this run.', '');
   return `${out.join('\n').trimEnd()}\n`;
 }

@@ -6,7 +6,7 @@ export function registerLeaderboard(program: Command): void {
   program
     .command('leaderboard <runDirs...>')
     .description(
-      'rank (technique, student, task) entries from many run directories: index.html, leaderboard.csv, leaderboard.json',
+      "rank (suite, technique, student) rows per task from many run directories, with each row's history across runs, rank bands and trend charts: index.html, leaderboard.csv, leaderboard.json",
     )
     .requiredOption('--out <dir>', 'output directory (a static site, e.g. for GitHub Pages)')
     .option('--json', 'print leaderboard.json on stdout too')

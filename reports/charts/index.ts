@@ -22,8 +22,9 @@ export interface ChartSection {
 
 export const ICE_METRICS = ['ice-loose', 'ice-strict', 'ice-hard'];
 
+/** Reference rows have their own "student" (the teacher's id), so only student rows count. */
 function multiStudent(t: Table): boolean {
-  return new Set(t.rows.map((r) => r.student)).size > 1;
+  return new Set(t.rows.filter((r) => r.role === undefined).map((r) => r.student)).size > 1;
 }
 
 const rowName = (t: Table, technique: string, student: string) =>
@@ -231,5 +232,14 @@ function leakage(model: ReportModel): ChartSection {
 }
 
 export function chartSections(model: ReportModel): ChartSection[] {
+  // A score run trained nothing and has no baseline: no gains, costs, curves or teacher conflict.
+  if (model.score)
+    return [
+      {
+        ...bars(model),
+        title: `Metrics per model (95% bootstrap CI over prompts; ★ best other than the reference model ${model.score.referenceModel})`,
+      },
+      leakage(model),
+    ];
   return [forest(model), bars(model), frontier(model), curves(model), conflict(model), leakage(model)];
 }
