@@ -112,7 +112,11 @@ export interface ExecuteEnv {
 
 const quiet = { info: () => {}, warn: () => {} };
 
-function teacher(job: TeacherJob | StudentJob, spec: TeacherJob['teacher'], env: ExecuteEnv): Teacher {
+function teacher(
+  job: TeacherJob | StudentJob,
+  spec: TeacherJob['teacher'],
+  env: ExecuteEnv,
+): Promise<Teacher> {
   const { data, teacherPool } = jobData(job);
   // A program or recorded teacher trains on nothing.
   const trainData = spec.kind ? [] : spec.profile ? data.profiles?.[spec.profile] : teacherPool;
@@ -140,10 +144,10 @@ export async function executeJob(job: Job, env: ExecuteEnv): Promise<JobOutput> 
       step: 0,
       steps: job.teacher.kind ? 0 : job.teacher.training.steps,
     });
-    const handle = teacher(job, job.teacher, env);
-    let reference: ReturnType<typeof teacherReference>;
+    const handle = await teacher(job, job.teacher, env);
+    let reference: Awaited<ReturnType<typeof teacherReference>>;
     try {
-      reference = teacherReference(job, handle, jobData(job).data, base);
+      reference = await teacherReference(job, handle, jobData(job).data, base);
     } finally {
       handle.dispose();
     }
@@ -157,7 +161,9 @@ export async function executeJob(job: Job, env: ExecuteEnv): Promise<JobOutput> 
       ...reference,
     };
   }
-  const teachers = job.teachers.map((spec) => teacher(job, spec, env));
+  // One at a time, in suite order: each may train, and the cache log reads in that order.
+  const teachers: Teacher[] = [];
+  for (const spec of job.teachers) teachers.push(await teacher(job, spec, env));
   const def = techniqueRegistry.get(job.technique.id);
   const task = taskRegistry.get(job.taskId);
   const { data, labelled, transfer, transferGold } = jobData(job);
@@ -181,7 +187,7 @@ export async function executeJob(job: Job, env: ExecuteEnv): Promise<JobOutput> 
   try {
     const result = await def.train(ctx, job.technique.options);
     env.progress?.({ phase: 'evaluate', step: job.training.steps, steps: job.training.steps });
-    const evaluation = evaluateStudent({
+    const evaluation = await evaluateStudent({
       job,
       task,
       data,
@@ -200,7 +206,7 @@ export async function executeJob(job: Job, env: ExecuteEnv): Promise<JobOutput> 
     // The runner prints it when the job ends (harness/runner/run.ts) and copies it to the manifest.
     if (tail?.fallingFast) warnings.push(lossTailWarning(tail));
     const names = { technique: job.technique.label, student: job.student.id };
-    const referenceRows = scoreReferences(job, result.references ?? [], { task, data, teachers }, base);
+    const referenceRows = await scoreReferences(job, result.references ?? [], { task, data, teachers }, base);
     const rows = jobRows(base, names, evaluation, job.role);
     return {
       record: {
@@ -224,16 +230,16 @@ export async function executeJob(job: Job, env: ExecuteEnv): Promise<JobOutput> 
  * Scores a technique's extra reference students (weak supervisor, strong ceiling, co-distillation
  * peer) like students and returns their rows, tagged with the role; their examples are not kept.
  */
-function scoreReferences(
+async function scoreReferences(
   job: StudentJob,
   refs: NonNullable<TechniqueResult['references']>,
   env: { task: TaskDefinition; data: TaskData; teachers: Teacher[] },
   base: { schemaVersion: number; jobKey: string; task: string; seed: number },
-): JobOutput['results'] {
+): Promise<JobOutput['results']> {
   const rows: JobOutput['results'] = [];
   for (const ref of refs) {
     try {
-      const ev = evaluateStudent({
+      const ev = await evaluateStudent({
         job,
         task: env.task,
         data: env.data,
