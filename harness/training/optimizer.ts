@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { addNInOrder } from '../engine/add-n.ts';
 import { tf } from '../engine/tf.ts';
 import { TrainingDivergedError } from '../errors.ts';
 import { learningRate } from './schedule.ts';
@@ -100,7 +101,7 @@ export class AdamTrainer {
       const stacked = tf.stack(kept) as tf.Tensor1D;
       tf.dispose(kept);
       const gs = this.vars.map((x) => grads[x.name] ?? tf.zerosLike(x));
-      const sq = tf.addN(gs.map((g) => tf.sum(tf.square(g))));
+      const sq = addNInOrder(gs.map((g) => tf.sum(tf.square(g))));
       const scale = tf.minimum(1, tf.div(clipNorm, tf.add(tf.sqrt(sq), 1e-6)));
       this.vars.forEach((x, i) => {
         const g = tf.mul(gs[i], scale);
