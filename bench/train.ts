@@ -64,7 +64,12 @@ const trainer = new AdamTrainer(
   model.trainableVariables(),
   TrainingOptionsSchema.parse({ steps: 1e6, lr: 1e-3, warmupSteps: 0 }),
 );
-const step = () =>
+// Loss terms are read back every `trainer.readEvery` steps (AdamTrainer.read), as in training runs.
+let last = 0;
+const read = async (due: boolean) => {
+  for (const log of await trainer.read({ due })) last = log.terms.total;
+};
+const step = async () => {
   trainer.minimize(() => {
     const ce = crossEntropy(
       model.forward(input).logits,
@@ -73,11 +78,16 @@ const step = () =>
     );
     return { total: ce, terms: {} };
   });
-const first = step().total;
-for (let i = 1; i < opts.warmup; i++) step();
+  await read(true);
+};
+await step();
+await read(false);
+const first = last;
+for (let i = 1; i < opts.warmup; i++) await step();
+await read(false);
 const t0 = process.hrtime.bigint();
-let last = 0;
-for (let i = 0; i < opts.steps; i++) last = step().total;
+for (let i = 0; i < opts.steps; i++) await step();
+await read(false);
 const ms = Number(process.hrtime.bigint() - t0) / 1e6 / opts.steps;
 const nMatmul = L * (4 * D * D + 2 * D * F) + D * V;
 const flops = 6 * nMatmul * B * T + 3 * L * B * 4 * T * T * D;

@@ -19,10 +19,13 @@ export class TrainingDivergedError extends Error {
     readonly step: number,
     readonly term: string,
     readonly value: number,
+    /** First and last step of the window whose loss terms were read back together (when batched). */
+    readonly window?: [number, number],
   ) {
     super(
-      `training diverged at step ${step}: loss term '${term}' is ${value}. ` +
-        'Lower the learning rate (training.lr) or raise gradient clipping (training.clipNorm).',
+      `training diverged at step ${step}: loss term '${term}' is ${value}` +
+        (window ? ` (found reading back steps ${window[0]}-${window[1]})` : '') +
+        '. Lower the learning rate (training.lr) or raise gradient clipping (training.clipNorm).',
     );
     this.name = 'TrainingDivergedError';
   }

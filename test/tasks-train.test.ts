@@ -12,7 +12,7 @@ beforeAll(async () => {
 
 describe('an engine model learns every task', () => {
   for (const id of ['phonetic-transcription', 'arithmetic-rationales', 'identity', 'copy-reverse']) {
-    it(`${id}: the loss falls over 200 steps`, () => {
+    it(`${id}: the loss falls over 200 steps`, async () => {
       const task = taskRegistry.get(id);
       // copy-reverse is kept to 3-4 letters: reversing 8 random letters needs more than one layer.
       const short = id === 'copy-reverse' ? { maxLetters: 4, oodMaxLetters: 5 } : {};
@@ -38,7 +38,7 @@ describe('an engine model learns every task', () => {
         1,
       );
       const sampler = new BatchSampler(encodeAll(tok, data.splits.train), 16, 93, 1);
-      const res = trainLoop({
+      const res = await trainLoop({
         vars: model.trainableVariables(),
         training: TrainingOptionsSchema.parse({ steps: 200, batchSize: 16, lr: 0.01, warmupSteps: 10 }),
         nextBatch: () => sampler.next(),

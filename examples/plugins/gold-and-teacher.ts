@@ -24,7 +24,7 @@ export const goldAndTeacher: TechniqueDefinition<z.infer<typeof options>> = {
   minTeachers: 1,
   async train(ctx, opts) {
     const gold = ctx.data.splits.train;
-    const responses = ctx.teachers[0].respond(
+    const responses = await ctx.teachers[0].respond(
       gold.map((e) => e.prompt),
       opts.maxNewTokens,
     );
@@ -37,7 +37,7 @@ export const goldAndTeacher: TechniqueDefinition<z.infer<typeof options>> = {
       student.config.maxLen,
       ctx.seed,
     );
-    const run = trainStudent(ctx, student, { nextBatch: () => sampler.next(), loss: (b) => lmLoss(student, b) });
+    const run = await trainStudent(ctx, student, { nextBatch: () => sampler.next(), loss: (b) => lmLoss(student, b) });
     return { ...finish(ctx, student, run), supervision };
   },
 };

@@ -17,20 +17,21 @@ interface CheckpointMeta {
 }
 
 /** Saves weights (float32, little-endian, one blob) and a JSON config with the vocabulary. */
-export function saveCheckpoint(
+export async function saveCheckpoint(
   dir: string,
   model: TransformerLM,
   tok: CharTokenizer,
   extra?: Record<string, unknown>,
-): void {
+): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const entries = [...model.weights.entries()];
   const total = entries.reduce((n, [, v]) => n + v.size, 0);
   const blob = new Float32Array(total);
   const weights: CheckpointMeta['weights'] = [];
+  const data = await Promise.all(entries.map(([, v]) => v.data()));
   let offset = 0;
-  for (const [name, v] of entries) {
-    blob.set(v.dataSync() as Float32Array, offset);
+  for (const [i, [name, v]] of entries.entries()) {
+    blob.set(data[i] as Float32Array, offset);
     weights.push({ name, shape: v.shape, offset, length: v.size });
     offset += v.size;
   }
@@ -81,15 +82,15 @@ export function loadCachedModel(dir: string, tok: CharTokenizer, what: string): 
  * Saves into a private directory, then renames it into the cache: a concurrent process sees the whole
  * checkpoint or none, and the loser of a race simply keeps its own copy in memory.
  */
-export function saveCachedModel(
+export async function saveCachedModel(
   dir: string,
   model: TransformerLM,
   tok: CharTokenizer,
   extra?: Record<string, unknown>,
-): void {
+): Promise<void> {
   mkdirSync(dirname(dir), { recursive: true });
   const tmp = `${dir}.tmp-${process.pid}`;
-  saveCheckpoint(tmp, model, tok, extra);
+  await saveCheckpoint(tmp, model, tok, extra);
   try {
     renameSync(tmp, dir);
   } catch {

@@ -21,7 +21,7 @@ export function defaultMetrics(task: TaskDefinition, teachers: number): string[]
 
 /** Something scored without a network: a program teacher's responses (its reference row). */
 export interface Responder {
-  respond(prompts: string[], maxNewTokens: number): string[];
+  respond(prompts: string[], maxNewTokens: number): Promise<string[]>;
 }
 
 /**
@@ -29,14 +29,18 @@ export interface Responder {
  * through its evaluator (harness/runner/evaluators.ts). Per-example rows feed the example browser.
  * A Responder (program teacher) is scored on its responses; metrics that need a network skip it.
  */
-export function evaluateStudent(args: {
+export async function evaluateStudent(args: {
   job: StudentJob;
   task: TaskDefinition;
   data: TaskData;
   student: TransformerLM | Responder;
   teachers: Teacher[];
   supervision?: Example[];
-}): { results: Row[]; examples: ExampleOut[]; teacherDisagreement?: JobRecord['teacherDisagreement'] } {
+}): Promise<{
+  results: Row[];
+  examples: ExampleOut[];
+  teacherDisagreement?: JobRecord['teacherDisagreement'];
+}> {
   const { job, task, data, teachers } = args;
   const student = 'respond' in args.student ? undefined : args.student;
   const responder = 'respond' in args.student ? args.student : undefined;
@@ -57,11 +61,11 @@ export function evaluateStudent(args: {
     const prompts = exs.map((e) => e.prompt);
     const maxNewTokens = job.evaluation.maxNewTokens;
     const responses = student
-      ? generate(student, tok, prompts, { maxNewTokens }).map((g) => g.text)
-      : responder!.respond(prompts, maxNewTokens);
+      ? (await generate(student, tok, prompts, { maxNewTokens })).map((g) => g.text)
+      : await responder!.respond(prompts, maxNewTokens);
     // A recorded teacher that lacks some of these prompts gives no teacher-relative metrics here.
     const teacherResponses = coversAll(teachers[0], prompts)
-      ? teachers[0]?.respond(prompts, job.evaluation.maxNewTokens)
+      ? await teachers[0]?.respond(prompts, job.evaluation.maxNewTokens)
       : undefined;
     const ctx: EvalSplit = {
       split,
@@ -80,7 +84,7 @@ export function evaluateStudent(args: {
     for (const ev of EVALUATORS) {
       const ids = ev.ids.filter((id) => wanted.includes(id) || wanted.includes(ev.family));
       if (ids.length === 0 || !ev.applies(ctx)) continue;
-      for (const v of ev.run(ctx)) {
+      for (const v of await ev.run(ctx)) {
         if (!ids.includes(v.metric) && !wanted.includes(ev.family)) continue;
         if (v.metric === 'gold-nll') nllOf = v.perExample;
         results.push({
@@ -106,29 +110,24 @@ export function evaluateStudent(args: {
       }),
     );
   }
-  return { results, examples, teacherDisagreement: teacherDisagreement(task, data, teachers, job) };
+  return { results, examples, teacherDisagreement: await teacherDisagreement(task, data, teachers, job) };
 }
 
 /** Teacher × teacher answer disagreement on the test split (the report's conflict heat map). */
-function teacherDisagreement(
+async function teacherDisagreement(
   task: TaskDefinition,
   data: TaskData,
   teachers: Teacher[],
   job: StudentJob,
-): JobRecord['teacherDisagreement'] {
+): Promise<JobRecord['teacherDisagreement']> {
   if (teachers.length < 2) return undefined;
   const exs = data.splits.test.slice(0, job.evaluation.maxExamples);
   const prompts = exs.map((e) => e.prompt);
   if (!teachers.every((t) => coversAll(t, prompts))) return undefined;
   const extract = answerOf(task);
-  const answers = teachers.map((t) =>
-    t
-      .respond(
-        exs.map((e) => e.prompt),
-        job.evaluation.maxNewTokens,
-      )
-      .map(extract),
-  );
+  const answers: string[][] = [];
+  for (const t of teachers)
+    answers.push((await t.respond(prompts, job.evaluation.maxNewTokens)).map(extract));
   const matrix = answers.map((a) =>
     answers.map((b) => a.filter((x, i) => x !== b[i]).length / Math.max(1, a.length)),
   );

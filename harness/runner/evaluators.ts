@@ -44,7 +44,7 @@ export interface Evaluator {
   family: string;
   ids: string[];
   applies(ctx: EvalSplit): boolean;
-  run(ctx: EvalSplit): EvaluatedValue[];
+  run(ctx: EvalSplit): EvaluatedValue[] | Promise<EvaluatedValue[]>;
 }
 
 const extractor = answerOf;
@@ -103,11 +103,11 @@ const rse: Evaluator = {
   family: 'rse',
   ids: ['rse-proxy', 'rse-rougeL', 'rse-chrf', 'rse-bleu', 'rse-top1', 'rse-jsd'],
   applies: (c) => c.teachers.length > 0 && c.split !== 'probes',
-  run: (c) => {
+  run: async (c) => {
     const pairs = c.examples.map((e, i) => ({ prompt: e.prompt, response: c.teacherResponses![i] }));
     const teacher = c.teachers[0].model;
-    const t = teacher && c.student ? teacherForced(teacher, c.tokenizer, pairs) : undefined;
-    const s = t && c.student ? teacherForced(c.student, c.tokenizer, pairs) : undefined;
+    const t = teacher && c.student ? await teacherForced(teacher, c.tokenizer, pairs) : undefined;
+    const s = t && c.student ? await teacherForced(c.student, c.tokenizer, pairs) : undefined;
     const V = c.tokenizer.vocabSize;
     const acc = rseAccumulator();
     let state = acc.empty();
@@ -148,11 +148,11 @@ const goldNllEvaluator: Evaluator = {
   ids: ['gold-nll'],
   // A program teacher has no distribution over tokens, so no NLL.
   applies: (c) => c.split !== 'probes' && c.student !== undefined,
-  run: (c) => {
+  run: async (c) => {
     const student = c.student!;
     const pairs = c.examples.map((e) => ({ prompt: e.prompt, response: e.response }));
     const V = student.config.vocabSize;
-    const forced = teacherForced(student, c.tokenizer, pairs);
+    const forced = await teacherForced(student, c.tokenizer, pairs);
     const r = goldNll(forced.map((o) => targetLogProbs(o.logProbs, o.targets, V)));
     return [{ ...r.value, perExample: r.examples.map((e) => ({ value: e.nll, tokens: e.tokens })) }];
   },
@@ -222,12 +222,12 @@ const cka: Evaluator = {
   family: 'cka',
   ids: ['cka', 'cka-debiased'],
   applies: (c) => c.teachers[0]?.model !== undefined && c.student !== undefined && c.split !== 'probes',
-  run: (c) => {
+  run: async (c) => {
     const pairs = c.examples.map((e) => ({ prompt: e.prompt, response: e.response }));
     const teacher = c.teachers[0].model!;
     const student = c.student!;
-    const t = teacherForced(teacher, c.tokenizer, pairs, { hiddenLayer: teacher.config.layers - 1 });
-    const s = teacherForced(student, c.tokenizer, pairs, { hiddenLayer: student.config.layers - 1 });
+    const t = await teacherForced(teacher, c.tokenizer, pairs, { hiddenLayer: teacher.config.layers - 1 });
+    const s = await teacherForced(student, c.tokenizer, pairs, { hiddenLayer: student.config.layers - 1 });
     const X = t.flatMap((o) => rowsFromFlat(o.hidden!, teacher.config.dModel));
     const Y = s.flatMap((o) => rowsFromFlat(o.hidden!, student.config.dModel));
     return ckaValues(Y, X, { seed: 0 });

@@ -137,7 +137,7 @@ async function teacher(
     cacheDir: env.cacheDir,
     log: env.log ?? quiet,
   };
-  if (spec.kind) return { teacher: obtainTeacher(args), lockWaitMs: 0 };
+  if (spec.kind) return { teacher: await obtainTeacher(args), lockWaitMs: 0 };
   return obtainTeacherOnce(args, (line, waitedMs) => {
     (env.onWait ?? toStderr)(`${job.label}: ${line}`);
     env.progress?.({ phase: `waiting for teacher ${spec.id}`, step: Math.round(waitedMs / 1000), steps: 0 });
@@ -155,9 +155,9 @@ export async function executeJob(job: Job, env: ExecuteEnv): Promise<JobOutput> 
       steps: job.teacher.kind ? 0 : job.teacher.training.steps,
     });
     const { teacher: handle, lockWaitMs } = await teacher(job, job.teacher, env);
-    let reference: ReturnType<typeof teacherReference>;
+    let reference: Awaited<ReturnType<typeof teacherReference>>;
     try {
-      reference = teacherReference(job, handle, jobData(job).data, base);
+      reference = await teacherReference(job, handle, jobData(job).data, base);
     } finally {
       handle.dispose();
     }
@@ -173,6 +173,7 @@ export async function executeJob(job: Job, env: ExecuteEnv): Promise<JobOutput> 
       ...reference,
     };
   }
+  // One at a time, in suite order: each may train, and the cache log reads in that order.
   const teachers: Teacher[] = [];
   for (const spec of job.teachers) teachers.push((await teacher(job, spec, env)).teacher);
   const def = techniqueRegistry.get(job.technique.id);
@@ -198,7 +199,7 @@ export async function executeJob(job: Job, env: ExecuteEnv): Promise<JobOutput> 
   try {
     const result = await def.train(ctx, job.technique.options);
     env.progress?.({ phase: 'evaluate', step: job.training.steps, steps: job.training.steps });
-    const evaluation = evaluateStudent({
+    const evaluation = await evaluateStudent({
       job,
       task,
       data,
@@ -217,7 +218,7 @@ export async function executeJob(job: Job, env: ExecuteEnv): Promise<JobOutput> 
     // The runner prints it when the job ends (harness/runner/run.ts) and copies it to the manifest.
     if (tail?.fallingFast) warnings.push(lossTailWarning(tail));
     const names = { technique: job.technique.label, student: job.student.id };
-    const referenceRows = scoreReferences(job, result.references ?? [], { task, data, teachers }, base);
+    const referenceRows = await scoreReferences(job, result.references ?? [], { task, data, teachers }, base);
     const rows = jobRows(base, names, evaluation, job.role);
     return {
       record: {
@@ -241,16 +242,16 @@ export async function executeJob(job: Job, env: ExecuteEnv): Promise<JobOutput> 
  * Scores a technique's extra reference students (weak supervisor, strong ceiling, co-distillation
  * peer) like students and returns their rows, tagged with the role; their examples are not kept.
  */
-function scoreReferences(
+async function scoreReferences(
   job: StudentJob,
   refs: NonNullable<TechniqueResult['references']>,
   env: { task: TaskDefinition; data: TaskData; teachers: Teacher[] },
   base: { schemaVersion: number; jobKey: string; task: string; seed: number },
-): JobOutput['results'] {
+): Promise<JobOutput['results']> {
   const rows: JobOutput['results'] = [];
   for (const ref of refs) {
     try {
-      const ev = evaluateStudent({
+      const ev = await evaluateStudent({
         job,
         task: env.task,
         data: env.data,

@@ -33,7 +33,7 @@ describe('metric families', () => {
     expect(parseSignature('name-only')).toBeUndefined();
     expect(parseSignature('x||v1')).toBeUndefined();
   });
-  it('a family scored against gold is produced by runs and the metric command with no wiring of its own', () => {
+  it('a family scored against gold is produced by runs and the metric command with no wiring of its own', async () => {
     const bound = metricFamilies.filter((f) => f.againstGold).flatMap((f) => f.metrics.map((m) => m.id));
     expect(bound).toEqual(expect.arrayContaining(['ter', 'bleu', 'chrf', 'rouge1']));
     for (const id of bound) {
@@ -47,7 +47,7 @@ describe('metric families', () => {
       responses: ['d e f g h a b c'],
     };
     // One shift over eight reference words (sacreBLEU's test_ter.py case).
-    expect(ter.run(ctx as never)[0].value).toBeCloseTo(12.5, 12);
+    expect((await ter.run(ctx as never))[0].value).toBeCloseTo(12.5, 12);
     expect(whyUnproducible('ter', [{ task: taskRegistry.get('copy-reverse'), teachers: 0 }])).toBeUndefined();
   });
   it('evaluator family names do not collide with metric ids of other families', () => {

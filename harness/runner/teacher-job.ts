@@ -14,12 +14,12 @@ export const FLOOR_MISS = 'missed its quality floor';
  * rows `role: 'teacher'` (docs/data-pools.md), then checks `minQuality` on the test split. A program
  * or recorded teacher is scored the same way on its responses.
  */
-export function teacherReference(
+export async function teacherReference(
   job: TeacherJob,
   handle: Teacher,
   data: Parameters<typeof evaluateStudent>[0]['data'],
   base: Pick<ResultRow, 'schemaVersion' | 'jobKey' | 'task' | 'seed'>,
-): Pick<JobOutput, 'results' | 'examples'> {
+): Promise<Pick<JobOutput, 'results' | 'examples'>> {
   if (!job.evaluation) return { results: [], examples: [] };
   const task = taskRegistry.get(job.taskId);
   const asStudent = { ...job, kind: 'student', metrics: job.metrics } as unknown as StudentJob;
@@ -34,7 +34,7 @@ export function teacherReference(
     checkFloor(job, []);
     return { results: [], examples: [] };
   }
-  const evaluation = evaluateStudent({
+  const evaluation = await evaluateStudent({
     job: { ...asStudent, evaluation: { ...job.evaluation, splits } },
     task,
     data,

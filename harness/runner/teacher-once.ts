@@ -19,7 +19,7 @@ export async function obtainTeacherOnce(
 ): Promise<{ teacher: Teacher; lockWaitMs: number }> {
   const { key, dir } = teacherCacheDir(args);
   // Already cached: no lock (the common case for every student job and every later run).
-  if (existsSync(join(dir, 'model.json'))) return { teacher: obtainTeacher(args), lockWaitMs: 0 };
+  if (existsSync(join(dir, 'model.json'))) return { teacher: await obtainTeacher(args), lockWaitMs: 0 };
   mkdirSync(dirname(dir), { recursive: true });
   const lock = await waitForLock(`${dir}.lock`, {
     command: `train teacher ${args.spec.id}`,
@@ -31,7 +31,7 @@ export async function obtainTeacherOnce(
   });
   try {
     // Re-checked under the lock by obtainTeacher: a holder that finished leaves a cache hit.
-    const teacher = obtainTeacher({ ...args, onStep: () => lock.heartbeat() });
+    const teacher = await obtainTeacher({ ...args, onStep: () => lock.heartbeat() });
     return { teacher, lockWaitMs: lock.waitedMs };
   } finally {
     lock.release();

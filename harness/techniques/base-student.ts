@@ -52,7 +52,7 @@ export async function obtainBaseStudent(
   try {
     ctx.log.info(`base student: training with 'none' for ${ctx.training.steps} steps (cache miss ${key})`);
     const { student } = await none.train(ctx, {});
-    saveCachedModel(dir, student, ctx.tokenizer, { technique: 'none', key });
+    await saveCachedModel(dir, student, ctx.tokenizer, { technique: 'none', key });
     return { model: student, key, fromCache: false, steps: ctx.training.steps };
   } finally {
     releaseLock(`${dir}.lock`);

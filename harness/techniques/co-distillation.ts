@@ -5,7 +5,7 @@ import type { TrainBatch } from '../text/batch.ts';
 import { BatchSampler, encodeAll, targetTensors } from '../training/loop.ts';
 import { crossEntropy, divergence } from '../training/losses.ts';
 import { AdamTrainer, type LossTerms } from '../training/optimizer.ts';
-import { finish, trainStudent } from './common.ts';
+import { finish, type TrainRun, trainStudent } from './common.ts';
 import { teacherModel } from './teachers.ts';
 import type { TechniqueDefinition } from './types.ts';
 
@@ -80,18 +80,28 @@ export const coDistillation: TechniqueDefinition<z.infer<typeof Options>> = {
     let peerCe = Number.NaN;
     let peerSteps = 0;
     let peerTokens = 0;
-    const run = trainStudent(ctx, student, {
-      distillTerms: ['kd'],
-      nextBatch: () => sStudent.next(),
-      loss: lossOf(student, peer),
-      onStep: ({ step }) => {
-        const pb = sPeer.next();
-        peerSteps++;
-        peerTokens += pb.lossTokens;
-        peerCe = peerTrainer.minimize(() => peerLoss(pb, step)).ce;
-      },
-    });
-    peerTrainer.dispose();
+    // The peer's loss terms are read in windows like the student's (AdamTrainer.read); only the last CE is kept.
+    const readPeer = async (due: boolean) => {
+      for (const { terms } of await peerTrainer.read({ due })) peerCe = terms.ce;
+    };
+    let run: TrainRun;
+    try {
+      run = await trainStudent(ctx, student, {
+        distillTerms: ['kd'],
+        nextBatch: () => sStudent.next(),
+        loss: lossOf(student, peer),
+        onStep: async ({ step }) => {
+          const pb = sPeer.next();
+          peerSteps++;
+          peerTokens += pb.lossTokens;
+          peerTrainer.minimize(() => peerLoss(pb, step));
+          await readPeer(true);
+        },
+      });
+      await readPeer(false);
+    } finally {
+      peerTrainer.dispose();
+    }
     const peerParameters = peer.parameterCount();
     // A teacher-sized peer is the "student teaches teacher" direction: the runner scores it as a
     // `peer` reference row. A student-sized peer is just a twin, so it is not kept.

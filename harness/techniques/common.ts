@@ -21,26 +21,37 @@ export function lossScaleWarnings(magnitudes: Record<string, number>, distillTer
     );
 }
 
+export interface TrainRun {
+  history: StepLog[];
+  cost: Omit<CostRecord, 'teacherForwardTokens' | 'teacherGenerations' | 'extra'>;
+}
+
 /**
  * Trains `student` for the context's step budget and assembles the cost record. Techniques supply the
  * batches and the loss; everything they all report (wall time, memory, loss scales) is measured here.
  */
-export function trainStudent(
+export async function trainStudent(
   ctx: TechniqueContext,
   student: TransformerLM,
   args: {
-    nextBatch: (step: number) => TrainBatch;
+    nextBatch: (step: number) => TrainBatch | Promise<TrainBatch>;
     loss: (batch: TrainBatch, step: number) => LossTerms;
     distillTerms?: string[];
     vars?: tf.Variable[];
     steps?: number;
-    onStep?: (log: StepLog) => void;
+    onStep?: (step: { step: number; lr: number }) => void | Promise<void>;
   },
-): { history: StepLog[]; cost: Omit<CostRecord, 'teacherForwardTokens' | 'teacherGenerations' | 'extra'> } {
+): Promise<TrainRun> {
   const t0 = performance.now();
   const vars = args.vars ?? student.trainableVariables();
   const training = { ...ctx.training, steps: args.steps ?? ctx.training.steps };
-  const res = trainLoop({ vars, training, nextBatch: args.nextBatch, loss: args.loss, onStep: args.onStep });
+  const res = await trainLoop({
+    vars,
+    training,
+    nextBatch: args.nextBatch,
+    loss: args.loss,
+    onStep: args.onStep,
+  });
   const trainable = vars.reduce((n, v) => n + v.size, 0);
   // A program teacher has no parameters to compare with.
   const teacherParams = Math.max(0, ...ctx.teachers.map((t) => t.model?.parameterCount() ?? 0));
@@ -64,7 +75,7 @@ export function trainStudent(
 export function finish(
   ctx: TechniqueContext,
   student: TransformerLM,
-  run: ReturnType<typeof trainStudent>,
+  run: TrainRun,
   extra?: Record<string, unknown>,
 ): TechniqueResult {
   for (const w of run.cost.warnings) ctx.log.warn(w);

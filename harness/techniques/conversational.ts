@@ -53,15 +53,16 @@ export const conversational: TechniqueDefinition<z.infer<typeof Options>> = {
   async train(ctx, opts) {
     const teacher = ctx.teachers[0];
     const tAnswer = new Map<string, string>();
-    const askTeacher = (prompts: string[]) => {
+    const askTeacher = async (prompts: string[]) => {
       const todo = [...new Set(prompts.filter((p) => !tAnswer.has(p)))];
-      if (todo.length) teacher.respond(todo, opts.maxNewTokens).forEach((r, i) => tAnswer.set(todo[i], r));
+      if (todo.length)
+        (await teacher.respond(todo, opts.maxNewTokens)).forEach((r, i) => tAnswer.set(todo[i], r));
       return prompts.map((p) => tAnswer.get(p)!);
     };
     const gold = new Map(ctx.labelled.map((e) => [e.prompt, e.response]));
     // Imitation: gold on labelled, teacher answers on transfer (on labelled prompts without a transfer pool).
     const transferPrompts = (ctx.transfer.length ? ctx.transfer : ctx.labelled).map((p) => p.prompt);
-    askTeacher(transferPrompts);
+    await askTeacher(transferPrompts);
     const imitationPairs = [
       ...(ctx.transfer.length ? ctx.labelled : []),
       ...transferPrompts.map((p) => ({ prompt: p, response: tAnswer.get(p)! })),
@@ -80,13 +81,13 @@ export const conversational: TechniqueDefinition<z.infer<typeof Options>> = {
     const newPromptCounts: number[] = [];
     const generated: string[] = [];
     let near: string[] = [];
-    const round = (r: number): EncodedExample[] => {
+    const round = async (r: number): Promise<EncodedExample[]> => {
       const pool = [...near, ...order.slice((r * opts.poolSize) % order.length).concat(order)].slice(
         0,
         opts.poolSize,
       );
-      const answers = generate(student, ctx.tokenizer, pool, { maxNewTokens: opts.maxNewTokens });
-      const teacherSays = askTeacher(pool);
+      const answers = await generate(student, ctx.tokenizer, pool, { maxNewTokens: opts.maxNewTokens });
+      const teacherSays = await askTeacher(pool);
       const hard = pool.filter((p, j) => {
         const g = gold.get(p);
         const said = extract(answers[j].text);
@@ -100,7 +101,7 @@ export const conversational: TechniqueDefinition<z.infer<typeof Options>> = {
       near = fresh.take((p) => hardShapes.has(shape(p)), hard.length);
       newPromptCounts.push(near.length);
       generated.push(...near);
-      askTeacher(near);
+      await askTeacher(near);
       const dialogues: EncodedExample[] = hard.map((p) => {
         const j = pool.indexOf(p);
         const q = ctx.tokenizer.encodePair(p, '').prompt;
@@ -117,10 +118,10 @@ export const conversational: TechniqueDefinition<z.infer<typeof Options>> = {
     const samplerOf = (data: EncodedExample[], label: string) =>
       new BatchSampler(data, ctx.training.batchSize, student.config.maxLen, `${ctx.seed}:${label}`);
     let sampler = samplerOf(imitation, 'r0');
-    const run = trainStudent(ctx, student, {
-      nextBatch: (step) => {
+    const run = await trainStudent(ctx, student, {
+      nextBatch: async (step) => {
         const r = starts.indexOf(step);
-        if (r >= 0 && roundSteps[r] > 0) sampler = samplerOf(round(r), `r${r + 1}`);
+        if (r >= 0 && roundSteps[r] > 0) sampler = samplerOf(await round(r), `r${r + 1}`);
         return sampler.next();
       },
       loss: (b) => lmLoss(student, b),

@@ -21,10 +21,10 @@ export const hardLabel: TechniqueDefinition<z.infer<typeof Options>> = {
   minTeachers: 1,
   teacherAccess: 'outputs',
   async train(ctx, opts) {
-    const supervision = hardLabelSupervision(ctx, opts.maxNewTokens);
+    const supervision = await hardLabelSupervision(ctx, opts.maxNewTokens);
     const student = ctx.newStudent();
     const sampler = exampleSampler(ctx, student, supervision);
-    const run = trainStudent(ctx, student, {
+    const run = await trainStudent(ctx, student, {
       nextBatch: () => sampler.next(),
       loss: (b) => lmLoss(student, b),
     });
@@ -36,16 +36,16 @@ export const hardLabel: TechniqueDefinition<z.infer<typeof Options>> = {
  * Gold on the labelled pool plus teacher decodes on the transfer pool. Without a transfer pool (suites
  * without `data:`) the teacher's decodes replace the gold of the shared train split, as before pools.
  */
-export function hardLabelSupervision(ctx: TechniqueContext, maxNewTokens: number): Example[] {
+export async function hardLabelSupervision(ctx: TechniqueContext, maxNewTokens: number): Promise<Example[]> {
   const teacher = ctx.teachers[0];
   if (ctx.transfer.length === 0) {
-    const responses = teacher.respond(
+    const responses = await teacher.respond(
       ctx.labelled.map((e) => e.prompt),
       maxNewTokens,
     );
     return ctx.labelled.map((e, i) => ({ ...e, response: responses[i] }));
   }
-  const responses = teacher.respond(
+  const responses = await teacher.respond(
     ctx.transfer.map((e) => e.prompt),
     maxNewTokens,
   );

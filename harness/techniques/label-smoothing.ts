@@ -36,7 +36,7 @@ export const labelSmoothing: TechniqueDefinition<z.infer<typeof Options>> = {
   async train(ctx, opts) {
     const teacher = ctx.teachers[0];
     const model = teacherModel(teacher, 'label-smoothing');
-    const lp = teacher.logProbs(ctx.labelled);
+    const lp = await teacher.logProbs(ctx.labelled);
     const entropy = meanPredictiveEntropy(lp, model.config.vocabSize, opts.temperature);
     const epsilon = epsilonForEntropy(entropy, ctx.studentConfig.vocabSize);
     ctx.log.info(
@@ -47,14 +47,14 @@ export const labelSmoothing: TechniqueDefinition<z.infer<typeof Options>> = {
 };
 
 /** Gold cross-entropy on the labelled pool against the ε-smoothed target (ε = 0: plain `none` loss). */
-export function trainSmoothed(
+export async function trainSmoothed(
   ctx: TechniqueContext,
   epsilon: number,
   extra?: Record<string, unknown>,
-): TechniqueResult {
+): Promise<TechniqueResult> {
   const student = ctx.newStudent();
   const sampler = exampleSampler(ctx, student, ctx.labelled);
-  const run = trainStudent(ctx, student, {
+  const run = await trainStudent(ctx, student, {
     nextBatch: () => sampler.next(),
     loss: (b) => {
       const { logits } = student.forward(b);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Example } from '../tasks/types.ts';
 import { combineLogProbs } from './purification/aggregate-decode.ts';
 import {
   COMMON_DOCS,
@@ -85,12 +86,14 @@ export const multiTeacher: TechniqueDefinition<z.infer<typeof Options>> = {
       const q = new TeacherQueries(ctx, opts.maxNewTokens);
       const all = questions(ctx).map((_, i) => i);
       // One rationale pair per (question, teacher): each teacher's rationales are one L_rationale_j term.
-      const rationales = ctx.teachers.flatMap((_, t) => rationalePairs(ctx, q.ask(t, all)));
+      const rationales: Example[] = [];
+      for (let t = 0; t < n; t++) rationales.push(...rationalePairs(ctx, await q.ask(t, all)));
       return trainOnPurified(ctx, rationales, opts.lambda * n, { teacherCalls: q.calls, mode: opts.mode });
     }
     // Teacher-forced distributions need a response to force, so this mode reads the gold pool only.
     const train = ctx.labelled;
-    const perTeacher = ctx.teachers.map((t) => t.logProbs(train));
+    const perTeacher: Float32Array[][] = [];
+    for (const t of ctx.teachers) perTeacher.push(await t.logProbs(train));
     const V = ctx.tokenizer.vocabSize;
     const meanLp = train.map((_, i) =>
       softenedMixture(

@@ -16,7 +16,7 @@ export const none: TechniqueDefinition<Record<string, never>> = {
   async train(ctx) {
     const student = ctx.newStudent();
     const sampler = exampleSampler(ctx, student, ctx.labelled);
-    const run = trainStudent(ctx, student, {
+    const run = await trainStudent(ctx, student, {
       nextBatch: () => sampler.next(),
       loss: (b) => lmLoss(student, b),
     });

@@ -62,13 +62,13 @@ export const onPolicy: TechniqueDefinition<z.infer<typeof Options>> = {
     );
     const coin = new Rng(`on-policy:${ctx.seed}`);
     let studentBatches = 0;
-    const run = trainStudent(ctx, student, {
+    const run = await trainStudent(ctx, student, {
       distillTerms: ['jsd'],
-      nextBatch: (step) => {
+      nextBatch: async (step) => {
         if (coin.next() >= opts.lambda) return gold.next();
         studentBatches++;
         const idx = promptSampler.nextIndices();
-        const samples = generate(
+        const samples = await generate(
           student,
           ctx.tokenizer,
           idx.map((i) => prompts[i].prompt),

@@ -9,24 +9,28 @@ import { type Teacher, teacherModel } from './teachers.ts';
 const options = parseTaskOptions(task, {});
 
 describe('ProgramTeacher', () => {
-  it('answers with the solver, counts generations, spends no forward tokens', () => {
+  it('answers with the solver, counts generations, spends no forward tokens', async () => {
     const t = new ProgramTeacher('p', 'no-precedence', task, options);
     // Strictly left to right: (37+48)*2 = 170, where gold does 48*2 first (133).
-    expect(t.respond(['37+48*2=', '3*4='], 40)).toEqual(['37+48=85;85*2=170#170', '3*4=12#12']);
-    expect(t.respond(['37+48*2=', '3*4='], 40)).toEqual(['37+48=85;85*2=170#170', '3*4=12#12']);
+    expect(await t.respond(['37+48*2=', '3*4='], 40)).toEqual(['37+48=85;85*2=170#170', '3*4=12#12']);
+    expect(await t.respond(['37+48*2=', '3*4='], 40)).toEqual(['37+48=85;85*2=170#170', '3*4=12#12']);
     expect(t.generations).toBe(4);
     expect(t.forwardTokens).toBe(0);
     const asTeacher: Teacher = t;
     expect(asTeacher.model).toBeUndefined();
   });
 
-  it('cuts a response at maxNewTokens, as a decoding would be', () => {
-    expect(new ProgramTeacher('g', undefined, task, options).respond(['37+48*2='], 5)).toEqual(['48*2=']);
+  it('cuts a response at maxNewTokens, as a decoding would be', async () => {
+    expect(await new ProgramTeacher('g', undefined, task, options).respond(['37+48*2='], 5)).toEqual([
+      '48*2=',
+    ]);
   });
 
-  it('has no distributions: logProbs and teacherModel fail naming the teacher and the fix', () => {
+  it('has no distributions: logProbs and teacherModel fail naming the teacher and the fix', async () => {
     const t = new ProgramTeacher('gold', undefined, task, options);
-    expect(() => t.logProbs()).toThrow(/teacher 'gold' is a program teacher.*Fix: use a trained teacher/);
+    await expect(t.logProbs()).rejects.toThrow(
+      /teacher 'gold' is a program teacher.*Fix: use a trained teacher/,
+    );
     expect(() => teacherModel(t, 'on-policy')).toThrow(/on-policy needs the network of teacher 'gold'.*Fix:/);
   });
 

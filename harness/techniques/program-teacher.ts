@@ -39,7 +39,7 @@ export class ProgramTeacher implements Teacher {
     });
   }
 
-  respond(prompts: string[], maxNewTokens: number): string[] {
+  async respond(prompts: string[], maxNewTokens: number): Promise<string[]> {
     const key = contentHash({ prompts, maxNewTokens });
     let out = this.cache.get(key);
     if (!out) {
@@ -52,7 +52,7 @@ export class ProgramTeacher implements Teacher {
     return out;
   }
 
-  logProbs(): Float32Array[] {
+  async logProbs(): Promise<Float32Array[]> {
     throw new Error(
       `teacher '${this.id}' is a program teacher (kind: program): it gives responses, not token distributions. ` +
         'Fix: use a trained teacher, or a sequence-level technique: hard-label, purify:*, multi-teacher with mode: rationales.',

@@ -4,7 +4,7 @@ import { injectLora, mergeLora } from '../models/lora.ts';
 import { targetTensors } from '../training/loop.ts';
 import { crossEntropy, divergence } from '../training/losses.ts';
 import { obtainBaseStudent } from './base-student.ts';
-import { exampleSampler, finish, trainStudent } from './common.ts';
+import { exampleSampler, finish, type TrainRun, trainStudent } from './common.ts';
 import { checkProjectionLora, parameterBudget, projectionDim } from './projection/budget.ts';
 import { ProjectionSpace } from './projection/heads.ts';
 import { layerMap } from './projection/layer-map.ts';
@@ -98,7 +98,7 @@ export const projectionLora: TechniqueDefinition<ProjectionLoraOptions> = {
     // Transfer prompts carry no gold: the first teacher's greedy responses complete them (Seq-KD), and
     // the logit/hidden losses are taken on those sequences like on gold ones.
     const answered = ctx.transfer.length
-      ? ctx.teachers[0].respond(
+      ? await ctx.teachers[0].respond(
           ctx.transfer.map((p) => p.prompt),
           TRANSFER_DECODE_TOKENS,
         )
@@ -107,9 +107,9 @@ export const projectionLora: TechniqueDefinition<ProjectionLoraOptions> = {
     const sampler = exampleSampler(ctx, student, supervision);
     let signals: TeacherSignals | undefined;
     const distillTerms = [...(useLogits ? ['kd'] : []), ...(space ? ['align'] : [])];
-    let run: ReturnType<typeof trainStudent>;
+    let run: TrainRun;
     try {
-      run = trainStudent(ctx, student, {
+      run = await trainStudent(ctx, student, {
         vars: [...lora, ...(space?.student ?? [])],
         distillTerms,
         nextBatch: () => {

@@ -46,7 +46,7 @@ export const purifyAggregation: TechniqueDefinition<z.infer<typeof Options>> = {
   async train(ctx, opts) {
     requireTeachers(ctx, 'purify:aggregation');
     const train = questions(ctx);
-    const { texts, forwardTokens } = aggregateGreedy(
+    const { texts, forwardTokens } = await aggregateGreedy(
       ctx.teachers.map((t) => teacherModel(t, 'purify:aggregation')),
       ctx.tokenizer,
       train.map((e) => e.prompt),

@@ -51,7 +51,7 @@ export const purifyClassifierRouter: TechniqueDefinition<z.infer<typeof Options>
     requireTeachers(ctx, 'purify:classifier-router');
     const n = ctx.teachers.length;
     const q = new TeacherQueries(ctx, opts.maxNewTokens);
-    const { labeled, embs, oodEmbs, pool } = routerPool(ctx, q, opts.labelFraction);
+    const { labeled, embs, oodEmbs, pool } = await routerPool(ctx, q, opts.labelFraction);
     const mlp = new MlpRouter(EMBED_DIM, opts.hidden, n, ctx.seed);
     const loss = mlp.fit(pool, { epochs: opts.epochs, lr: opts.lr });
     const choice = embs.map((e) => mlp.route(e));

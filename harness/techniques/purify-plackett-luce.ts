@@ -55,17 +55,19 @@ export const purifyPlackettLuce: TechniqueDefinition<z.infer<typeof Options>> = 
     const n = ctx.teachers.length;
     const q = new TeacherQueries(ctx, opts.maxNewTokens);
     const { labeled } = labeledSplit(ctx.labelled.length, opts.labelFraction, ctx.seed);
-    q.askAll(labeled);
+    await q.askAll(labeled);
     const goldPairs = labeled.map((i) => ctx.labelled[i]);
-    const meanLp = ctx.teachers.map((t) =>
-      t.logProbs(goldPairs).map((lp, k) => {
-        const ids = [...ctx.tokenizer.encodePair(goldPairs[k].prompt, goldPairs[k].response).response];
-        const V = ctx.tokenizer.vocabSize;
-        let s = 0;
-        ids.forEach((id, r) => (s += lp[r * V + id]));
-        return s / Math.max(1, ids.length);
-      }),
-    );
+    const meanLp: number[][] = [];
+    for (const t of ctx.teachers)
+      meanLp.push(
+        (await t.logProbs(goldPairs)).map((lp, k) => {
+          const ids = [...ctx.tokenizer.encodePair(goldPairs[k].prompt, goldPairs[k].response).response];
+          const V = ctx.tokenizer.vocabSize;
+          let s = 0;
+          ids.forEach((id, r) => (s += lp[r * V + id]));
+          return s / Math.max(1, ids.length);
+        }),
+      );
     const pool = labeled.map((i, k) => {
       const ok = Array.from({ length: n }, (_, t) => q.correct(t, i));
       const ranking = Array.from({ length: n }, (_, t) => t).sort(

@@ -47,14 +47,14 @@ export function answerAfterRationale(
 }
 
 /** Mean NLL of the last `k[i]` response tokens of each pair under `model` (teacher-forced). */
-function suffixNll(
+async function suffixNll(
   model: TransformerLM,
   ctx: TechniqueContext,
   pairs: { prompt: string; response: string }[],
   k: number[],
-): number[] {
+): Promise<number[]> {
   const V = model.config.vocabSize;
-  return teacherForced(model, ctx.tokenizer, pairs).map((f, i) => {
+  return (await teacherForced(model, ctx.tokenizer, pairs)).map((f, i) => {
     const from = Math.max(0, f.targets.length - k[i]);
     let s = 0;
     for (let r = from; r < f.targets.length; r++) s -= f.logProbs[r * V + f.targets[r]];
@@ -100,8 +100,9 @@ export const purifyRlSelection: TechniqueDefinition<z.infer<typeof Options>> = {
     const n = ctx.teachers.length;
     const q = new TeacherQueries(ctx, opts.maxNewTokens);
     const all = train.map((_, i) => i);
-    q.askAll(all);
-    const rationales = ctx.teachers.map((_, t) => q.ask(t, all));
+    await q.askAll(all);
+    const rationales: string[][] = [];
+    for (let t = 0; t < n; t++) rationales.push(await q.ask(t, all));
     const correct = ctx.teachers.map((_, t) => all.map((i) => q.correct(t, i)));
     const zero = new Float32Array(EMBED_DIM);
     const states = all.map((i) => {
@@ -136,17 +137,17 @@ export const purifyRlSelection: TechniqueDefinition<z.infer<typeof Options>> = {
     const baselines = new Map<number, number>();
     let sampler = samplerFor(0);
     const perRound: { meanReward: number; chosenCorrect: number; counts: number[] }[] = [];
-    const policyStep = () => {
+    const policyStep = async () => {
       const scored = all.map((i) =>
         answerAfterRationale(ctx.task, rationales[episodes[i].chosen][i], train[i].response),
       );
-      const ans = suffixNll(
+      const ans = await suffixNll(
         student,
         ctx,
         scored.map((p, i) => ({ prompt: train[i].prompt, response: p.response })),
         scored.map((p) => p.answerTokens),
       );
-      const rat = perExampleNll(student, ctx, chosenPairs());
+      const rat = await perExampleNll(student, ctx, chosenPairs());
       const rewards = all.map((i) => -(ans[i] + rat[i]));
       for (const i of rng.shuffle([...all])) {
         // First visit: the baseline is the reward itself (advantage 0), as for a moving average.
@@ -160,10 +161,10 @@ export const purifyRlSelection: TechniqueDefinition<z.infer<typeof Options>> = {
         counts: ctx.teachers.map((_, t) => episodes.filter((e) => e.chosen === t).length),
       });
     };
-    const run = trainStudent(ctx, student, {
-      nextBatch: (step) => {
+    const run = await trainStudent(ctx, student, {
+      nextBatch: async (step) => {
         if (step > 0 && step % roundLen === 0) {
-          policyStep();
+          await policyStep();
           episodes = select();
           sampler = samplerFor(step / roundLen);
         }

@@ -67,7 +67,7 @@ export const purifySimilarityRouter: TechniqueDefinition<z.infer<typeof Options>
     requireTeachers(ctx, 'purify:similarity-router');
     const n = ctx.teachers.length;
     const q = new TeacherQueries(ctx, opts.maxNewTokens);
-    const { labeled, embs, oodEmbs, pool } = routerPool(ctx, q, opts.labelFraction);
+    const { labeled, embs, oodEmbs, pool } = await routerPool(ctx, q, opts.labelFraction);
     let choice: number[];
     let oodChoice: number[];
     let routerLoss: Record<string, number> | undefined;
@@ -77,9 +77,9 @@ export const purifySimilarityRouter: TechniqueDefinition<z.infer<typeof Options>
     } else {
       const router = new DualContrastiveRouter(EMBED_DIM, opts.hidden, n, opts.tau, ctx.seed);
       try {
-        routerLoss = router.fit(pool, opts);
-        choice = router.route(embs);
-        oodChoice = oodEmbs.length ? router.route(oodEmbs) : [];
+        routerLoss = await router.fit(pool, opts);
+        choice = await router.route(embs);
+        oodChoice = oodEmbs.length ? await router.route(oodEmbs) : [];
       } finally {
         router.dispose();
       }

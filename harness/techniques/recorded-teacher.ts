@@ -112,7 +112,7 @@ export class RecordedTeacher implements Teacher {
     return this.recorded.byPrompt.has(prompt);
   }
 
-  respond(prompts: string[], maxNewTokens: number): string[] {
+  async respond(prompts: string[], maxNewTokens: number): Promise<string[]> {
     this.generations += prompts.length;
     return prompts.map((p) => {
       const r = this.recorded.byPrompt.get(p);
@@ -124,7 +124,7 @@ export class RecordedTeacher implements Teacher {
     });
   }
 
-  logProbs(): Float32Array[] {
+  async logProbs(): Promise<Float32Array[]> {
     throw new Error(
       `teacher '${this.id}' is a recorded teacher (kind: responses): it gives responses, not token distributions. ` +
         'Fix: a sequence-level technique: hard-label, purify:* routers, multi-teacher with mode: rationales.',

@@ -58,7 +58,7 @@ export const reverseKd: TechniqueDefinition<z.infer<typeof Options>> = {
   async train(ctx, opts) {
     const teacher = ctx.teachers[0];
     const model = teacherModel(teacher, 'reverse-kd');
-    const lp = teacher.logProbs(ctx.labelled);
+    const lp = await teacher.logProbs(ctx.labelled);
     const entropy = meanPredictiveEntropy(lp, model.config.vocabSize, opts.temperature);
     return distillFromLogProbs(
       ctx,

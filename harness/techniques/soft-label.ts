@@ -41,8 +41,8 @@ export const softLabel: TechniqueDefinition<z.infer<typeof Options>> = {
   minTeachers: 1,
   teacherAccess: 'model',
   async train(ctx, opts) {
-    const train = softLabelExamples(ctx, opts.maxNewTokens);
-    return distillFromLogProbs(ctx, ctx.teachers[0].logProbs(train), opts, undefined, train);
+    const train = await softLabelExamples(ctx, opts.maxNewTokens);
+    return distillFromLogProbs(ctx, await ctx.teachers[0].logProbs(train), opts, undefined, train);
   },
 };
 
@@ -50,18 +50,18 @@ export const softLabel: TechniqueDefinition<z.infer<typeof Options>> = {
  * The soft-label loop over precomputed teacher log-probs (one Float32Array of [rows × V] per training
  * example): shared by `soft-label` (one teacher) and `multi-teacher` (the teachers' mean distribution).
  */
-export function distillFromLogProbs(
+export async function distillFromLogProbs(
   ctx: TechniqueContext,
   teacherLp: Float32Array[],
   opts: Pick<z.infer<typeof Options>, 'temperature' | 'alpha' | 'divergence' | 'beta'>,
   extra?: Record<string, unknown>,
   train: Example[] = ctx.labelled,
-): TechniqueResult {
+): Promise<TechniqueResult> {
   const student = ctx.newStudent();
   const V = student.config.vocabSize;
   const sampler = exampleSampler(ctx, student, train);
   let indices: number[] = [];
-  const run = trainStudent(ctx, student, {
+  const run = await trainStudent(ctx, student, {
     distillTerms: ['kd'],
     nextBatch: () => {
       indices = sampler.nextIndices();
@@ -93,9 +93,9 @@ export function distillFromLogProbs(
  * The gold labelled pool plus the teacher's greedy decodes of the transfer prompts (Kim & Rush 2016:
  * Word-KD on Seq-KD data). Without a transfer pool this is the labelled pool alone, as before pools.
  */
-export function softLabelExamples(ctx: TechniqueContext, maxNewTokens: number): Example[] {
+export async function softLabelExamples(ctx: TechniqueContext, maxNewTokens: number): Promise<Example[]> {
   if (ctx.transfer.length === 0) return ctx.labelled;
-  const responses = ctx.teachers[0].respond(
+  const responses = await ctx.teachers[0].respond(
     ctx.transfer.map((e) => e.prompt),
     maxNewTokens,
   );

@@ -16,14 +16,14 @@ import type { Logger } from './types.ts';
  * on disk under a content hash of everything that determines it; the run seed is deliberately not
  * part of the key, so seeds that share the corpus share one prior (docs/weak-to-strong.md).
  */
-export function obtainStrongPrior(args: {
+export async function obtainStrongPrior(args: {
   texts: string[];
   config: ModelConfig;
   training: TrainingOptions;
   tokenizer: CharTokenizer;
   cacheDir: string;
   log: Logger;
-}): { model: TransformerLM; key: string; fromCache: boolean } {
+}): Promise<{ model: TransformerLM; key: string; fromCache: boolean }> {
   // Sorted and deduplicated: the prior depends on the corpus as a set, not on pool order.
   const texts = [...new Set(args.texts)].sort();
   const key = contentHash({
@@ -53,12 +53,12 @@ export function obtainStrongPrior(args: {
     args.config.maxLen,
     `strong-prior:${key}`,
   );
-  trainLoop({
+  await trainLoop({
     vars: model.trainableVariables(),
     training: args.training,
     nextBatch: () => sampler.next(),
     loss: (b) => lmLoss(model, b),
   });
-  saveCachedModel(dir, model, args.tokenizer, { kind: 'strong-prior', texts: texts.length });
+  await saveCachedModel(dir, model, args.tokenizer, { kind: 'strong-prior', texts: texts.length });
   return { model, key, fromCache: false };
 }

@@ -15,9 +15,9 @@ export interface Teacher {
   /** Forward tokens spent by techniques on this teacher (the cost record's teacher column). */
   forwardTokens: number;
   generations: number;
-  respond(prompts: string[], maxNewTokens: number): string[];
+  respond(prompts: string[], maxNewTokens: number): Promise<string[]>;
   /** Whether it can answer this prompt; absent means any prompt (a recorded teacher knows only its file's). */
   covers?(prompt: string): boolean;
-  logProbs(pairs: { prompt: string; response: string }[]): Float32Array[];
+  logProbs(pairs: { prompt: string; response: string }[]): Promise<Float32Array[]>;
   dispose(): void;
 }

@@ -55,13 +55,13 @@ export class TeacherHandle implements Teacher {
   ) {}
 
   /** Greedy responses to `prompts`, cached in memory and on disk. */
-  respond(prompts: string[], maxNewTokens: number): string[] {
+  async respond(prompts: string[], maxNewTokens: number): Promise<string[]> {
     const key = contentHash({ prompts, maxNewTokens });
     const file = join(this.dir, `gen-${key}.json`);
     let out = this.genCache.get(key);
     if (!out && existsSync(file)) out = JSON.parse(readFileSync(file, 'utf8')) as string[];
     if (!out) {
-      out = generate(this.model, this.tokenizer, prompts, { maxNewTokens }).map((g) => g.text);
+      out = (await generate(this.model, this.tokenizer, prompts, { maxNewTokens })).map((g) => g.text);
       writeAtomic(file, JSON.stringify(out));
     }
     this.genCache.set(key, out);
@@ -71,11 +71,11 @@ export class TeacherHandle implements Teacher {
   }
 
   /** Teacher-forced log-probs (temperature 1) at the response positions of each pair, cached in memory. */
-  logProbs(pairs: { prompt: string; response: string }[]): Float32Array[] {
+  async logProbs(pairs: { prompt: string; response: string }[]): Promise<Float32Array[]> {
     const key = contentHash(pairs.map((p) => [p.prompt, p.response]));
     let out = this.forcedCache.get(key);
     if (!out) {
-      out = teacherForced(this.model, this.tokenizer, pairs).map((f) => f.logProbs);
+      out = (await teacherForced(this.model, this.tokenizer, pairs)).map((f) => f.logProbs);
       this.forcedCache.set(key, out);
     }
     this.forwardTokens += pairs.reduce((n, p) => n + p.prompt.length + p.response.length + 3, 0);
@@ -122,9 +122,9 @@ interface ObtainArgs {
  * Trains (or loads from the cache) one teacher on its profile's data (gold when no profile); a
  * `kind: 'program'` spec gives the task's solver instead (program-teacher.ts), which trains nothing.
  */
-export function obtainTeacher(args: ObtainArgs & { spec: { kind?: undefined } }): TeacherHandle;
-export function obtainTeacher(args: ObtainArgs): Teacher;
-export function obtainTeacher(args: ObtainArgs): Teacher {
+export function obtainTeacher(args: ObtainArgs & { spec: { kind?: undefined } }): Promise<TeacherHandle>;
+export function obtainTeacher(args: ObtainArgs): Promise<Teacher>;
+export async function obtainTeacher(args: ObtainArgs): Promise<Teacher> {
   const { spec } = args;
   if (spec.kind === 'responses') {
     args.log.info(`teacher ${spec.id}: recorded responses (${spec.file})`);
@@ -158,7 +158,7 @@ export function teacherCacheDir(
   return { key, dir: join(args.cacheDir, 'teachers', key) };
 }
 
-function obtainTrainedTeacher(args: ObtainArgs): TeacherHandle {
+async function obtainTrainedTeacher(args: ObtainArgs): Promise<TeacherHandle> {
   const { spec, tokenizer, seed, log } = args;
   const { key, dir } = teacherCacheDir(args);
   const cached = loadCachedModel(dir, tokenizer, `cached teacher '${spec.id}'`);
@@ -174,13 +174,17 @@ function obtainTrainedTeacher(args: ObtainArgs): TeacherHandle {
     spec.config.maxLen,
     `teacher:${spec.id}:${seed}`,
   );
-  const result = trainLoop({
+  const result = await trainLoop({
     vars: model.trainableVariables(),
     training: spec.training,
     nextBatch: () => sampler.next(),
     loss: (b) => lmLoss(model, b),
     onStep: args.onStep,
   });
-  saveCachedModel(dir, model, tokenizer, { id: spec.id, profile: spec.profile, finalLoss: result.final });
+  await saveCachedModel(dir, model, tokenizer, {
+    id: spec.id,
+    profile: spec.profile,
+    finalLoss: result.final,
+  });
   return new TeacherHandle(spec.id, spec.profile, model, tokenizer, key, dir);
 }

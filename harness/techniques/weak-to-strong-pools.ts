@@ -62,13 +62,13 @@ export function w2sPools(ctx: TechniqueContext): W2SPools {
 }
 
 /** Share of transfer prompts on which the strong student's greedy answer equals the weak label. */
-export function agreementWith(
+export async function agreementWith(
   model: TransformerLM,
   ctx: TechniqueContext,
   weakLabelled: Example[],
   maxNewTokens: number,
-): number {
-  const out = generate(
+): Promise<number> {
+  const out = await generate(
     model,
     ctx.tokenizer,
     weakLabelled.map((e) => e.prompt),

@@ -112,14 +112,14 @@ export const weakToStrong: TechniqueDefinition<W2SOptions> = {
       weak.config.maxLen,
       `${ctx.seed}:weak`,
     );
-    trainLoop({
+    await trainLoop({
       vars: weak.trainableVariables(),
       training: ctx.training,
       nextBatch: () => weakSampler.next(),
       loss: (b) => lmLoss(weak, b),
     });
     // 2. Weak labels on the transfer prompts.
-    const decodes = generate(
+    const decodes = await generate(
       weak,
       tok,
       pools.transfer.map((p) => p.prompt),
@@ -128,16 +128,18 @@ export const weakToStrong: TechniqueDefinition<W2SOptions> = {
     const weakLabelled: Example[] = pools.transfer.map((p, i) => ({ ...p, response: decodes[i].text }));
     const soft =
       opts.labels === 'soft'
-        ? teacherForced(weak, tok, weakLabelled, { temperature: opts.temperature }).map((f) => f.logProbs)
+        ? (await teacherForced(weak, tok, weakLabelled, { temperature: opts.temperature })).map(
+            (f) => f.logProbs,
+          )
         : undefined;
     // 3. Strong student from its prior (or from scratch), fine-tuned on the weak labels.
     const strongStart = () => startStrong(ctx, opts, pools);
-    const student = strongStart();
-    const w2s = fineTune(ctx, student, weakLabelled, soft, opts, opts.alphaMax, 'w2s');
+    const student = await strongStart();
+    const w2s = await fineTune(ctx, student, weakLabelled, soft, opts, opts.alphaMax, 'w2s');
     // 4. Ceiling: the same strong recipe on gold for the transfer pool (no confidence term).
-    const ceiling = strongStart();
-    const ceil = fineTune(ctx, ceiling, pools.transferGold, undefined, opts, 0, 'ceiling');
-    const agreement = agreementWith(student, ctx, weakLabelled, opts.maxNewTokens);
+    const ceiling = await strongStart();
+    const ceil = await fineTune(ctx, ceiling, pools.transferGold, undefined, opts, 0, 'ceiling');
+    const agreement = await agreementWith(student, ctx, weakLabelled, opts.maxNewTokens);
     return {
       ...finish(ctx, student, w2s.run, {
         earlyStopStep: w2s.bestStep,
@@ -158,16 +160,17 @@ export const weakToStrong: TechniqueDefinition<W2SOptions> = {
   },
 };
 
-function startStrong(ctx: TechniqueContext, opts: W2SOptions, pools: W2SPools): TransformerLM {
+async function startStrong(ctx: TechniqueContext, opts: W2SOptions, pools: W2SPools): Promise<TransformerLM> {
   if (!opts.prior) return ctx.newStudent('strong');
-  return obtainStrongPrior({
+  const prior = await obtainStrongPrior({
     texts: pools.unlabeledTexts,
     config: ctx.studentConfig,
     training: { ...ctx.training, steps: opts.priorSteps ?? ctx.training.steps },
     tokenizer: ctx.tokenizer,
     cacheDir: ctx.cacheDir,
     log: ctx.log,
-  }).model;
+  });
+  return prior.model;
 }
 
 /**
@@ -175,7 +178,7 @@ function startStrong(ctx: TechniqueContext, opts: W2SOptions, pools: W2SPools): 
  * label loss on a held-out share every `evalEvery` steps. Keeps the best weights unless the final
  * checkpoint is asked for; both losses are reported.
  */
-function fineTune(
+async function fineTune(
   ctx: TechniqueContext,
   model: TransformerLM,
   examples: Example[],
@@ -218,13 +221,16 @@ function fineTune(
     const { logits } = model.forward(b);
     return confidenceLoss(logits, probsOf(b, idx), targetTensors(b).mask, a);
   };
-  const validLoss = () => tf.tidy(() => lossAt(validBatch, validIdx, 0).weak.dataSync()[0]);
+  const validLoss = async () => {
+    const l = tf.tidy(() => lossAt(validBatch, validIdx, 0).weak);
+    return (await l.data().finally(() => l.dispose()))[0];
+  };
   const vars = model.trainableVariables();
   let best = { step: -1, loss: Number.POSITIVE_INFINITY };
   let snapshot: tf.Tensor[] | undefined;
   let indices: number[] = [];
   const steps = ctx.training.steps;
-  const run = trainStudent(ctx, model, {
+  const run = await trainStudent(ctx, model, {
     distillTerms: [],
     nextBatch: () => {
       const local = trainSampler.nextIndices();
@@ -235,9 +241,9 @@ function fineTune(
       const r = lossAt(b, indices, alphaAt(step, steps, alphaMax, opts.rampFraction));
       return { total: r.total, terms: { ce: r.weak, confidence: r.self } };
     },
-    onStep: ({ step }) => {
+    onStep: async ({ step }) => {
       if ((step + 1) % opts.evalEvery !== 0 && step !== steps - 1) return;
-      const loss = validLoss();
+      const loss = await validLoss();
       if (loss < best.loss) {
         best = { step: step + 1, loss };
         if (snapshot) tf.dispose(snapshot);
@@ -245,7 +251,7 @@ function fineTune(
       }
     },
   });
-  const finalLoss = validLoss();
+  const finalLoss = await validLoss();
   if (snapshot) {
     if (opts.checkpoint === 'early-stopped') vars.forEach((v, i) => v.assign(snapshot![i]));
     tf.dispose(snapshot);

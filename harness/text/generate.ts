@@ -40,28 +40,28 @@ function pick(row: Float32Array, temperature: number, topK: number, rng: Rng): n
  * Batched autoregressive decoding with a key/value cache: prompts are left-padded, prefilled once,
  * then one column is appended per step until every row produced EOS or the budget runs out.
  */
-export function generate(
+export async function generate(
   model: TransformerLM,
   tok: CharTokenizer,
   prompts: string[],
   opts: GenerateOptions,
-): Generation[] {
+): Promise<Generation[]> {
   const out: Generation[] = [];
   const bs = opts.batchSize ?? 64;
   const rng = new Rng(`sample:${opts.seed ?? 0}`);
   for (let start = 0; start < prompts.length; start += bs) {
-    out.push(...generateChunk(model, tok, prompts.slice(start, start + bs), opts, rng));
+    out.push(...(await generateChunk(model, tok, prompts.slice(start, start + bs), opts, rng)));
   }
   return out;
 }
 
-function generateChunk(
+async function generateChunk(
   model: TransformerLM,
   tok: CharTokenizer,
   prompts: string[],
   opts: GenerateOptions,
   rng: Rng,
-): Generation[] {
+): Promise<Generation[]> {
   const B = prompts.length;
   const maxLen = model.config.maxLen;
   const enc = prompts.map((p) => promptIds(tok, p, maxLen));
@@ -81,8 +81,8 @@ function generateChunk(
         const rows = Array.from({ length: B }, (_, b) => b * T + T - 1);
         return { lastRows: tf.gather(r.logits, rows), k: r.cache!.k, v: r.cache!.v };
       });
-      const last = res.lastRows.dataSync() as Float32Array;
-      res.lastRows.dispose();
+      // Async read: webgpu in Node has no synchronous readback (docs/methodology.md#reading-tensors-back).
+      const last = (await res.lastRows.data().finally(() => res.lastRows.dispose())) as Float32Array;
       const next: KVCache = {
         k: res.k,
         v: res.v,

@@ -16,12 +16,12 @@ export interface ForcedOutput {
  * Teacher-forced next-token distributions on given prompt/response pairs: what soft-label KD, RSE's
  * token-level agreement and CKA need. Runs in batches, returns plain arrays (metrics stay tfjs-free).
  */
-export function teacherForced(
+export async function teacherForced(
   model: TransformerLM,
   tok: CharTokenizer,
   pairs: { prompt: string; response: string }[],
   opts: { temperature?: number; batchSize?: number; hiddenLayer?: number } = {},
-): ForcedOutput[] {
+): Promise<ForcedOutput[]> {
   const V = model.config.vocabSize;
   const D = model.config.dModel;
   const T = opts.temperature ?? 1;
@@ -39,9 +39,10 @@ export function teacherForced(
       const logp = tf.logSoftmax(tf.div(r.logits, T));
       return opts.hiddenLayer === undefined ? [logp] : [logp, r.hidden[opts.hiddenLayer]];
     });
-    const lp = res[0].dataSync() as Float32Array;
-    const hid = res[1]?.dataSync() as Float32Array | undefined;
-    tf.dispose(res);
+    const [lp, hid] = (await Promise.all(res.map((t) => t.data())).finally(() => tf.dispose(res))) as [
+      Float32Array,
+      Float32Array | undefined,
+    ];
     for (let b = 0; b < batch.batch; b++) {
       const rows: number[] = [];
       for (let i = 0; i < batch.length; i++)

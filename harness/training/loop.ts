@@ -4,7 +4,9 @@ import type { TransformerLM } from '../models/transformer.ts';
 import { encodeExample, leftPad, type TrainBatch } from '../text/batch.ts';
 import type { CharTokenizer } from '../text/tokenizer.ts';
 import { crossEntropy } from './losses.ts';
-import { AdamTrainer, type LossTerms, type TrainingOptions } from './optimizer.ts';
+import { AdamTrainer, type LossTerms, type StepLog, type TrainingOptions } from './optimizer.ts';
+
+export type { StepLog } from './optimizer.ts';
 
 export interface EncodedExample {
   seq: number[];
@@ -73,12 +75,6 @@ export function lmLoss(model: TransformerLM, batch: TrainBatch): LossTerms {
   return { total: ce, terms: { ce } };
 }
 
-export interface StepLog {
-  step: number;
-  lr: number;
-  terms: Record<string, number>;
-}
-
 export interface TrainResult {
   history: StepLog[];
   /** Mean of each term over the last 10% of steps (at least one step). */
@@ -88,27 +84,33 @@ export interface TrainResult {
   tokensSeen: number;
 }
 
-/** Runs `training.steps` optimizer steps of `loss` over batches from `nextBatch`. */
-export function trainLoop(args: {
+/**
+ * Runs `training.steps` optimizer steps of `loss` over batches from `nextBatch`. `onStep` runs after
+ * each step, before its loss terms are read (they are read `readEvery` steps at a time, see
+ * AdamTrainer), so it gets the step's index and learning rate only; `history` has every step's terms.
+ */
+export async function trainLoop(args: {
   vars: tf.Variable[];
   training: TrainingOptions;
-  nextBatch: (step: number) => TrainBatch;
+  /** May be async: some techniques decode from the student to build a round's batches. */
+  nextBatch: (step: number) => TrainBatch | Promise<TrainBatch>;
   loss: (batch: TrainBatch, step: number) => LossTerms;
-  onStep?: (log: StepLog) => void;
-}): TrainResult {
-  const trainer = new AdamTrainer(args.vars, args.training);
+  onStep?: (step: { step: number; lr: number }) => void | Promise<void>;
+  readEvery?: number;
+}): Promise<TrainResult> {
+  const trainer = new AdamTrainer(args.vars, args.training, args.readEvery);
   const history: StepLog[] = [];
   let tokensSeen = 0;
   try {
     for (let step = 0; step < args.training.steps; step++) {
-      const batch = args.nextBatch(step);
+      const batch = await args.nextBatch(step);
       tokensSeen += batch.lossTokens;
       const lr = trainer.currentLr();
-      const terms = trainer.minimize(() => args.loss(batch, step));
-      const log = { step, lr, terms };
-      history.push(log);
-      args.onStep?.(log);
+      trainer.minimize(() => args.loss(batch, step));
+      history.push(...(await trainer.read({ due: true })));
+      await args.onStep?.({ step, lr });
     }
+    history.push(...(await trainer.read()));
   } finally {
     trainer.dispose();
   }

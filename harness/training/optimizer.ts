@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { addNInOrder } from '../engine/add-n.ts';
 import { tf } from '../engine/tf.ts';
 import { TrainingDivergedError } from '../errors.ts';
 import { learningRate } from './schedule.ts';
@@ -25,20 +26,49 @@ export interface LossTerms {
   terms: Record<string, tf.Scalar>;
 }
 
+/** One optimizer step's logged values: its index, learning rate and loss terms (plus 'total'). */
+export interface StepLog {
+  step: number;
+  lr: number;
+  terms: Record<string, number>;
+}
+
+/**
+ * Steps whose loss terms are read back together. Each read is a GPU→CPU round trip (and on
+ * webgpu the only kind that works in Node is async), so reading every step would stall the queue
+ * once per step; 10 keeps that to one stall per 10 steps while holding only 10 tiny tensors.
+ */
+export const DEFAULT_READ_EVERY = 10;
+
+interface PendingStep {
+  step: number;
+  lr: number;
+  names: string[];
+  /** The step's [total, ...terms] as one small tensor, kept until the window is read. */
+  values: tf.Tensor1D;
+}
+
 /**
  * Adam(W) with warm-up + cosine LR and global-norm gradient clipping, written with tfjs ops so the
- * schedule is exact and every update is one tidy scope. Each step reads the loss terms back once
- * (one sync) and refuses to apply an update computed from a NaN/Inf loss.
+ * schedule is exact and every update is one tidy scope. The loss terms of each step stay on the
+ * device as one small tensor; `read()` fetches a whole window of them with one async read and
+ * checks them for NaN/Inf there. So an update computed from a non-finite loss has already been
+ * applied (as have the rest of the window's) when the error is thrown: the run fails either way,
+ * and the error names the first bad step and the window it was found in.
  */
 export class AdamTrainer {
   private readonly m: tf.Variable[];
   private readonly v: tf.Variable[];
+  private pending: PendingStep[] = [];
   step = 0;
 
   constructor(
     private readonly vars: tf.Variable[],
     private readonly opts: TrainingOptions,
+    readonly readEvery = DEFAULT_READ_EVERY,
   ) {
+    if (!Number.isInteger(readEvery) || readEvery < 1)
+      throw new Error(`AdamTrainer: readEvery must be a positive integer, got ${readEvery}`);
     // tidy disposes the zeros tensor; the variable keeps its own reference to the data.
     const zeros = (x: tf.Variable) => tf.tidy(() => tf.variable(tf.zerosLike(x), false));
     this.m = vars.map(zeros);
@@ -53,8 +83,8 @@ export class AdamTrainer {
     });
   }
 
-  /** One optimizer step on `lossFn`; returns the loss terms as numbers (plus 'total'). */
-  minimize(lossFn: () => LossTerms): Record<string, number> {
+  /** One optimizer step on `lossFn`; its loss terms wait on the device for `read()`. */
+  minimize(lossFn: () => LossTerms): void {
     const { beta1: b1, beta2: b2, eps, clipNorm, weightDecay } = this.opts;
     const lr = this.currentLr();
     const t = this.step + 1;
@@ -68,13 +98,10 @@ export class AdamTrainer {
         kept = [out.total, ...Object.values(out.terms)].map((s) => tf.keep(s));
         return out.total;
       }, this.vars);
-      const stacked = tf.stack(kept);
-      const nums = Array.from(stacked.dataSync());
+      const stacked = tf.stack(kept) as tf.Tensor1D;
       tf.dispose(kept);
-      const bad = nums.findIndex((x) => !Number.isFinite(x));
-      if (bad >= 0) throw new TrainingDivergedError(this.step, names[bad], nums[bad]);
       const gs = this.vars.map((x) => grads[x.name] ?? tf.zerosLike(x));
-      const sq = tf.addN(gs.map((g) => tf.sum(tf.square(g))));
+      const sq = addNInOrder(gs.map((g) => tf.sum(tf.square(g))));
       const scale = tf.minimum(1, tf.div(clipNorm, tf.add(tf.sqrt(sq), 1e-6)));
       this.vars.forEach((x, i) => {
         const g = tf.mul(gs[i], scale);
@@ -84,13 +111,51 @@ export class AdamTrainer {
         if (weightDecay > 0) update = tf.add(update, tf.mul(x, lr * weightDecay));
         x.assign(tf.sub(x, update));
       });
-      return nums;
+      return stacked;
     });
+    this.pending.push({ step: this.step, lr, names, values });
     this.step++;
-    return Object.fromEntries(names.map((n, i) => [n, values[i]]));
+  }
+
+  /** Steps taken whose loss terms have not been read yet. */
+  get unread(): number {
+    return this.pending.length;
+  }
+
+  /**
+   * Reads the unread steps' loss terms back, in step order, with one async read; with `due` set,
+   * only once `readEvery` steps are waiting (otherwise returns []). Throws TrainingDivergedError on
+   * the first non-finite value.
+   */
+  async read(opts: { due?: boolean } = {}): Promise<StepLog[]> {
+    if (this.pending.length === 0 || (opts.due && this.pending.length < this.readEvery)) return [];
+    const window = this.pending;
+    this.pending = [];
+    const all = tf.concat(window.map((p) => p.values));
+    let flat: Float32Array;
+    try {
+      flat = (await all.data()) as Float32Array;
+    } finally {
+      tf.dispose([all, ...window.map((p) => p.values)]);
+    }
+    const logs: StepLog[] = [];
+    let offset = 0;
+    for (const p of window) {
+      const nums = Array.from(flat.subarray(offset, offset + p.names.length));
+      offset += p.names.length;
+      const bad = nums.findIndex((x) => !Number.isFinite(x));
+      if (bad >= 0)
+        throw new TrainingDivergedError(p.step, p.names[bad], nums[bad], [
+          window[0].step,
+          window[window.length - 1].step,
+        ]);
+      logs.push({ step: p.step, lr: p.lr, terms: Object.fromEntries(p.names.map((n, i) => [n, nums[i]])) });
+    }
+    return logs;
   }
 
   dispose(): void {
-    tf.dispose([...this.m, ...this.v]);
+    tf.dispose([...this.m, ...this.v, ...this.pending.map((p) => p.values)]);
+    this.pending = [];
   }
 }

@@ -43,14 +43,14 @@ export function tinyConfig(over: Partial<ModelConfig> = {}): ModelConfig {
   };
 }
 
-export function trainTiny(
+export async function trainTiny(
   seed: number,
   steps: number,
   over: Partial<ModelConfig> = {},
-): { model: TransformerLM; result: TrainResult } {
+): Promise<{ model: TransformerLM; result: TrainResult }> {
   const model = new TransformerLM(tinyConfig(over), seed);
   const sampler = new BatchSampler(encodeAll(TOK, PAIRS), 10, model.config.maxLen, seed);
-  const result = trainLoop({
+  const result = await trainLoop({
     vars: model.trainableVariables(),
     training: TrainingOptionsSchema.parse({ steps, lr: 1e-2, warmupSteps: 10 }),
     nextBatch: () => sampler.next(),

@@ -52,7 +52,7 @@ export function toyTeacher(
   profile: 'gold' | 'copy',
   cacheDir = CACHE,
   log: { info(m: string): void; warn(m: string): void } = silentLogger,
-): TeacherHandle {
+): Promise<TeacherHandle> {
   return obtainTeacher({
     spec: {
       id: `t-${profile}`,

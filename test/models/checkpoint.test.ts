@@ -16,10 +16,10 @@ beforeAll(async () => {
 });
 
 describe('checkpoints', () => {
-  it('save then load reproduces logits exactly and keeps the vocabulary', () => {
-    const { model } = trainTiny(4, 20);
+  it('save then load reproduces logits exactly and keeps the vocabulary', async () => {
+    const { model } = await trainTiny(4, 20);
     const dir = join(mkdtempSync(join(tmpdir(), 'db-ckpt-')), 'm');
-    saveCheckpoint(dir, model, TOK, { note: 'x' });
+    await saveCheckpoint(dir, model, TOK, { note: 'x' });
     const loaded = loadCheckpoint(dir);
     const batch = leftPad(
       [
@@ -40,9 +40,9 @@ describe('checkpoints', () => {
 });
 
 describe('generation', () => {
-  it('with the KV cache equals greedy decoding by full recomputation', () => {
-    const { model } = trainTiny(6, 30);
-    const cached = generate(
+  it('with the KV cache equals greedy decoding by full recomputation', async () => {
+    const { model } = await trainTiny(6, 30);
+    const cached = await generate(
       model,
       TOK,
       PAIRS.slice(0, 5).map((p) => p.prompt),

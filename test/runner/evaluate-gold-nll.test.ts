@@ -13,7 +13,7 @@ import { encodeAll, lmLoss } from '../../harness/training/loop.ts';
 
 // The runner's gold-nll against an independent computation: the training loss (lmLoss, a masked
 // mean of cross-entropy over response tokens) on the same examples in one batch.
-describe('gold-nll in the runner', () => {
+describe('gold-nll in the runner', async () => {
   const task = taskRegistry.get('arithmetic-rationales');
   const options = task.options.parse({
     trainSize: 10,
@@ -40,7 +40,7 @@ describe('gold-nll in the runner', () => {
     );
     return tf.tidy(() => lmLoss(model, batch).total.dataSync()[0]);
   };
-  const out = evaluateStudent({ job, task, data, student: model, teachers: [] });
+  const out = await evaluateStudent({ job, task, data, student: model, teachers: [] });
 
   it('equals lmLoss over the same examples on every split', () => {
     for (const split of ['test', 'ood'] as const) {
@@ -64,7 +64,7 @@ describe('gold-nll in the runner', () => {
     expect(corpus).toBeCloseTo(out.results.find((r) => r.split === 'test')!.value, 6);
   });
 
-  it('is scored for teacher reference rows through the same path', () => {
+  it('is scored for teacher reference rows through the same path', async () => {
     const teacherJob = {
       key: 'k',
       taskId: task.id,
@@ -75,7 +75,7 @@ describe('gold-nll in the runner', () => {
       metrics: ['gold-nll'],
     } as unknown as TeacherJob;
     const handle = { model } as unknown as TeacherHandle;
-    const ref = teacherReference(teacherJob, handle, data, {
+    const ref = await teacherReference(teacherJob, handle, data, {
       schemaVersion: 1,
       jobKey: 'k',
       task: task.id,

@@ -41,8 +41,8 @@ describe('ICE evaluation scores the student own card probes', () => {
     metrics: ['ice'],
   } as unknown as StudentJob;
 
-  it('evaluates 10 Lynx probes and gives numeric rates', () => {
-    const out = evaluateStudent({ job, task, data, student, teachers: [teacher] });
+  it('evaluates 10 Lynx probes and gives numeric rates', async () => {
+    const out = await evaluateStudent({ job, task, data, student, teachers: [teacher] });
     const probes = out.examples.filter((e) => e.split === 'probes');
     expect(probes).toHaveLength(10);
     expect(probes.every((p) => p.id.includes('Lynx'))).toBe(true);

@@ -10,25 +10,27 @@ import { TOY_DATA, TOY_TOK, toyContext, toyTeacher } from '../helpers/toy-contex
 let copyTeacher: TeacherHandle;
 beforeAll(async () => {
   await loadBackend({ backend: 'wasm' });
-  copyTeacher = toyTeacher('copy');
+  copyTeacher = await toyTeacher('copy');
 });
 
 const test = TOY_DATA.splits.test;
-const outputs = (m: TransformerLM) =>
-  generate(
-    m,
-    TOY_TOK,
-    test.map((e) => e.prompt),
-    { maxNewTokens: 5 },
+const outputs = async (m: TransformerLM) =>
+  (
+    await generate(
+      m,
+      TOY_TOK,
+      test.map((e) => e.prompt),
+      { maxNewTokens: 5 },
+    )
   ).map((g) => g.text);
 const share = (xs: string[], want: (i: number) => string) =>
   xs.filter((x, i) => x === want(i)).length / xs.length;
 
 /** Mean KL(teacher ‖ student) per response token on the test pairs (teacher's own answers). */
-function klToTeacher(student: TransformerLM, teacher: TeacherHandle): number {
+async function klToTeacher(student: TransformerLM, teacher: TeacherHandle): Promise<number> {
   const pairs = test.map((e) => ({ prompt: e.prompt, response: e.prompt }));
-  const t = teacherForced(teacher.model, TOY_TOK, pairs);
-  const s = teacherForced(student, TOY_TOK, pairs);
+  const t = await teacherForced(teacher.model, TOY_TOK, pairs);
+  const s = await teacherForced(student, TOY_TOK, pairs);
   let sum = 0;
   let n = 0;
   t.forEach((ti, k) => {
@@ -44,8 +46,8 @@ function klToTeacher(student: TransformerLM, teacher: TeacherHandle): number {
 }
 
 describe('techniques learn from the teacher, not only from gold', () => {
-  it('the copy teacher really is wrong on the reverse task', () => {
-    expect(share(outputs(copyTeacher.model), (i) => test[i].prompt)).toBeGreaterThan(0.9);
+  it('the copy teacher really is wrong on the reverse task', async () => {
+    expect(share(await outputs(copyTeacher.model), (i) => test[i].prompt)).toBeGreaterThan(0.9);
   });
 
   it("hard-label reproduces the teacher's systematic error while none learns gold", async () => {
@@ -53,9 +55,9 @@ describe('techniques learn from the teacher, not only from gold', () => {
       .get('hard-label')
       .train(toyContext([copyTeacher]), { maxNewTokens: 5 });
     const base = await techniqueRegistry.get('none').train(toyContext([copyTeacher]), {});
-    const hardOut = outputs(hard.student);
+    const hardOut = await outputs(hard.student);
     expect(share(hardOut, (i) => test[i].prompt)).toBeGreaterThan(0.8);
-    expect(share(outputs(base.student), (i) => test[i].response)).toBeGreaterThan(
+    expect(share(await outputs(base.student), (i) => test[i].response)).toBeGreaterThan(
       share(hardOut, (i) => test[i].response),
     );
     expect(hard.cost.teacherGenerations).toBeGreaterThan(0);
@@ -67,9 +69,9 @@ describe('techniques learn from the teacher, not only from gold', () => {
       .train(toyContext([copyTeacher]), { temperature: 1, alpha: 0, divergence: 'forward-kl', beta: 0.5 });
     const base = await techniqueRegistry.get('none').train(toyContext([copyTeacher]), {});
     const fresh = toyContext([copyTeacher]).newStudent();
-    const before = klToTeacher(fresh, copyTeacher);
-    const afterSoft = klToTeacher(soft.student, copyTeacher);
-    const afterNone = klToTeacher(base.student, copyTeacher);
+    const before = await klToTeacher(fresh, copyTeacher);
+    const afterSoft = await klToTeacher(soft.student, copyTeacher);
+    const afterNone = await klToTeacher(base.student, copyTeacher);
     expect(afterSoft).toBeLessThan(0.5 * before);
     expect(afterSoft).toBeLessThan(0.25 * afterNone);
   });

@@ -48,12 +48,12 @@ describe('technique options', () => {
 });
 
 describe('teacher cache', () => {
-  it('a second request for the same teacher trains nothing and logs a hit', () => {
+  it('a second request for the same teacher trains nothing and logs a hit', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'db-cache-'));
     const lines: string[] = [];
     const log = { info: (m: string) => lines.push(m), warn: (m: string) => lines.push(m) };
-    const a = toyTeacher('copy', dir, log);
-    const b = toyTeacher('copy', dir, log);
+    const a = await toyTeacher('copy', dir, log);
+    const b = await toyTeacher('copy', dir, log);
     expect(lines[0]).toMatch(/training 150 steps \(cache miss/);
     expect(lines[1]).toMatch(/cache hit/);
     expect(b.key).toBe(a.key);
@@ -62,13 +62,13 @@ describe('teacher cache', () => {
     );
     // Generations are cached on disk too: the second handle decodes nothing new.
     const prompts = ['abc', 'fed'];
-    expect(b.respond(prompts, 5)).toEqual(a.respond(prompts, 5));
+    expect(await b.respond(prompts, 5)).toEqual(await a.respond(prompts, 5));
   });
 });
 
 describe('conversational', () => {
   it('the hard-item share falls across rounds', async () => {
-    const gold = toyTeacher('gold');
+    const gold = await toyTeacher('gold');
     const r = await techniqueRegistry
       .get('conversational')
       .train(toyContext([gold], 90), { rounds: 3, poolSize: 120, imitationShare: 0.1, maxNewTokens: 5 });

@@ -42,7 +42,7 @@ describe('conversational on arithmetic-rationales', () => {
       positions: 'learned' as const,
     };
     const cacheDir = mkdtempSync(join(tmpdir(), 'db-conv-'));
-    const teacher = obtainTeacher({
+    const teacher = await obtainTeacher({
       spec: {
         id: 't',
         config: { ...cfg, dModel: 48 },

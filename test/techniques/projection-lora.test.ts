@@ -48,7 +48,7 @@ describe('LoRA adapters', () => {
     expect(maxAbsDiff(logitsOf(m), before)).toBeLessThanOrEqual(1e-6);
   });
 
-  it('merge into the weights: same logits as the live adapters, and a checkpoint reproduces them', () => {
+  it('merge into the weights: same logits as the live adapters, and a checkpoint reproduces them', async () => {
     const m = new TransformerLM(tinyConfig(), 12);
     const base = logitsOf(m);
     injectLora(m, { rank: 4, alpha: 8, seed: 'y' });
@@ -68,7 +68,7 @@ describe('LoRA adapters', () => {
     const merged = logitsOf(m);
     expect(maxAbsDiff(merged, live)).toBeLessThan(1e-4);
     const dir = mkdtempSync(join(tmpdir(), 'db-lora-'));
-    saveCheckpoint(dir, m, TOK);
+    await saveCheckpoint(dir, m, TOK);
     expect(Array.from(logitsOf(loadCheckpoint(dir).model))).toEqual(Array.from(merged));
   });
 
@@ -195,8 +195,8 @@ describe('collapse guard', () => {
 
 describe('training', () => {
   let teachers: TeacherHandle[];
-  beforeAll(() => {
-    teachers = [toyTeacher('gold'), toyTeacher('copy')];
+  beforeAll(async () => {
+    teachers = [await toyTeacher('gold'), await toyTeacher('copy')];
   });
 
   it('lowers the loss and changes only the LoRA directions of the frozen base', async () => {

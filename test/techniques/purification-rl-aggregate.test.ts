@@ -77,7 +77,7 @@ describe('aggregation decode', () => {
     expect(argmaxCombined([A, B], 'product')).toBe(1);
   });
 
-  it('decodes whole responses from stub teachers with those distributions', () => {
+  it('decodes whole responses from stub teachers with those distributions', async () => {
     const tok = CharTokenizer.fromTexts(['xyz']);
     const V = tok.vocabSize;
     const [x, y] = tok.encode('xy');
@@ -94,8 +94,8 @@ describe('aggregation decode', () => {
         },
       }) as unknown as TransformerLM;
     const models = [stub({ [x]: 0.9, [y]: 0.1 }), stub({ [x]: 0.02, [y]: 0.48, [EOS]: 0.5 })];
-    const mean = aggregateGreedy(models, tok, ['z', 'zz'], { maxNewTokens: 5, combine: 'mean' });
-    const prod = aggregateGreedy(models, tok, ['z', 'zz'], { maxNewTokens: 5, combine: 'product' });
+    const mean = await aggregateGreedy(models, tok, ['z', 'zz'], { maxNewTokens: 5, combine: 'mean' });
+    const prod = await aggregateGreedy(models, tok, ['z', 'zz'], { maxNewTokens: 5, combine: 'product' });
     expect(mean.texts).toEqual(['x', 'x']);
     expect(prod.texts).toEqual(['y', 'y']);
     // Two decode steps (token, EOS) × 2 models over prefixes of lengths (3, 4) then (4, 5): 2·(7 + 9).

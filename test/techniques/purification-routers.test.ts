@@ -47,10 +47,10 @@ describe('purification routers on a problem with a known right teacher', () => {
     expect(accuracy(heldOut.map((x) => mlp.route(x.emb)))).toBeGreaterThan(0.95);
   });
 
-  it('similarity router (RouterDC, dual contrastive) routes > 95% of held-out questions right', () => {
+  it('similarity router (RouterDC, dual contrastive) routes > 95% of held-out questions right', async () => {
     const router = new DualContrastiveRouter(EMBED_DIM, 32, 4, 0.1, 1);
-    const loss = router.fit(train, { epochs: 150, lr: 0.01, clusters: 5 });
-    const choice = router.route(heldOut.map((x) => x.emb));
+    const loss = await router.fit(train, { epochs: 150, lr: 0.01, clusters: 5 });
+    const choice = await router.route(heldOut.map((x) => x.emb));
     router.dispose();
     expect(accuracy(choice)).toBeGreaterThan(0.95);
     expect(Number.isFinite(loss.sampleSample)).toBe(true);

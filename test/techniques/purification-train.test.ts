@@ -26,7 +26,7 @@ const IDS: [string, Record<string, unknown>, number][] = [
 let teachers: TeacherHandle[];
 beforeAll(async () => {
   await loadBackend({ backend: 'wasm' });
-  teachers = [toyTeacher('gold'), toyTeacher('copy')];
+  teachers = [await toyTeacher('gold'), await toyTeacher('copy')];
 }, 120_000);
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;

@@ -23,7 +23,7 @@ function goldNll(model: TransformerLM, examples: Example[]): number {
  */
 describe('soft-label with a transfer pool', () => {
   it('beats `none` on test gold NLL, and the gain vanishes when the transfer pool is empty', async () => {
-    const teacher = toyTeacher('gold');
+    const teacher = await toyTeacher('gold');
     const train = TOY_DATA.splits.train;
     const labelled = train.slice(0, 8);
     const transfer = train.slice(100, 220).map(asTransferPrompt);

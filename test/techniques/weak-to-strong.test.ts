@@ -92,9 +92,9 @@ describe('strong prior', () => {
       cacheDir: dir,
       log: { info: () => {}, warn: () => {} },
     };
-    const first = obtainStrongPrior(args);
+    const first = await obtainStrongPrior(args);
     // Same corpus in another order: the same prior.
-    const second = obtainStrongPrior({ ...args, texts: ['cab', 'abc', 'fed'] });
+    const second = await obtainStrongPrior({ ...args, texts: ['cab', 'abc', 'fed'] });
     expect(first.fromCache).toBe(false);
     expect(second.fromCache).toBe(true);
     expect(second.key).toBe(first.key);

@@ -10,9 +10,9 @@ describe(`determinism on ${backend}`, () => {
   it('the same config, seed and backend give bit-identical losses and generations', async () => {
     await loadBackend({ backend });
     const steps = backend === 'cpu' ? 15 : 40;
-    const run = () => {
-      const { model, result } = trainTiny(11, steps, { dModel: 16, layers: 1, heads: 2, dFF: 32 });
-      const gens = generate(
+    const run = async () => {
+      const { model, result } = await trainTiny(11, steps, { dModel: 16, layers: 1, heads: 2, dFF: 32 });
+      const gens = await generate(
         model,
         TOK,
         PAIRS.map((p) => p.prompt),
@@ -21,12 +21,12 @@ describe(`determinism on ${backend}`, () => {
       model.dispose();
       return { losses: result.history.map((h) => h.terms.total), texts: gens.map((g) => g.text) };
     };
-    const a = run();
-    const b = run();
+    const a = await run();
+    const b = await run();
     expect(b.losses).toEqual(a.losses);
     expect(b.texts).toEqual(a.texts);
     // A different seed must change the numbers (otherwise the test could not fail).
-    const { result } = trainTiny(12, steps, { dModel: 16, layers: 1, heads: 2, dFF: 32 });
+    const { result } = await trainTiny(12, steps, { dModel: 16, layers: 1, heads: 2, dFF: 32 });
     expect(result.history.map((h) => h.terms.total)).not.toEqual(a.losses);
   });
 });

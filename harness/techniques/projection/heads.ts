@@ -1,3 +1,4 @@
+import { addNInOrder } from '../../engine/add-n.ts';
 import { Rng } from '../../engine/rng.ts';
 import { tf, uniqueVariableName } from '../../engine/tf.ts';
 import { cosineDistance } from '../../training/losses.ts';
@@ -71,7 +72,7 @@ export class ProjectionSpace {
       const zs = perTeacher.map((P, k) =>
         layerNormRows(tf.matMul(pool(teacherHidden[k][this.maps[k][l]], keyMask, batch, g), P)),
       );
-      return tf.div(tf.addN(zs), zs.length) as tf.Tensor2D;
+      return tf.div(addNInOrder(zs), zs.length) as tf.Tensor2D;
     });
   }
 
@@ -94,7 +95,7 @@ export class ProjectionSpace {
         rowMask as tf.Tensor1D,
       ),
     );
-    return tf.div(tf.addN(perLayer), perLayer.length) as tf.Scalar;
+    return tf.div(addNInOrder(perLayer), perLayer.length) as tf.Scalar;
   }
 
   dispose(): void {

@@ -1,3 +1,4 @@
+import { addNInOrder } from '../../engine/add-n.ts';
 import { tf } from '../../engine/tf.ts';
 import type { TrainBatch } from '../../text/batch.ts';
 import { type Teacher, teacherModel } from '../teachers.ts';
@@ -29,7 +30,7 @@ export function teacherSignals(
     if (opts.logits) {
       // Mean of the *softened* distributions (ensemble logit KD), not a softened mean of log-probs.
       const probs = outs.map((o) => tf.softmax(tf.div(o.logits, opts.temperature)));
-      const mean = tf.div(tf.addN(probs), probs.length);
+      const mean = tf.div(addNInOrder(probs), probs.length);
       out.ensembleLogits = tf.keep(tf.mul(tf.log(tf.maximum(mean, 1e-30)), opts.temperature) as tf.Tensor2D);
     }
     if (opts.space) {

@@ -10,12 +10,12 @@ import { type CharTokenizer, EOS } from '../../text/tokenizer.ts';
  * argmax_v mean_k p_k(v) ('mean') or argmax_v mean_k log p_k(v) ('product', a product of experts).
  * Returns the responses and the forward tokens each model spent.
  */
-export function aggregateGreedy(
+export async function aggregateGreedy(
   models: TransformerLM[],
   tok: CharTokenizer,
   prompts: string[],
   opts: { maxNewTokens: number; combine: 'mean' | 'product'; batchSize?: number },
-): { texts: string[]; forwardTokens: number } {
+): Promise<{ texts: string[]; forwardTokens: number }> {
   const maxLen = Math.min(...models.map((m) => m.config.maxLen));
   const V = models[0].config.vocabSize;
   const bs = opts.batchSize ?? 64;
@@ -31,12 +31,11 @@ export function aggregateGreedy(
       const input = leftPadInput(seqs);
       const { batch: B, length: T } = input;
       const rows = Array.from({ length: B }, (_, b) => b * T + T - 1);
-      const perModel = models.map((m) => {
+      const perModel: Float32Array[] = [];
+      for (const m of models) {
         const lp = tf.tidy(() => tf.logSoftmax(tf.gather(m.forward(input).logits, rows)));
-        const data = lp.dataSync() as Float32Array;
-        lp.dispose();
-        return data;
-      });
+        perModel.push((await lp.data().finally(() => lp.dispose())) as Float32Array);
+      }
       forwardTokens += models.length * seqs.reduce((n, s) => n + s.length, 0);
       for (let b = 0; b < B; b++) {
         if (done[b]) continue;

@@ -85,10 +85,10 @@ export class DualContrastiveRouter {
   }
 
   /** Full-batch Adam on the dual contrastive loss; returns the last [sample-teacher, sample-sample] losses. */
-  fit(
+  async fit(
     data: Labeled[],
     opts: { epochs?: number; lr?: number; clusters?: number; sampleWeight?: number; batchSize?: number } = {},
-  ): { sampleTeacher: number; sampleSample: number } {
+  ): Promise<{ sampleTeacher: number; sampleSample: number }> {
     const epochs = opts.epochs ?? 200;
     const clusters = kMeans(
       data.map((x) => x.emb),
@@ -123,7 +123,7 @@ export class DualContrastiveRouter {
       [this.W, this.keys],
       TrainingOptionsSchema.parse({ steps: epochs, lr: opts.lr ?? 0.01, warmupSteps: 0, clipNorm: 5 }),
     );
-    let last = { sampleTeacher: 0, sampleSample: 0 };
+    let last: Record<string, number> = { sampleTeacher: 0, sampleSample: 0 };
     try {
       for (let ep = 0; ep < epochs; ep++) {
         // Each epoch: a batch of anchors, each with a fresh in-cluster positive; the batch's anchors
@@ -137,7 +137,7 @@ export class DualContrastiveRouter {
           anchors.flatMap((i) => anchors.map((j) => (clusters[i] === clusters[j] ? 0 : 1))),
           [B, B],
         );
-        const terms = trainer.minimize(() => {
+        trainer.minimize(() => {
           const s = this.scoresOf(X);
           const negLse = tf.logSumExp(tf.add(s, tf.mul(tf.sub(1, negMask), NEG_INF)), 1, true);
           const perPos = tf.softplus(tf.sub(negLse, s));
@@ -156,17 +156,18 @@ export class DualContrastiveRouter {
           return { total, terms: { sampleTeacher: st, sampleSample: ss } };
         });
         candidates.dispose();
-        last = { sampleTeacher: terms.sampleTeacher, sampleSample: terms.sampleSample };
+        for (const { terms } of await trainer.read({ due: true })) last = terms;
       }
+      for (const { terms } of await trainer.read()) last = terms;
     } finally {
       trainer.dispose();
       tf.dispose([X, pos, negMask, posMask]);
     }
-    return last;
+    return { sampleTeacher: last.sampleTeacher, sampleSample: last.sampleSample };
   }
 
   /** P(teacher | q) = softmax_i s_i for each query. */
-  probabilities(queries: ArrayLike<number>[]): number[][] {
+  async probabilities(queries: ArrayLike<number>[]): Promise<number[][]> {
     const p = tf.tidy(() =>
       tf.softmax(
         this.scoresOf(
@@ -177,13 +178,12 @@ export class DualContrastiveRouter {
         ),
       ),
     );
-    const flat = p.dataSync();
-    p.dispose();
+    const flat = await p.data().finally(() => p.dispose());
     return queries.map((_, b) => Array.from(flat.subarray(b * this.n, (b + 1) * this.n)));
   }
 
-  route(queries: ArrayLike<number>[]): number[] {
-    return this.probabilities(queries).map(argmax);
+  async route(queries: ArrayLike<number>[]): Promise<number[]> {
+    return (await this.probabilities(queries)).map(argmax);
   }
 
   dispose(): void {

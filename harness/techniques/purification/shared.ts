@@ -77,11 +77,11 @@ export class TeacherQueries {
 
   private readonly qs: TransferPrompt[];
   /** Responses of teacher `t` to the given question indices (see `questions`; each pair counted once). */
-  ask(t: number, idx: number[]): string[] {
+  async ask(t: number, idx: number[]): Promise<string[]> {
     const train = this.qs;
     const todo = idx.filter((i) => !this.cache.has(`${t}:${i}`));
     if (todo.length) {
-      const out = this.ctx.teachers[t].respond(
+      const out = await this.ctx.teachers[t].respond(
         todo.map((i) => train[i].prompt),
         this.maxNewTokens,
       );
@@ -92,27 +92,32 @@ export class TeacherQueries {
   }
 
   /** Every teacher's responses to the given questions, one batched generation per teacher. */
-  askAll(idx: number[]): void {
-    for (let t = 0; t < this.ctx.teachers.length; t++) this.ask(t, idx);
+  async askAll(idx: number[]): Promise<void> {
+    for (let t = 0; t < this.ctx.teachers.length; t++) await this.ask(t, idx);
   }
 
   /** The routed teacher's response per question (`choice[i]` = teacher of question i), batched per teacher. */
-  askRouted(choice: number[]): string[] {
+  async askRouted(choice: number[]): Promise<string[]> {
     const out: string[] = new Array(choice.length);
     for (let t = 0; t < this.ctx.teachers.length; t++) {
       const idx = choice.flatMap((c, i) => (c === t ? [i] : []));
-      if (idx.length) this.ask(t, idx).forEach((r, k) => (out[idx[k]] = r));
+      if (idx.length) (await this.ask(t, idx)).forEach((r, k) => (out[idx[k]] = r));
     }
     return out;
   }
 
-  /** Correctness of teacher t on labelled question i: its extracted answer equals the gold one. */
+  /**
+   * Correctness of teacher t on labelled question i: its extracted answer equals the gold one. Sync,
+   * so it reads only answers already asked (decoding is async); every caller asks first.
+   */
   correct(t: number, i: number): boolean {
     const ex = extractor(this.ctx);
     const gold = this.ctx.labelled[i];
     if (!gold)
       throw new Error(`purification: question ${i} is a transfer prompt, whose correctness is unknown`);
-    return ex(this.ask(t, [i])[0]) === ex(gold.response);
+    const said = this.cache.get(`${t}:${i}`);
+    if (said === undefined) throw new Error(`purification: teacher ${t} was not asked question ${i} yet`);
+    return ex(said) === ex(gold.response);
   }
 }
 
@@ -192,16 +197,16 @@ export function rationalePairs(ctx: TechniqueContext, chosen: (string | null)[])
  * al.) plus the purified rationale pairs, trained with plain LM cross-entropy. Returns the result with
  * `supervision` (gold ∪ rationales, for the conflict metric) and the technique's extra figures.
  */
-export function trainOnPurified(
+export async function trainOnPurified(
   ctx: TechniqueContext,
   rationales: Example[],
   lambda: number,
   extra: Record<string, unknown>,
-): TechniqueResult {
+): Promise<TechniqueResult> {
   const train = answerOnlyPairs(ctx);
   const student = ctx.newStudent();
   const sampler = new MixedSampler(ctx, train, rationales, lambda, student.config.maxLen);
-  const run = trainStudent(ctx, student, {
+  const run = await trainStudent(ctx, student, {
     nextBatch: () => sampler.next(),
     loss: (b) => lmLoss(student, b),
   });
@@ -209,13 +214,13 @@ export function trainOnPurified(
 }
 
 /** Mean per-token NLL of each response under `model` (teacher-forced; the RL reward's loss terms). */
-export function perExampleNll(
+export async function perExampleNll(
   model: TransformerLM,
   ctx: TechniqueContext,
   pairs: { prompt: string; response: string }[],
-): number[] {
+): Promise<number[]> {
   const V = model.config.vocabSize;
-  return teacherForced(model, ctx.tokenizer, pairs).map((f) => {
+  return (await teacherForced(model, ctx.tokenizer, pairs)).map((f) => {
     let s = 0;
     f.targets.forEach((t, r) => (s -= f.logProbs[r * V + t]));
     return s / Math.max(1, f.targets.length);
