@@ -33,6 +33,10 @@ const opts = new Command()
   .option('--warmup <n>', 'untimed steps first', (v) => Number.parseInt(v, 10), 3)
   .option('--backend <name>', 'force a backend (default: the ladder)')
   .option('--stock-matmul', "wasm only: keep the stock BatchMatMul kernel (to measure the fast path's gain)")
+  .option(
+    '--unfused',
+    'wasm only: keep the stock kernels and the op-based clip+Adam (to measure the fused ones)',
+  )
   .option('--profile', 'print a kernel profile of one step per config (after warm-up) instead of timing')
   .option('--compare-torch', 'also run the PyTorch twin (python3-torch) and print the ratio')
   .option('--torch-device <dev>', 'cpu or cuda', 'cpu')
@@ -44,7 +48,11 @@ const names = (opts.configs ?? opts.config).split(',').map((s: string) => s.trim
 for (const n of names) {
   if (!SIZES[n]) throw new Error(`--config: unknown '${n}', use one of ${Object.keys(SIZES).join(', ')}`);
 }
-const backend = await loadBackend({ backend: opts.backend, fastMatMul: !opts.stockMatmul });
+const backend = await loadBackend({
+  backend: opts.backend,
+  fastMatMul: !opts.stockMatmul,
+  fused: !opts.unfused,
+});
 const V = 64;
 
 function wasmThreads(info: BackendInfo): string {
@@ -88,7 +96,7 @@ async function benchConfig(name: SizeName): Promise<Record<string, unknown>> {
   for (let i = 1; i < opts.warmup; i++) step();
   const result: Record<string, unknown> = { config: name, params: parameterCount(config) };
   if (opts.profile) {
-    console.log(`== ${name} (${backend.name})`);
+    console.log(`== ${name} (${backend.name}, fused: ${backend.fused})`);
     await printKernelProfile(step, () => tf.tidy(() => tf.dispose(tf.variableGrads(loss, vars).grads)));
   } else {
     const t0 = process.hrtime.bigint();
@@ -101,6 +109,7 @@ async function benchConfig(name: SizeName): Promise<Record<string, unknown>> {
       backend: backend.name,
       threads: wasmThreads(backend),
       fastMatMul: backend.fastMatMul,
+      fused: backend.fused,
       msPerStep: +ms.toFixed(1),
       tokPerS: Math.round((B * T * 1000) / ms),
       gflopPerS: +((flops / ms) * 1e-6).toFixed(2),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { tf } from '../engine/tf.ts';
 import { TrainingDivergedError } from '../errors.ts';
+import { applyAdamUpdate } from './adam-update.ts';
 import { learningRate } from './schedule.ts';
 
 export const TrainingOptionsSchema = z
@@ -26,8 +27,8 @@ export interface LossTerms {
 }
 
 /**
- * Adam(W) with warm-up + cosine LR and global-norm gradient clipping, written with tfjs ops so the
- * schedule is exact and every update is one tidy scope. Each step reads the loss terms back once
+ * Adam(W) with warm-up + cosine LR and global-norm gradient clipping (applyAdamUpdate in
+ * adam-update.ts: one fused kernel on wasm, tfjs ops elsewhere); every update is one tidy scope. Each step reads the loss terms back once
  * (one sync) and refuses to apply an update computed from a NaN/Inf loss.
  */
 export class AdamTrainer {
@@ -55,7 +56,7 @@ export class AdamTrainer {
 
   /** One optimizer step on `lossFn`; returns the loss terms as numbers (plus 'total'). */
   minimize(lossFn: () => LossTerms): Record<string, number> {
-    const { beta1: b1, beta2: b2, eps, clipNorm, weightDecay } = this.opts;
+    const { beta1: b1, beta2: b2 } = this.opts;
     const lr = this.currentLr();
     const t = this.step + 1;
     const lrT = (lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t);
@@ -73,17 +74,7 @@ export class AdamTrainer {
       tf.dispose(kept);
       const bad = nums.findIndex((x) => !Number.isFinite(x));
       if (bad >= 0) throw new TrainingDivergedError(this.step, names[bad], nums[bad]);
-      const gs = this.vars.map((x) => grads[x.name] ?? tf.zerosLike(x));
-      const sq = tf.addN(gs.map((g) => tf.sum(tf.square(g))));
-      const scale = tf.minimum(1, tf.div(clipNorm, tf.add(tf.sqrt(sq), 1e-6)));
-      this.vars.forEach((x, i) => {
-        const g = tf.mul(gs[i], scale);
-        this.m[i].assign(tf.add(tf.mul(this.m[i], b1), tf.mul(g, 1 - b1)));
-        this.v[i].assign(tf.add(tf.mul(this.v[i], b2), tf.mul(tf.square(g), 1 - b2)));
-        let update = tf.mul(tf.div(this.m[i], tf.add(tf.sqrt(this.v[i]), eps)), lrT);
-        if (weightDecay > 0) update = tf.add(update, tf.mul(x, lr * weightDecay));
-        x.assign(tf.sub(x, update));
-      });
+      applyAdamUpdate(this.vars, grads, this.m, this.v, this.opts, lr, lrT);
       return nums;
     });
     this.step++;
