@@ -22,6 +22,8 @@ export interface TorchConfig {
 
 export interface TorchResult {
   msPerStep: number;
+  /** CPU time of all its threads per step (less sensitive to other processes than wall time). */
+  cpuMsPerStep: number;
   tokPerS: number;
   torch: string;
   params: number;
@@ -70,6 +72,7 @@ export function runTorch(cfg: TorchConfig, run: TorchRunOptions): TorchResult | 
   if (refused) return refused;
   return {
     msPerStep: +t.ms_per_step.toFixed(1),
+    cpuMsPerStep: +t.cpu_ms_per_step.toFixed(1),
     tokPerS: Math.round(t.tok_s),
     torch: t.torch,
     params: t.params,

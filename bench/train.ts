@@ -6,7 +6,7 @@
  */
 import { cpus } from 'node:os';
 import { Command } from 'commander';
-import { type BackendInfo, loadBackend } from '../harness/engine/backend.ts';
+import { type BackendInfo, loadBackend, setFusedKernels } from '../harness/engine/backend.ts';
 import { Rng } from '../harness/engine/rng.ts';
 import { tf } from '../harness/engine/tf.ts';
 import { MODEL_PRESETS, parameterCount } from '../harness/models/config.ts';
@@ -36,6 +36,10 @@ const opts = new Command()
   .option(
     '--unfused',
     'wasm only: keep the stock kernels and the op-based clip+Adam (to measure the fused ones)',
+  )
+  .option(
+    '--ab',
+    'wasm only: alternate fused and unfused kernels step by step; median ms of each (robust to load)',
   )
   .option('--profile', 'print a kernel profile of one step per config (after warm-up) instead of timing')
   .option('--compare-torch', 'also run the PyTorch twin (python3-torch) and print the ratio')
@@ -95,14 +99,39 @@ async function benchConfig(name: SizeName): Promise<Record<string, unknown>> {
   const first = step().total;
   for (let i = 1; i < opts.warmup; i++) step();
   const result: Record<string, unknown> = { config: name, params: parameterCount(config) };
+  if (opts.ab) {
+    if (!backend.fused)
+      throw new Error('--ab needs the wasm backend with its fused kernels (see `distill-bench doctor`)');
+    // Same process, same model, alternating steps: other processes' load hits both sides alike.
+    const times: [number[], number[]] = [[], []];
+    for (let i = 0; i < 2 * opts.steps; i++) {
+      setFusedKernels(i % 2 === 0);
+      const t0 = performance.now();
+      step();
+      times[i % 2].push(performance.now() - t0);
+    }
+    setFusedKernels(backend.fused);
+    const median = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1];
+    const [on, off] = times.map(median);
+    Object.assign(result, {
+      fusedMs: +on.toFixed(1),
+      unfusedMs: +off.toFixed(1),
+      speedup: +(off / on).toFixed(3),
+    });
+    return result;
+  }
   if (opts.profile) {
     console.log(`== ${name} (${backend.name}, fused: ${backend.fused})`);
     await printKernelProfile(step, () => tf.tidy(() => tf.dispose(tf.variableGrads(loss, vars).grads)));
   } else {
     const t0 = process.hrtime.bigint();
+    const c0 = process.cpuUsage();
     let last = 0;
     for (let i = 0; i < opts.steps; i++) last = step().total;
     const ms = Number(process.hrtime.bigint() - t0) / 1e6 / opts.steps;
+    // CPU time moves less than wall time when other processes share the cores.
+    const cpu = process.cpuUsage(c0);
+    const cpuMs = (cpu.user + cpu.system) / 1000 / opts.steps;
     const nMatmul = L * (4 * D * D + 2 * D * F) + D * V;
     const flops = 6 * nMatmul * B * T + 3 * L * B * 4 * T * T * D;
     Object.assign(result, {
@@ -111,6 +140,7 @@ async function benchConfig(name: SizeName): Promise<Record<string, unknown>> {
       fastMatMul: backend.fastMatMul,
       fused: backend.fused,
       msPerStep: +ms.toFixed(1),
+      cpuMsPerStep: +cpuMs.toFixed(1),
       tokPerS: Math.round((B * T * 1000) / ms),
       gflopPerS: +((flops / ms) * 1e-6).toFixed(2),
       loss: `${first.toFixed(4)} -> ${last.toFixed(4)}`,
@@ -131,12 +161,25 @@ async function benchConfig(name: SizeName): Promise<Record<string, unknown>> {
       warmup: opts.warmup,
     };
     const tokPerS = result.tokPerS as number;
-    const side = (t: TorchResult | string) =>
-      typeof t === 'string' ? t : { ...t, ratio: +(tokPerS / t.tokPerS).toFixed(3) };
+    const cpuMs = result.cpuMsPerStep as number;
+    // ratio: wall-clock tok/s. cpuRatio (1-thread torch only; OpenBLAS threads spin, so a 2-thread CPU
+    // time is no cost measure): torch CPU ms / ours, the like-for-like figure on a loaded machine.
+    const side = (t: TorchResult | string, cpuRatio: boolean) =>
+      typeof t === 'string'
+        ? t
+        : {
+            ...t,
+            ratio: +(tokPerS / t.tokPerS).toFixed(3),
+            ...(cpuRatio ? { cpuRatio: +(t.cpuMsPerStep / cpuMs).toFixed(3) } : {}),
+          };
     // BENCHMARKS.md#pytorch-thread-settings: OpenBLAS 2 threads + torch 1 thread is PyTorch's best 2-core
     // setting; the 1-thread run is the like-for-like figure against single-threaded wasm.
-    result.torch = side(runTorch(cfg, { blasThreads: Math.min(2, cpus().length), device: opts.torchDevice }));
-    if (cpus().length > 1) result.torch1 = side(runTorch(cfg, { blasThreads: 1, device: opts.torchDevice }));
+    result.torch = side(
+      runTorch(cfg, { blasThreads: Math.min(2, cpus().length), device: opts.torchDevice }),
+      false,
+    );
+    if (cpus().length > 1)
+      result.torch1 = side(runTorch(cfg, { blasThreads: 1, device: opts.torchDevice }), true);
   }
   return result;
 }

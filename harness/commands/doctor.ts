@@ -25,7 +25,7 @@ export function registerDoctor(program: Command): void {
         );
         const fusedErr = backend.fusedMaxRelError;
         console.log(
-          `  fused kernels (Sum, GatherV2, Identity, Cast, clip+Adam): ${backend.fused ? 'on' : 'off'}` +
+          `  fused kernels (Sum, GatherV2, Identity, Cast, clip+Adam, layer norm): ${backend.fused ? 'on' : 'off'}` +
             (fusedErr === undefined ? '' : ` (self-test max rel. error ${fusedErr.toExponential(1)})`),
         );
       }

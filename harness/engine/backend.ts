@@ -1,9 +1,11 @@
 import { createRequire } from 'node:module';
 import { UsageError } from '../errors.ts';
+import { selfTestFusedLayerNorm } from '../models/layers.ts';
 import { selfTestFusedAdam } from '../training/adam-update.ts';
 import { installFastKernels, selfTestFastKernels, uninstallFastKernels } from './fast-kernels.ts';
 import { fastMatMulInstalled, installFastMatMul, selfTestFastMatMul, uninstallFastMatMul } from './fastmm.ts';
 import { fusedAdamAvailable, installFusedAdam, uninstallFusedAdam } from './fused-adam.ts';
+import { installFusedLayerNorm, uninstallFusedLayerNorm } from './fused-layernorm.ts';
 import { registerUnsortedSegmentSum } from './segment-sum.ts';
 import { tf } from './tf.ts';
 import { loadWebGpu } from './webgpu.ts';
@@ -21,7 +23,7 @@ export interface BackendInfo {
   tfBackend: string;
   fastMatMul: boolean;
   fastMatMulMaxRelError?: number;
-  /** wasm only: the JS kernels of fast-kernels.ts and the fused clip+Adam kernel of fused-adam.ts. */
+  /** wasm only: the JS kernels of fast-kernels.ts, fused clip+Adam (fused-adam.ts) and layer norm (fused-layernorm.ts). */
   fused: boolean;
   fusedMaxRelError?: number;
   skipped: { name: BackendName; reason: string }[];
@@ -53,16 +55,27 @@ async function tryNative(pkg: string): Promise<void> {
   if (!(await tf.setBackend('tensorflow'))) throw new Error(`${pkg} loaded but backend 'tensorflow' failed`);
 }
 
-function installFused(info: BackendInfo): void {
-  installFastKernels();
-  installFusedAdam();
-  const err = Math.max(selfTestFastKernels(), selfTestFusedAdam());
-  info.fusedMaxRelError = err;
-  if (!(err <= FUSED_TOLERANCE)) {
+/** Turns every fused/JS wasm kernel on or off (parity tests, `bench:train --ab`); fastmm is separate. */
+export function setFusedKernels(on: boolean): void {
+  if (on) {
+    installFastKernels();
+    installFusedAdam();
+    installFusedLayerNorm();
+  } else {
     uninstallFastKernels();
     uninstallFusedAdam();
+    uninstallFusedLayerNorm();
+  }
+}
+
+function installFused(info: BackendInfo): void {
+  setFusedKernels(true);
+  const err = Math.max(selfTestFastKernels(), selfTestFusedAdam(), selfTestFusedLayerNorm());
+  info.fusedMaxRelError = err;
+  if (!(err <= FUSED_TOLERANCE)) {
+    setFusedKernels(false);
     info.warnings.push(
-      `fused wasm kernels (Sum, GatherV2, Identity, Cast, clip+Adam) disagreed with the stock path ` +
+      `fused wasm kernels (Sum, GatherV2, Identity, Cast, clip+Adam, layer norm) disagreed with the stock path ` +
         `(max rel. error ${err.toExponential(2)} > ${FUSED_TOLERANCE}); using the stock kernels, training will be slower`,
     );
   }

@@ -1,8 +1,71 @@
+import { fusedLayerNormAvailable, LAYER_NORM, LAYER_NORM_GRAD } from '../engine/fused-layernorm.ts';
+import { Rng } from '../engine/rng.ts';
 import { tf } from '../engine/tf.ts';
 
-export function layerNorm(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor {
+const LN_EPS = 1e-5;
+
+/** Layer norm over the last axis: the fused wasm kernels where registered, else layerNormOps. */
+export function layerNorm(
+  x: tf.Tensor,
+  g: tf.Tensor,
+  b: tf.Tensor,
+  fused = fusedLayerNormAvailable(),
+): tf.Tensor {
+  return fused ? fusedLayerNorm(x, g, b) : layerNormOps(x, g, b);
+}
+
+/** The op-based layer norm: the other backends' path and the fused kernels' reference. */
+export function layerNormOps(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor {
   const { mean, variance } = tf.moments(x, -1, true);
-  return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5))), g), b);
+  return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, LN_EPS))), g), b);
+}
+
+// harness/engine/fused-layernorm.ts: forward returns y and the row statistics the backward reuses.
+const fusedLayerNorm = tf.customGrad((x, g, b, save) => {
+  const inputs = { x, g, b } as tf.NamedTensorMap;
+  const [y, mean, rstd] = tf.engine().runKernel(LAYER_NORM, inputs, { eps: LN_EPS }) as tf.Tensor[];
+  (save as tf.GradSaveFunc)([x as tf.Tensor, g as tf.Tensor, mean, rstd]);
+  return {
+    value: y,
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [xs, gs, ms, rs] = saved;
+      const grad = { dy, x: xs, g: gs, mean: ms, rstd: rs };
+      return tf.engine().runKernel(LAYER_NORM_GRAD, grad, {}) as tf.Tensor[];
+    },
+  };
+});
+
+/**
+ * Max error of the fused layer norm against layerNormOps: the output and the gradients of
+ * Σ y·w for random w, each relative to its largest reference value.
+ */
+export function selfTestFusedLayerNorm(seed = 17): number {
+  if (!fusedLayerNormAvailable()) return 0;
+  const rng = new Rng(seed);
+  const rand = (shape: number[], mean = 0) =>
+    tf.tensor(
+      Float32Array.from({ length: shape.reduce((a, c) => a * c, 1) }, () => mean + rng.normal()),
+      shape,
+    );
+  return tf.tidy(() => {
+    const [x, g, b, w] = [rand([3, 5, 24], 2), rand([24], 1), rand([24]), rand([3, 5, 24])];
+    const run = (fused: boolean) => {
+      const f = (xx: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) =>
+        tf.sum(tf.mul(layerNorm(xx, gg, bb, fused), w));
+      const { value, grads } = tf.valueAndGrads(f)([x, g, b]);
+      return [layerNorm(x, g, b, fused), value, ...grads].map((t) => t.dataSync());
+    };
+    const fast = run(true);
+    const ref = run(false);
+    let worst = 0;
+    ref.forEach((r, k) => {
+      const scale = Math.max(1e-6, ...Array.from(r, Math.abs));
+      r.forEach((v, j) => {
+        worst = Math.max(worst, Math.abs(fast[k][j] - v) / scale);
+      });
+    });
+    return worst;
+  });
 }
 
 /** Sigmoid GELU x·σ(1.702x): tanh is not vectorized on wasm (21 ms per 1M elements vs 3.8). */

@@ -1,13 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadBackend } from '../../harness/engine/backend.ts';
-import {
-  installFastKernels,
-  selfTestFastKernels,
-  uninstallFastKernels,
-} from '../../harness/engine/fast-kernels.ts';
-import { fusedAdamAvailable, installFusedAdam, uninstallFusedAdam } from '../../harness/engine/fused-adam.ts';
+import { loadBackend, setFusedKernels } from '../../harness/engine/backend.ts';
+import { selfTestFastKernels } from '../../harness/engine/fast-kernels.ts';
+import { fusedAdamAvailable } from '../../harness/engine/fused-adam.ts';
+import { fusedLayerNormAvailable } from '../../harness/engine/fused-layernorm.ts';
 import { Rng } from '../../harness/engine/rng.ts';
 import { tf } from '../../harness/engine/tf.ts';
+import { selfTestFusedLayerNorm } from '../../harness/models/layers.ts';
 import { TransformerLM } from '../../harness/models/transformer.ts';
 import { applyAdamUpdate } from '../../harness/training/adam-update.ts';
 import { crossEntropy } from '../../harness/training/losses.ts';
@@ -17,16 +15,6 @@ beforeAll(async () => {
   const info = await loadBackend({ backend: 'wasm' });
   expect(info.fused).toBe(true);
 });
-
-function setFused(on: boolean): void {
-  if (on) {
-    installFastKernels();
-    installFusedAdam();
-  } else {
-    uninstallFastKernels();
-    uninstallFusedAdam();
-  }
-}
 
 /** 20 Adam steps of a small LM from a fixed init; losses per step and the final parameters. */
 function train20(): { losses: number[]; params: Float32Array[] } {
@@ -76,6 +64,10 @@ describe('fused wasm kernels', () => {
     expect(selfTestFastKernels(123)).toBeLessThan(1e-6);
   });
 
+  it('fused layer norm matches the op-based one, forward and gradients', () => {
+    expect(selfTestFusedLayerNorm(4)).toBeLessThan(1e-5);
+  });
+
   it('one clipped AdamW step on a 3-element variable matches the hand-computed values', () => {
     // x = [1, -2, 0.5], g = [0.3, -0.4, 0]; y = [2] has no gradient (counts as zeros).
     // ‖g‖ = 0.5, clip 0.25 → s = 0.25 / (0.5 + 1e-6) = 0.499999…, g' = s·g ≈ [0.15, -0.2, 0].
@@ -104,14 +96,14 @@ describe('fused wasm kernels', () => {
     }
   });
 
-  it('20 training steps give the same losses (1e-5) and parameters as the stock kernels and op-based Adam', () => {
-    setFused(true);
+  it('20 training steps give the same losses (1e-5) and parameters as the stock kernels, op-based Adam and layer norm', () => {
+    setFusedKernels(true);
     expect(fusedAdamAvailable()).toBe(true);
     const fused = train20();
-    setFused(false);
-    expect(fusedAdamAvailable()).toBe(false);
+    setFusedKernels(false);
+    expect(fusedAdamAvailable() || fusedLayerNormAvailable()).toBe(false);
     const stock = train20();
-    setFused(true);
+    setFusedKernels(true);
     fused.losses.forEach((l, i) => expect(Math.abs(l - stock.losses[i])).toBeLessThan(1e-5));
     // The run must actually train, or equal losses would prove nothing.
     expect(fused.losses[19]).toBeLessThan(fused.losses[0] - 0.1);
