@@ -1,6 +1,6 @@
 /**
- * Kernel-level profile of one training step for `npm run bench:train -- --profile`: runs the step and
- * the forward+backward pass alone under tf.profile, and prints kernel counts and wall ms per kernel
+ * Kernel-level profile of training steps for `npm run bench:train -- --profile`: runs 5 steps and
+ * 5 forward+backward passes alone under tf.profile, and prints per-step kernel counts and ms per kernel
  * name and per kernel family. The optimizer's share is the step minus forward+backward.
  * BENCHMARKS.md#training-kernel-profile has the figures.
  */
@@ -29,9 +29,12 @@ export function family(kernel: string): string {
   return 'elementwise';
 }
 
-async function profile(fn: () => void): Promise<KernelRow[]> {
+/** Per-call averages over `reps` calls of `fn` (one call's figures move by 2x on a loaded machine). */
+async function profile(fn: () => void, reps: number): Promise<KernelRow[]> {
   const t0 = performance.now();
-  const info = await tf.profile(fn);
+  const info = await tf.profile(() => {
+    for (let r = 0; r < reps; r++) fn();
+  });
   const wall = performance.now() - t0;
   const rows = new Map<string, KernelRow>();
   for (const k of info.kernels) {
@@ -45,7 +48,8 @@ async function profile(fn: () => void): Promise<KernelRow[]> {
   // Wall time not spent inside kernels: the engine's bookkeeping, gradient tape and our JS.
   const inKernels = [...rows.values()].reduce((s, r) => s + r.ms, 0);
   rows.set('(outside kernels)', { name: '(outside kernels)', count: 0, ms: wall - inKernels });
-  return [...rows.values()].sort((a, b) => b.ms - a.ms);
+  const avg = [...rows.values()].map((r) => ({ name: r.name, count: r.count / reps, ms: r.ms / reps }));
+  return avg.sort((a, b) => b.ms - a.ms);
 }
 
 /** Per-name rows of `a` minus `b` (kernels `b` lacks count in full). */
@@ -82,9 +86,9 @@ function table(title: string, rows: KernelRow[]): string {
 }
 
 /** Profiles `step` (a whole training step) and `fwdBwd` (its gradient computation alone). */
-export async function printKernelProfile(step: () => void, fwdBwd: () => void): Promise<void> {
-  const all = await profile(step);
-  const grads = await profile(fwdBwd);
+export async function printKernelProfile(step: () => void, fwdBwd: () => void, reps: number): Promise<void> {
+  const all = await profile(step, reps);
+  const grads = await profile(fwdBwd, reps);
   const opt = minus(all, grads);
   console.log(table('step, by family', byFamily(all)));
   console.log(table('forward+backward, by family', byFamily(grads)));

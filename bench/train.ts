@@ -41,7 +41,7 @@ const opts = new Command()
     '--ab',
     'wasm only: alternate fused and unfused kernels step by step; median ms of each (robust to load)',
   )
-  .option('--profile', 'print a kernel profile of one step per config (after warm-up) instead of timing')
+  .option('--profile', 'print a kernel profile (mean of 5 steps after warm-up) per config instead of timing')
   .option('--compare-torch', 'also run the PyTorch twin (python3-torch) and print the ratio')
   .option('--torch-device <dev>', 'cpu or cuda', 'cpu')
   .option('--json', 'print one JSON line per config')
@@ -122,7 +122,7 @@ async function benchConfig(name: SizeName): Promise<Record<string, unknown>> {
   }
   if (opts.profile) {
     console.log(`== ${name} (${backend.name}, fused: ${backend.fused})`);
-    await printKernelProfile(step, () => tf.tidy(() => tf.dispose(tf.variableGrads(loss, vars).grads)));
+    await printKernelProfile(step, () => tf.tidy(() => tf.dispose(tf.variableGrads(loss, vars).grads)), 5);
   } else {
     const t0 = process.hrtime.bigint();
     const c0 = process.cpuUsage();
