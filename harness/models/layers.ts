@@ -11,7 +11,10 @@ export function layerNorm(
   b: tf.Tensor,
   fused = fusedLayerNormAvailable(),
 ): tf.Tensor {
-  return fused ? fusedLayerNorm(x, g, b) : layerNormOps(x, g, b);
+  // The kernels take g and b as [D] vectors over x's last axis; anything else goes to the ops.
+  const D = x.shape[x.shape.length - 1];
+  const vec = (t: tf.Tensor) => t.rank === 1 && t.shape[0] === D && t.dtype === 'float32';
+  return fused && x.dtype === 'float32' && vec(g) && vec(b) ? fusedLayerNorm(x, g, b) : layerNormOps(x, g, b);
 }
 
 /** The op-based layer norm: the other backends' path and the fused kernels' reference. */
