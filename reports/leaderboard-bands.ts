@@ -4,7 +4,6 @@
  * leader is the best entry not yet in a band; an entry that overlaps no earlier leader starts the
  * next band, numbered like tied ranks (1=, 1=, 3): one more than the entries in better bands.
  */
-import type { LeaderboardStat } from './leaderboard-model.ts';
 
 export interface Band {
   /** 1 = the leader's band. */
@@ -14,6 +13,14 @@ export interface Band {
 }
 
 /** An entry without a CI (one seed) is its mean: it overlaps a CI only by lying inside it. */
+/** A leaderboard value: mean and 95% CI (null for one seed) over n seeds. */
+export interface LeaderboardStat {
+  mean: number;
+  ciLow: number | null;
+  ciHigh: number | null;
+  n: number;
+}
+
 const lo = (s: LeaderboardStat) => s.ciLow ?? s.mean;
 const hi = (s: LeaderboardStat) => s.ciHigh ?? s.mean;
 

@@ -7,15 +7,10 @@
 import type { RunDir } from '../harness/runner/run-dir.ts';
 import type { Direction } from '../metrics/types.ts';
 import { aggregate } from './aggregate.ts';
-import { rankBands } from './leaderboard-bands.ts';
+import { type LeaderboardStat, rankBands } from './leaderboard-bands.ts';
 import { byName, bySplit, byTechnique, byTime } from './order.ts';
 
-export interface LeaderboardStat {
-  mean: number;
-  ciLow: number | null;
-  ciHigh: number | null;
-  n: number;
-}
+export type { LeaderboardStat };
 
 /** One run's value of an entry. */
 export interface HistoryPoint extends LeaderboardStat {

@@ -4,7 +4,12 @@
  */
 import type { GapRecovered } from '../metrics/gap-recovered.ts';
 import type { Direction } from '../metrics/types.ts';
-import type { ScoreMode } from './score-mode.ts';
+
+/** A report of `distill-bench score` (reports/score-mode.ts detects one). */
+export interface ScoreMode {
+  /** `--reference-model`: the row marked as reference. */
+  referenceModel: string;
+}
 
 /**
  * "significant" when the Holm-adjusted p of the paired difference is below 1 − level (equivalently

@@ -11,12 +11,7 @@ import type { RunDir, UnitRow } from '../harness/runner/run-dir.ts';
 import { clampToRange } from '../metrics/ranges.ts';
 import { LEVEL } from './gains.ts';
 import { pairedBootstrap } from './gate/bootstrap.ts';
-import type { Table } from './model.ts';
-
-export interface ScoreMode {
-  /** `--reference-model`: the row marked as reference. */
-  referenceModel: string;
-}
+import type { ScoreMode, Table } from './model.ts';
 
 /** The role the reference model's rows get in the report model. */
 export const SCORE_REFERENCE_ROLE = 'reference';

@@ -30,6 +30,11 @@ export function registerDoctor(program: Command): void {
           `  fast BatchMatMul: ${backend.fastMatMul ? 'on' : 'off'}` +
             (err === undefined ? '' : ` (self-test max rel. error ${err.toExponential(1)})`),
         );
+        const fusedErr = backend.fusedMaxRelError;
+        console.log(
+          `  fused kernels (Sum, GatherV2, Identity, Cast, clip+Adam, layer norm): ${backend.fused ? 'on' : 'off'}` +
+            (fusedErr === undefined ? '' : ` (self-test max rel. error ${fusedErr.toExponential(1)})`),
+        );
       }
       for (const s of backend.skipped) console.log(`  skipped ${s.name}: ${s.reason}`);
       for (const w of backend.warnings) console.log(`  warning: ${w}`);

@@ -1,6 +1,10 @@
 import { createRequire } from 'node:module';
 import { UsageError } from '../errors.ts';
+import { selfTestFusedAdam, selfTestFusedLayerNorm } from '../training/fused-self-test.ts';
+import { installFastKernels, selfTestFastKernels, uninstallFastKernels } from './fast-kernels.ts';
 import { fastMatMulInstalled, installFastMatMul, selfTestFastMatMul, uninstallFastMatMul } from './fastmm.ts';
+import { fusedAdamAvailable, installFusedAdam, uninstallFusedAdam } from './fused-adam.ts';
+import { installFusedLayerNorm, uninstallFusedLayerNorm } from './fused-layernorm.ts';
 import { registerUnsortedSegmentSum } from './segment-sum.ts';
 import { tf } from './tf.ts';
 import { loadWebGpu } from './webgpu.ts';
@@ -18,12 +22,17 @@ export interface BackendInfo {
   tfBackend: string;
   fastMatMul: boolean;
   fastMatMulMaxRelError?: number;
+  /** wasm only: the JS kernels of fast-kernels.ts, fused clip+Adam (fused-adam.ts) and layer norm (fused-layernorm.ts). */
+  fused: boolean;
+  fusedMaxRelError?: number;
   skipped: { name: BackendName; reason: string }[];
   warnings: string[];
 }
 
 const require = createRequire(import.meta.url);
 const FASTMM_TOLERANCE = 1e-4;
+// Float64 accumulation against the stock float32 kernels: differences are a few float32 ulps.
+const FUSED_TOLERANCE = 1e-5;
 
 let active: BackendInfo | undefined;
 
@@ -45,11 +54,38 @@ async function tryNative(pkg: string): Promise<void> {
   if (!(await tf.setBackend('tensorflow'))) throw new Error(`${pkg} loaded but backend 'tensorflow' failed`);
 }
 
-async function tryWasm(info: BackendInfo, fastMatMul: boolean): Promise<void> {
+/** Turns every fused/JS wasm kernel on or off (parity tests, `bench:train --ab`); fastmm is separate. */
+export function setFusedKernels(on: boolean): void {
+  if (on) {
+    installFastKernels();
+    installFusedAdam();
+    installFusedLayerNorm();
+  } else {
+    uninstallFastKernels();
+    uninstallFusedAdam();
+    uninstallFusedLayerNorm();
+  }
+}
+
+function installFused(info: BackendInfo): void {
+  setFusedKernels(true);
+  const err = Math.max(selfTestFastKernels(), selfTestFusedAdam(), selfTestFusedLayerNorm());
+  info.fusedMaxRelError = err;
+  if (!(err <= FUSED_TOLERANCE)) {
+    setFusedKernels(false);
+    info.warnings.push(
+      `fused wasm kernels (Sum, GatherV2, Identity, Cast, clip+Adam, layer norm) disagreed with the stock path ` +
+        `(max rel. error ${err.toExponential(2)} > ${FUSED_TOLERANCE}); using the stock kernels, training will be slower`,
+    );
+  }
+}
+
+async function tryWasm(info: BackendInfo, opts: LoadOptions): Promise<void> {
   await import('@tensorflow/tfjs-backend-wasm');
   if (!(await tf.setBackend('wasm'))) throw new Error("tf.setBackend('wasm') returned false");
   registerUnsortedSegmentSum();
-  if (!fastMatMul) return;
+  if (opts.fused ?? true) installFused(info);
+  if (!(opts.fastMatMul ?? true)) return;
   installFastMatMul();
   const err = selfTestFastMatMul();
   info.fastMatMulMaxRelError = err;
@@ -73,7 +109,7 @@ const RUNGS: Record<BackendName, (info: BackendInfo, opts: LoadOptions) => Promi
   webgpu: async () => {
     await loadWebGpu();
   },
-  wasm: (info, opts) => tryWasm(info, opts.fastMatMul ?? true),
+  wasm: (info, opts) => tryWasm(info, opts),
   cpu: async () => {
     if (!(await tf.setBackend('cpu'))) throw new Error("tf.setBackend('cpu') returned false");
   },
@@ -84,6 +120,8 @@ export interface LoadOptions {
   backend?: string;
   /** wasm only: install the fast BatchMatMul override (default true; benchmarks turn it off to compare). */
   fastMatMul?: boolean;
+  /** wasm only: install the fused/JS kernels (default true; `bench:train --unfused` turns them off). */
+  fused?: boolean;
 }
 
 export function parseBackendName(name: string, field = '--backend'): BackendName {
@@ -104,7 +142,14 @@ export async function loadBackend(opts: LoadOptions = {}): Promise<BackendInfo> 
     }
     return active;
   }
-  const info: BackendInfo = { name: 'cpu', tfBackend: 'cpu', fastMatMul: false, skipped: [], warnings: [] };
+  const info: BackendInfo = {
+    name: 'cpu',
+    tfBackend: 'cpu',
+    fastMatMul: false,
+    fused: false,
+    skipped: [],
+    warnings: [],
+  };
   const ladder = forced
     ? [parseBackendName(forced, forced === opts.backend ? '--backend' : 'DISTILL_BENCH_BACKEND')]
     : BACKENDS;
@@ -114,6 +159,7 @@ export async function loadBackend(opts: LoadOptions = {}): Promise<BackendInfo> 
       info.name = name;
       info.tfBackend = tf.getBackend();
       info.fastMatMul = name === 'wasm' && fastMatMulInstalled();
+      info.fused = name === 'wasm' && fusedAdamAvailable();
       active = info;
       return info;
     } catch (err) {

@@ -1,9 +1,41 @@
+import { fusedLayerNormAvailable, LAYER_NORM, LAYER_NORM_GRAD } from '../engine/fused-layernorm.ts';
 import { tf } from '../engine/tf.ts';
 
-export function layerNorm(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor {
-  const { mean, variance } = tf.moments(x, -1, true);
-  return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5))), g), b);
+const LN_EPS = 1e-5;
+
+/** Layer norm over the last axis: the fused wasm kernels where registered, else layerNormOps. */
+export function layerNorm(
+  x: tf.Tensor,
+  g: tf.Tensor,
+  b: tf.Tensor,
+  fused = fusedLayerNormAvailable(),
+): tf.Tensor {
+  // The kernels take g and b as [D] vectors over x's last axis; anything else goes to the ops.
+  const D = x.shape[x.shape.length - 1];
+  const vec = (t: tf.Tensor) => t.rank === 1 && t.shape[0] === D && t.dtype === 'float32';
+  return fused && x.dtype === 'float32' && vec(g) && vec(b) ? fusedLayerNorm(x, g, b) : layerNormOps(x, g, b);
 }
+
+/** The op-based layer norm: the other backends' path and the fused kernels' reference. */
+export function layerNormOps(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  const { mean, variance } = tf.moments(x, -1, true);
+  return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, LN_EPS))), g), b);
+}
+
+// harness/engine/fused-layernorm.ts: forward returns y and the row statistics the backward reuses.
+const fusedLayerNorm = tf.customGrad((x, g, b, save) => {
+  const inputs = { x, g, b } as tf.NamedTensorMap;
+  const [y, mean, rstd] = tf.engine().runKernel(LAYER_NORM, inputs, { eps: LN_EPS }) as tf.Tensor[];
+  (save as tf.GradSaveFunc)([x as tf.Tensor, g as tf.Tensor, mean, rstd]);
+  return {
+    value: y,
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [xs, gs, ms, rs] = saved;
+      const grad = { dy, x: xs, g: gs, mean: ms, rstd: rs };
+      return tf.engine().runKernel(LAYER_NORM_GRAD, grad, {}) as tf.Tensor[];
+    },
+  };
+});
 
 /** Sigmoid GELU x·σ(1.702x): tanh is not vectorized on wasm (21 ms per 1M elements vs 3.8). */
 export function gelu(x: tf.Tensor): tf.Tensor {

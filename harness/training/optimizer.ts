@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { addNInOrder } from '../engine/add-n.ts';
 import { tf } from '../engine/tf.ts';
 import { TrainingDivergedError } from '../errors.ts';
+import { applyAdamUpdate } from './adam-update.ts';
 import { learningRate } from './schedule.ts';
 
 export const TrainingOptionsSchema = z
@@ -49,12 +49,13 @@ interface PendingStep {
 }
 
 /**
- * Adam(W) with warm-up + cosine LR and global-norm gradient clipping, written with tfjs ops so the
- * schedule is exact and every update is one tidy scope. The loss terms of each step stay on the
- * device as one small tensor; `read()` fetches a whole window of them with one async read and
- * checks them for NaN/Inf there. So an update computed from a non-finite loss has already been
- * applied (as have the rest of the window's) when the error is thrown: the run fails either way,
- * and the error names the first bad step and the window it was found in.
+ * Adam(W) with warm-up + cosine LR and global-norm gradient clipping (applyAdamUpdate in
+ * adam-update.ts: one fused kernel on wasm, tfjs ops elsewhere); every update is one tidy scope.
+ * The loss terms of each step stay on the device as one small tensor; `read()` fetches a whole
+ * window of them with one async read and checks them for NaN/Inf there. So an update computed from
+ * a non-finite loss has already been applied (as have the rest of the window's) when the error is
+ * thrown: the run fails either way, and the error names the first bad step and the window it was
+ * found in.
  */
 export class AdamTrainer {
   private readonly m: tf.Variable[];
@@ -85,7 +86,7 @@ export class AdamTrainer {
 
   /** One optimizer step on `lossFn`; its loss terms wait on the device for `read()`. */
   minimize(lossFn: () => LossTerms): void {
-    const { beta1: b1, beta2: b2, eps, clipNorm, weightDecay } = this.opts;
+    const { beta1: b1, beta2: b2 } = this.opts;
     const lr = this.currentLr();
     const t = this.step + 1;
     const lrT = (lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t);
@@ -100,17 +101,7 @@ export class AdamTrainer {
       }, this.vars);
       const stacked = tf.stack(kept) as tf.Tensor1D;
       tf.dispose(kept);
-      const gs = this.vars.map((x) => grads[x.name] ?? tf.zerosLike(x));
-      const sq = addNInOrder(gs.map((g) => tf.sum(tf.square(g))));
-      const scale = tf.minimum(1, tf.div(clipNorm, tf.add(tf.sqrt(sq), 1e-6)));
-      this.vars.forEach((x, i) => {
-        const g = tf.mul(gs[i], scale);
-        this.m[i].assign(tf.add(tf.mul(this.m[i], b1), tf.mul(g, 1 - b1)));
-        this.v[i].assign(tf.add(tf.mul(this.v[i], b2), tf.mul(tf.square(g), 1 - b2)));
-        let update = tf.mul(tf.div(this.m[i], tf.add(tf.sqrt(this.v[i]), eps)), lrT);
-        if (weightDecay > 0) update = tf.add(update, tf.mul(x, lr * weightDecay));
-        x.assign(tf.sub(x, update));
-      });
+      applyAdamUpdate(this.vars, grads, this.m, this.v, this.opts, lr, lrT);
       return stacked;
     });
     this.pending.push({ step: this.step, lr, names, values });

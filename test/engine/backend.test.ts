@@ -12,6 +12,8 @@ describe('backend ladder', () => {
       for (const s of info.skipped) expect(s.reason.length).toBeGreaterThan(10);
       expect(info.fastMatMul).toBe(true);
       expect(info.fastMatMulMaxRelError).toBeLessThan(1e-4);
+      expect(info.fused).toBe(true);
+      expect(info.fusedMaxRelError).toBeLessThan(1e-5);
     }
     expect(info.tfBackend).toBe(info.name.startsWith('tensorflow') ? 'tensorflow' : info.name);
   });

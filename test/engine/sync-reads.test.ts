@@ -12,6 +12,10 @@ import { describe, expect, it } from 'vitest';
 const ALLOWED: Record<string, string> = {
   'harness/engine/fastmm.ts':
     'start-up self-test of the wasm fast matmul: runs once, on the wasm backend only',
+  'harness/engine/fast-kernels.ts':
+    'start-up self-test of the wasm Sum/GatherV2/Identity/Cast kernels: runs once, on the wasm backend only',
+  'harness/training/fused-self-test.ts':
+    'start-up self-tests of the fused wasm Adam and layer norm: run once, on the wasm backend only',
 };
 
 const ROOT = join(import.meta.dirname, '..', '..');

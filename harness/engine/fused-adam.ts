@@ -1,0 +1,106 @@
+import { heapF32 } from './kernel-override.ts';
+import { tf } from './tf.ts';
+
+/**
+ * 'DistillFusedAdam': global-norm gradient clipping plus one Adam(W) step over every variable, as one
+ * wasm kernel instead of 15 kernel dispatches per variable (BENCHMARKS.md#training-kernel-profile).
+ * harness/training/adam-update.ts invokes it when it is registered for the active backend and keeps
+ * the op-based update as the reference and for other backends.
+ *
+ * Inputs x0..x{n-1} (variables), g0.. (gradients, same shapes), m0.., v0.. (moments). Outputs, all
+ * new buffers: x'0..x'{n-1}, m'0.., v'0.. (the caller assigns them; nothing is written in place, so
+ * tensors sharing an input's buffer are unaffected). Per element, with s = min(1, clip/(‖g‖+1e-6)):
+ *   g ← s·g;  m ← b1·m + (1−b1)·g;  v ← b2·v + (1−b2)·g²;  x ← x − (lrT·m/(√v + eps) + lr·wd·x)
+ * The norm is accumulated in float64; each stored value is float64 arithmetic rounded to float32 once.
+ */
+export const FUSED_ADAM = 'DistillFusedAdam';
+
+export interface FusedAdamAttrs {
+  n: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  clipNorm: number;
+  weightDecay: number;
+  lr: number;
+  lrT: number;
+}
+
+function fusedAdam({ inputs, backend, attrs }: any): tf.TensorInfo[] {
+  const { n, beta1: b1, beta2: b2, eps, clipNorm, weightDecay, lr, lrT } = attrs as FusedAdamAttrs;
+  const at = (p: string, i: number) => inputs[`${p}${i}`] as tf.TensorInfo;
+  for (let i = 0; i < n; i++) {
+    for (const p of ['x', 'g', 'm', 'v']) {
+      const t = at(p, i);
+      if (t.dtype !== 'float32' || t.shape.join() !== at('x', i).shape.join()) {
+        throw new Error(`${FUSED_ADAM}: input ${p}${i} must be float32 of shape [${at('x', i).shape}]`);
+      }
+    }
+  }
+  // Allocate every output before taking heap views: a malloc that grows memory detaches old views.
+  const outs = ['x', 'm', 'v'].flatMap(() =>
+    Array.from({ length: n }, (_, i) => backend.makeOutput(at('x', i).shape, 'float32') as tf.TensorInfo),
+  );
+  let sq = 0;
+  for (let i = 0; i < n; i++) sq += sumSquares(heapF32(backend, at('g', i)));
+  const scale = Math.min(1, clipNorm / (Math.sqrt(sq) + 1e-6));
+  const decay = lr * weightDecay;
+  for (let i = 0; i < n; i++) {
+    const [x, g, m, v] = ['x', 'g', 'm', 'v'].map((p) => heapF32(backend, at(p, i)));
+    const [x2, m2, v2] = [i, n + i, 2 * n + i].map((k) => heapF32(backend, outs[k]));
+    updateOne(x, g, m, v, x2, m2, v2, scale, b1, b2, eps, lrT, decay);
+  }
+  return outs;
+}
+
+// Monomorphic loops over Float32Array views, kept out of the kernel so V8 optimizes each on its own.
+function sumSquares(g: Float32Array): number {
+  let s = 0;
+  for (let j = 0; j < g.length; j++) s += g[j] * g[j];
+  return s;
+}
+
+function updateOne(
+  x: Float32Array,
+  g: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  x2: Float32Array,
+  m2: Float32Array,
+  v2: Float32Array,
+  scale: number,
+  b1: number,
+  b2: number,
+  eps: number,
+  lrT: number,
+  decay: number,
+): void {
+  for (let j = 0; j < x.length; j++) {
+    const gj = g[j] * scale;
+    m2[j] = b1 * m[j] + (1 - b1) * gj;
+    v2[j] = b2 * v[j] + (1 - b2) * gj * gj;
+    // The update reads the stored (float32) moments, as the op path does.
+    x2[j] = x[j] - ((lrT * m2[j]) / (Math.sqrt(v2[j]) + eps) + decay * x[j]);
+  }
+}
+
+let installed = false;
+
+/** Registers the kernel on wasm (idempotent). Call after setBackend('wasm'). */
+export function installFusedAdam(): void {
+  if (installed) return;
+  tf.registerKernel({ kernelName: FUSED_ADAM, backendName: 'wasm', kernelFunc: fusedAdam as any });
+  installed = true;
+}
+
+/** Removes it again (the self-test fallback, and parity tests that need the op path on wasm). */
+export function uninstallFusedAdam(): void {
+  if (!installed) return;
+  tf.unregisterKernel(FUSED_ADAM, 'wasm');
+  installed = false;
+}
+
+/** Whether the active backend has the fused kernel. */
+export function fusedAdamAvailable(): boolean {
+  return tf.getKernel(FUSED_ADAM, tf.getBackend()) !== undefined;
+}

@@ -1,0 +1,52 @@
+import { tf } from './tf.ts';
+
+/**
+ * Swapping a registered wasm kernel for our own and back (harness/engine/fast-kernels.ts,
+ * harness/engine/fused-adam.ts). The replacement receives the stock kernel function so it can hand over
+ * every case it does not handle; the stock config is kept so self-tests and parity tests can restore it.
+ */
+export type KernelFunc = (args: any) => tf.TensorInfo | tf.TensorInfo[];
+
+const stock = new Map<string, tf.KernelConfig>();
+
+/** Registers `make(stockFunc)` for `kernelName` on wasm (idempotent). */
+export function overrideKernel(kernelName: string, make: (stock: KernelFunc) => KernelFunc): void {
+  if (stock.has(kernelName)) return;
+  const config = tf.getKernel(kernelName, 'wasm');
+  if (!config) throw new Error(`wasm kernel '${kernelName}' is not registered`);
+  stock.set(kernelName, config);
+  tf.unregisterKernel(kernelName, 'wasm');
+  tf.registerKernel({ ...config, kernelFunc: make(config.kernelFunc as KernelFunc) as any });
+}
+
+/** Puts the stock kernel back. */
+export function restoreKernel(kernelName: string): void {
+  const config = stock.get(kernelName);
+  if (!config) return;
+  tf.unregisterKernel(kernelName, 'wasm');
+  tf.registerKernel(config);
+  stock.delete(kernelName);
+}
+
+export function isOverridden(kernelName: string): boolean {
+  return stock.has(kernelName);
+}
+
+/** A zero-copy Float32Array view of a wasm tensor; take views only after the last makeOutput (growth detaches). */
+export function heapF32(backend: any, t: tf.TensorInfo): Float32Array {
+  const { memoryOffset } = backend.dataIdMap.get(t.dataId);
+  return new Float32Array(
+    backend.wasm.HEAPF32.buffer,
+    memoryOffset,
+    t.shape.reduce((a, b) => a * b, 1),
+  );
+}
+
+export function heapI32(backend: any, t: tf.TensorInfo): Int32Array {
+  const { memoryOffset } = backend.dataIdMap.get(t.dataId);
+  return new Int32Array(
+    backend.wasm.HEAP32.buffer,
+    memoryOffset,
+    t.shape.reduce((a, b) => a * b, 1),
+  );
+}

@@ -1,0 +1,92 @@
+import { fusedAdamAvailable } from '../engine/fused-adam.ts';
+import { fusedLayerNormAvailable } from '../engine/fused-layernorm.ts';
+import { Rng } from '../engine/rng.ts';
+import { tf } from '../engine/tf.ts';
+import { layerNorm } from '../models/layers.ts';
+import { applyAdamUpdate } from './adam-update.ts';
+
+/**
+ * Start-up self-tests of the fused wasm kernels of training (harness/engine/backend.ts runs them once
+ * when the wasm backend loads, and falls back to the stock kernels on a mismatch). They read results
+ * back synchronously, which only the wasm backend can: test/engine/sync-reads.test.ts allows it here.
+ */
+
+/**
+ * Max error of the fused kernel against the op path: three updates (one clipped, one with a missing
+ * gradient, weight decay on) of three small random variables, relative to the largest reference value.
+ */
+export function selfTestFusedAdam(seed = 5): number {
+  if (!fusedAdamAvailable()) return 0;
+  const rng = new Rng(seed);
+  const shapes = [[7, 5], [5], [3, 2, 4]];
+  const rand = (shape: number[], s = 1) =>
+    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal() * s);
+  const init = shapes.map((s) => rand(s));
+  const gradSteps = [0.01, 3, 0.1].map((s) => shapes.map((sh) => rand(sh, s)));
+  const run = (fused: boolean) => {
+    const mk = (vals: Float32Array[] | null) =>
+      shapes.map((s, i) =>
+        tf.variable(tf.tensor(vals ? vals[i] : new Float32Array(s.reduce((a, b) => a * b, 1)), s), false),
+      );
+    const vars = mk(init);
+    const m = mk(null);
+    const v = mk(null);
+    gradSteps.forEach((gv, t) =>
+      tf.tidy(() => {
+        const grads: tf.NamedTensorMap = {};
+        vars.forEach((x, i) => {
+          if (!(t === 2 && i === 1)) grads[x.name] = tf.tensor(gv[i], shapes[i]);
+        });
+        const opts = { beta1: 0.9, beta2: 0.99, eps: 1e-8, clipNorm: 1, weightDecay: t === 1 ? 0.1 : 0 };
+        applyAdamUpdate(vars, grads, m, v, opts, 0.01, 0.01 * (1 + t), fused);
+      }),
+    );
+    const out = [...vars, ...m, ...v].map((x) => Array.from(x.dataSync()));
+    tf.dispose([...vars, ...m, ...v]);
+    return out;
+  };
+  const fast = run(true);
+  const ref = run(false);
+  let worst = 0;
+  // Each tensor against its own largest value: v is ~g², far below x, and must be checked on its scale.
+  ref.forEach((r, k) => {
+    const scale = Math.max(1e-12, ...r.map(Math.abs));
+    r.forEach((x, j) => {
+      worst = Math.max(worst, Math.abs(fast[k][j] - x) / scale);
+    });
+  });
+  return worst;
+}
+
+/**
+ * Max error of the fused layer norm against layerNormOps: the output and the gradients of
+ * Σ y·w for random w, each relative to its largest reference value.
+ */
+export function selfTestFusedLayerNorm(seed = 17): number {
+  if (!fusedLayerNormAvailable()) return 0;
+  const rng = new Rng(seed);
+  const rand = (shape: number[], mean = 0) =>
+    tf.tensor(
+      Float32Array.from({ length: shape.reduce((a, c) => a * c, 1) }, () => mean + rng.normal()),
+      shape,
+    );
+  return tf.tidy(() => {
+    const [x, g, b, w] = [rand([3, 5, 24], 2), rand([24], 1), rand([24]), rand([3, 5, 24])];
+    const run = (fused: boolean) => {
+      const f = (xx: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) =>
+        tf.sum(tf.mul(layerNorm(xx, gg, bb, fused), w));
+      const { value, grads } = tf.valueAndGrads(f)([x, g, b]);
+      return [layerNorm(x, g, b, fused), value, ...grads].map((t) => t.dataSync());
+    };
+    const fast = run(true);
+    const ref = run(false);
+    let worst = 0;
+    ref.forEach((r, k) => {
+      const scale = Math.max(1e-6, ...Array.from(r, Math.abs));
+      r.forEach((v, j) => {
+        worst = Math.max(worst, Math.abs(fast[k][j] - v) / scale);
+      });
+    });
+    return worst;
+  });
+}
