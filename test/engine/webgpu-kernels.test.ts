@@ -51,6 +51,17 @@ describe.skipIf(!gpu.ok)(`fused WGSL kernels on the CPU WebGPU adapter ${reason}
     expect(await relErr(fusedSumSquares(gs), ref)).toBeLessThan(1e-5);
   });
 
+  // The small preset has 38 variables: more than tfjs-webgpu's AddN can bind (one storage buffer per
+  // input, device limit 8), which is why the fused sum chains one dispatch per tensor instead.
+  const manyShapes = Array.from({ length: 38 }, (_, i) => (i % 3 === 0 ? [64, 128] : [128]));
+  it('Σg² over 38 tensors matches the float64 sum on the host', async () => {
+    const gs = manyShapes.map((s, i) => normal(s, 200 + i, 0.02));
+    let exact = 0;
+    for (const g of gs) for (const v of await g.data()) exact += v * v;
+    const got = (await fusedSumSquares(gs).data())[0];
+    expect(Math.abs(got - exact) / exact).toBeLessThan(1e-5);
+  });
+
   for (const weightDecay of [0, 0.01]) {
     for (const clipNorm of [1, 1e6]) {
       it(`clipped Adam(W) steps match AdamTrainer.minimize's ops (wd ${weightDecay}, clip ${clipNorm})`, async () => {
@@ -190,5 +201,16 @@ describe.skipIf(!gpu.ok)(`fused WGSL kernels on the CPU WebGPU adapter ${reason}
     const ref = tf.grad((a: tf.Tensor) => gelu(a))(x, dy);
     const got = tf.grad((a: tf.Tensor) => fusedGelu(a))(x, dy);
     expect(await relErr(got, ref)).toBeLessThan(1e-5);
+  });
+
+  // Last in the file: the invalid pipeline makes Dawn drop the whole command buffer it was submitted in.
+  it('known tfjs-webgpu 4.22 limit: tf.addN over 38 tensors is wrong (the stock global norm of optimizer.ts)', async () => {
+    const limit = (tf.backend() as any).device.limits.maxStorageBuffersPerShaderStage;
+    expect(limit).toBeLessThan(manyShapes.length + 1);
+    const sq = manyShapes.map((s, i) => tf.sum(tf.square(normal(s, 300 + i, 0.02))));
+    const exact = (await Promise.all(sq.map((t) => t.data()))).reduce((a, d) => a + d[0], 0);
+    const viaAddN = (await tf.addN(sq).data())[0];
+    // If this starts failing, tfjs fixed AddN and the comment in bench/webgpu-kernels.ts is stale.
+    expect(Math.abs(viaAddN - exact) / exact).toBeGreaterThan(1e-3);
   });
 });
