@@ -3,7 +3,8 @@
  * Stock tfjs ops vs the fused WGSL kernels of harness/engine/webgpu-kernels/, on tfjs's webgpu backend:
  * dispatches and wall time per call for one clipped Adam(W) step over the `small` preset's variables
  * (harness/models/config.ts, vocab 64, context 64), the masked cross-entropy forward+backward, layer norm
- * forward+backward and GELU forward+backward at `small`'s batch-32 sizes (2,048 rows).
+ * forward+backward, GELU forward+backward and the attention core forward+backward at `small`'s
+ * batch-32 sizes (2,048 rows).
  * By default it runs on Dawn's OpenGL ES adapter over Mesa llvmpipe (harness/engine/testing/webgpu-cpu.ts):
  * those are CPU timings of a software GPU, not GPU timings; the dispatch counts are what carry over.
  * `--gpu` takes the GPU adapter the backend ladder would (harness/engine/webgpu.ts) instead.
@@ -14,6 +15,7 @@ import { tf } from '../harness/engine/tf.ts';
 import {
   countDispatches,
   fusedAdamStep,
+  fusedAttention,
   fusedCrossEntropy,
   fusedGelu,
   fusedLayerNorm,
@@ -204,6 +206,36 @@ report(
   await time(geluGrad(gelu)),
   await time(geluGrad(fusedGelu)),
   await maxRel(geluGrad(fusedGelu)(), geluGrad(gelu)()),
+);
+
+// 5. Attention core forward + backward at the small preset's [32, 4, 64, 32] with its causal mask.
+const [AB, AH, AT, ADH] = [
+  32,
+  MODEL_PRESETS.small.heads,
+  64,
+  MODEL_PRESETS.small.dModel / MODEL_PRESETS.small.heads,
+];
+const causal = new Float32Array(AB * AT * AT);
+for (let b = 0; b < AB; b++)
+  for (let i = 0; i < AT; i++) for (let j = 0; j < AT; j++) causal[(b * AT + i) * AT + j] = j <= i ? 0 : -1e9;
+const amask = tf.tensor4d(causal, [AB, 1, AT, AT]);
+const [aq, ak, av, ady] = [51, 52, 53, 54].map((s) => tf.randomNormal([AB, AH, AT, ADH], 0, 1, 'float32', s));
+// TransformerLM.forward's ops (harness/models/transformer.ts).
+const stockAttn = (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor) =>
+  tf.matMul(tf.softmax(tf.add(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(ADH)), amask)), v);
+const fusedAttn = (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor) =>
+  fusedAttention(q as tf.Tensor4D, k as tf.Tensor4D, v as tf.Tensor4D, amask);
+const attnGrad = (f: typeof stockAttn) => () =>
+  tf.tidy(() => {
+    const gs = tf.grads(f)([aq, ak, av], ady);
+    return tf.addN([tf.sum(gs[0]), tf.sum(gs[1]), tf.sum(gs[2])]);
+  });
+const attnDk = (f: typeof stockAttn) => tf.grads(f)([aq, ak, av], ady)[1];
+report(
+  `attention fwd+bwd [${AB}, ${AH}, ${AT}, ${ADH}] (+3 sums)`,
+  await time(attnGrad(stockAttn)),
+  await time(attnGrad(fusedAttn)),
+  await maxRel(attnDk(fusedAttn), attnDk(stockAttn)),
 );
 
 console.log(`adapter: ${adapter}`);

@@ -10,6 +10,8 @@ import { tf } from '../../harness/engine/tf.ts';
 import {
   fusedAdamAvailable,
   fusedAdamStep,
+  fusedAttention,
+  fusedAttentionAvailable,
   fusedCrossEntropy,
   fusedGelu,
   fusedLayerNorm,
@@ -202,6 +204,47 @@ describe.skipIf(!gpu.ok)(`fused WGSL kernels on the CPU WebGPU adapter ${reason}
     const got = tf.grad((a: tf.Tensor) => fusedGelu(a))(x, dy);
     expect(await relErr(got, ref)).toBeLessThan(1e-5);
   });
+
+  // Attention core as TransformerLM.forward computes it (harness/models/transformer.ts).
+  const stockAttention = (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, mask: tf.Tensor) =>
+    tf.matMul(
+      tf.softmax(tf.add(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(q.shape[3] as number)), mask)),
+      v,
+    );
+  /** Causal mask over `past` cached keys plus T new ones, with some padded keys (as attentionMask). */
+  const attnMask = (B: number, T: number, past: number) => {
+    const S = past + T;
+    const m = new Float32Array(B * T * S);
+    for (let b = 0; b < B; b++)
+      for (let i = 0; i < T; i++)
+        for (let j = 0; j < S; j++)
+          m[(b * T + i) * S + j] = j <= past + i && !(b === 1 && j % 5 === 1) ? 0 : -1e9;
+    return tf.tensor4d(m, [B, 1, T, S]);
+  };
+  // T = 70 queries (not a multiple of the 64-lane workgroup), 3 cached keys, padded keys in batch row 1;
+  // dh 16 and dh 96 (the second takes the 32-lane key-gradient kernels).
+  for (const [B, H, T, past, dh] of [
+    [2, 3, 70, 3, 16],
+    [1, 2, 9, 0, 96],
+  ]) {
+    it(`attention [B ${B}, H ${H}, T ${T}, S ${T + past}, dh ${dh}]: forward and dq, dk, dv match the stock ops`, async () => {
+      expect(fusedAttentionAvailable(T + past, dh)).toBe(true);
+      const q = normal([B, H, T, dh], 41) as tf.Tensor4D;
+      const k = normal([B, H, T + past, dh], 42) as tf.Tensor4D;
+      const v = normal([B, H, T + past, dh], 43) as tf.Tensor4D;
+      const mask = attnMask(B, T, past);
+      expect(await relErr(fusedAttention(q, k, v, mask), stockAttention(q, k, v, mask))).toBeLessThan(1e-5);
+      const dy = normal([B, H, T, dh], 44);
+      const f = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
+        fusedAttention(a as tf.Tensor4D, b as tf.Tensor4D, c as tf.Tensor4D, mask);
+      const got = tf.grads(f)([q, k, v], dy);
+      const ref = tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => stockAttention(a, b, c, mask))(
+        [q, k, v],
+        dy,
+      );
+      for (let i = 0; i < 3; i++) expect(await relErr(got[i], ref[i])).toBeLessThan(1e-5);
+    });
+  }
 
   // Last in the file: the invalid pipeline makes Dawn drop the whole command buffer it was submitted in.
   it('known tfjs-webgpu 4.22 limit: tf.addN over 38 tensors is wrong (the stock global norm of optimizer.ts)', async () => {

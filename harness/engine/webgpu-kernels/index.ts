@@ -10,6 +10,7 @@ export {
   fusedAdamUpdate,
   fusedSumSquares,
 } from './adam.ts';
+export { fusedAttention, fusedAttentionAvailable } from './attention.ts';
 export { fusedCrossEntropy } from './cross-entropy.ts';
 export { fusedGelu } from './gelu.ts';
 export { fusedLayerNorm } from './layer-norm.ts';
