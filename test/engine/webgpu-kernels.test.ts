@@ -246,6 +246,35 @@ describe.skipIf(!gpu.ok)(`fused WGSL kernels on the CPU WebGPU adapter ${reason}
     });
   }
 
+  it('every kernel but attention binds at most 4 storage buffers (WebGPU compatibility minimum)', async () => {
+    const backend = tf.backend() as any;
+    const orig = backend.runWebGPUProgram;
+    const buffers = new Map<string, number>();
+    backend.runWebGPUProgram = function (this: unknown, program: any, ...rest: unknown[]) {
+      buffers.set(program.shaderKey.split('_').slice(0, 3).join('_'), program.variableNames.length + 1);
+      return orig.call(this, program, ...rest);
+    };
+    try {
+      const x = normal([5, 70], 61);
+      const g = normal([70], 62);
+      const { logits, targets, mask } = ceInputs();
+      tf.grad((a: tf.Tensor) => fusedCrossEntropy(a as tf.Tensor2D, targets, mask))(logits);
+      tf.grads((a: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => fusedLayerNorm(a, c, d))([x, g, g]);
+      tf.grad((a: tf.Tensor) => fusedGelu(a))(x);
+      const vs = [tf.variable(x), tf.variable(g)];
+      const zs = () => vs.map((v) => tf.variable(tf.zerosLike(v)));
+      const p = { beta1: 0.9, beta2: 0.99, eps: 1e-8, clipNorm: 1, lrT: 1e-3, lrWd: 0 };
+      tf.tidy(() => fusedAdamStep(vs, [x, g], zs(), zs(), p));
+      await vs[0].data();
+    } finally {
+      backend.runWebGPUProgram = orig;
+    }
+    const ours = [...buffers].filter(([k]) => k.startsWith('distill_'));
+    expect(ours.length).toBeGreaterThanOrEqual(12);
+    // Σg² groups as many gradients as the device allows (limit − 2): checked against 4 by its formula.
+    for (const [key, n] of ours) if (!key.startsWith('distill_sumsq')) expect(n, key).toBeLessThanOrEqual(4);
+  });
+
   // Last in the file: the invalid pipeline makes Dawn drop the whole command buffer it was submitted in.
   it('known tfjs-webgpu 4.22 limit: tf.addN over 38 tensors is wrong (the stock global norm of optimizer.ts)', async () => {
     const limit = (tf.backend() as any).device.limits.maxStorageBuffersPerShaderStage;
