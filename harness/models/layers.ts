@@ -1,5 +1,10 @@
 import { fusedLayerNormAvailable, LAYER_NORM, LAYER_NORM_GRAD } from '../engine/fused-layernorm.ts';
 import { tf } from '../engine/tf.ts';
+import {
+  fusedGelu,
+  webGpuKernelsOn,
+  fusedLayerNorm as webGpuLayerNorm,
+} from '../engine/webgpu-kernels/index.ts';
 
 const LN_EPS = 1e-5;
 
@@ -8,12 +13,14 @@ export function layerNorm(
   x: tf.Tensor,
   g: tf.Tensor,
   b: tf.Tensor,
-  fused = fusedLayerNormAvailable(),
+  fused = fusedLayerNormAvailable() || webGpuKernelsOn(),
 ): tf.Tensor {
   // The kernels take g and b as [D] vectors over x's last axis; anything else goes to the ops.
   const D = x.shape[x.shape.length - 1];
   const vec = (t: tf.Tensor) => t.rank === 1 && t.shape[0] === D && t.dtype === 'float32';
-  return fused && x.dtype === 'float32' && vec(g) && vec(b) ? fusedLayerNorm(x, g, b) : layerNormOps(x, g, b);
+  if (!fused || x.dtype !== 'float32' || !vec(g) || !vec(b)) return layerNormOps(x, g, b);
+  // Fused forward/backward kernels: webgpu (harness/engine/webgpu-kernels/) or wasm (fused-layernorm.ts).
+  return webGpuKernelsOn() ? webGpuLayerNorm(x, g, b) : fusedLayerNorm(x, g, b);
 }
 
 /** The op-based layer norm: the other backends' path and the fused kernels' reference. */
@@ -39,6 +46,7 @@ const fusedLayerNorm = tf.customGrad((x, g, b, save) => {
 
 /** Sigmoid GELU x·σ(1.702x): tanh is not vectorized on wasm (21 ms per 1M elements vs 3.8). */
 export function gelu(x: tf.Tensor): tf.Tensor {
+  if (webGpuKernelsOn()) return fusedGelu(x);
   return tf.mul(x, tf.sigmoid(tf.mul(x, 1.702)));
 }
 

@@ -1,6 +1,7 @@
 import { addNInOrder } from '../engine/add-n.ts';
 import { FUSED_ADAM, type FusedAdamAttrs, fusedAdamAvailable } from '../engine/fused-adam.ts';
 import { tf } from '../engine/tf.ts';
+import { fusedAdamStep, webGpuKernelsOn } from '../engine/webgpu-kernels/index.ts';
 
 /** The optimizer settings the update reads (a subset of TrainingOptions in optimizer.ts). */
 export interface AdamUpdateOptions {
@@ -14,8 +15,9 @@ export interface AdamUpdateOptions {
 /**
  * Global-norm clipping plus one Adam(W) step, assigning new values to `vars`, `m` and `v`. Must run
  * inside tf.tidy. A missing gradient counts as zeros. `lrT` is the bias-corrected step size
- * lr·√(1−b2^t)/(1−b1^t). Uses the fused kernel (harness/engine/fused-adam.ts) when the active backend
- * has it, otherwise the op-based update below, which is also the fused kernel's reference.
+ * lr·√(1−b2^t)/(1−b1^t). Uses the fused kernel of the active backend where it has one (wasm:
+ * harness/engine/fused-adam.ts; webgpu: harness/engine/webgpu-kernels/adam.ts), otherwise the
+ * op-based update below, which is also both kernels' reference.
  */
 export function applyAdamUpdate(
   vars: tf.Variable[],
@@ -25,9 +27,21 @@ export function applyAdamUpdate(
   opts: AdamUpdateOptions,
   lr: number,
   lrT: number,
-  fused = fusedAdamAvailable(),
+  fused = fusedAdamAvailable() || webGpuKernelsOn(),
 ): void {
   const gs = vars.map((x) => grads[x.name] ?? tf.zerosLike(x));
+  if (fused && webGpuKernelsOn()) {
+    const { beta1, beta2, eps, clipNorm, weightDecay } = opts;
+    fusedAdamStep(vars, gs, m, v, {
+      beta1,
+      beta2,
+      eps,
+      clipNorm,
+      lrT,
+      lrWd: weightDecay > 0 ? lr * weightDecay : 0,
+    });
+    return;
+  }
   if (fused) {
     const n = vars.length;
     const inputs: tf.NamedTensorMap = {};

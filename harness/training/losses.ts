@@ -1,4 +1,5 @@
 import { tf } from '../engine/tf.ts';
+import { fusedCrossEntropy, webGpuKernelsOn } from '../engine/webgpu-kernels/index.ts';
 
 /**
  * Token-level losses over flattened positions: logits are [N, V], masks [N] with 1 where the position
@@ -10,6 +11,8 @@ export function maskedMean(perToken: tf.Tensor, mask: tf.Tensor): tf.Scalar {
 }
 
 export function crossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D, mask: tf.Tensor1D): tf.Scalar {
+  // One fused forward/backward kernel on webgpu (harness/engine/webgpu-kernels/cross-entropy.ts).
+  if (webGpuKernelsOn()) return fusedCrossEntropy(logits, targets, mask);
   const logp = tf.logSoftmax(logits);
   const picked = tf.sum(tf.mul(logp, tf.oneHot(targets, logits.shape[1])), -1);
   return maskedMean(tf.neg(picked), mask);

@@ -1,33 +1,17 @@
 /**
- * The fused WGSL kernels wired into a real TransformerLM loss the way docs/webgpu-kernels.md describes
- * (layerNorm and gelu of harness/models/layers.ts switched to the fused ones on webgpu, crossEntropy to
- * fusedCrossEntropy, the update to fusedAdamStep): the loss and every variable's gradient, then one
- * clipped Adam step, must match the stock ops on the CPU WebGPU adapter
- * (harness/engine/testing/webgpu-cpu.ts). layers.ts is switched through vi.mock, not edited.
+ * The fused WGSL kernels as training uses them on webgpu (layerNorm and gelu in
+ * harness/models/layers.ts, crossEntropy in harness/training/losses.ts, applyAdamUpdate in
+ * harness/training/adam-update.ts): the loss and every variable's gradient of a real TransformerLM,
+ * then one clipped Adam step, must match the stock ops (the same functions with setWebGpuKernels(false))
+ * on the CPU WebGPU adapter (harness/engine/testing/webgpu-cpu.ts).
  */
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useCpuWebGpu } from '../../harness/engine/testing/webgpu-cpu.ts';
 import { tf } from '../../harness/engine/tf.ts';
-import {
-  fusedAdamStep,
-  fusedCrossEntropy,
-  fusedGelu,
-  fusedLayerNorm,
-  fusedSumSquares,
-} from '../../harness/engine/webgpu-kernels/index.ts';
+import { fusedSumSquares, setWebGpuKernels } from '../../harness/engine/webgpu-kernels/index.ts';
 import { TransformerLM } from '../../harness/models/transformer.ts';
+import { applyAdamUpdate } from '../../harness/training/adam-update.ts';
 import { crossEntropy } from '../../harness/training/losses.ts';
-
-const fusion = vi.hoisted(() => ({ on: false }));
-vi.mock('../../harness/models/layers.ts', async (importOriginal) => {
-  const m = await importOriginal<typeof import('../../harness/models/layers.ts')>();
-  return {
-    ...m,
-    layerNorm: (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
-      fusion.on ? fusedLayerNorm(x, g, b) : m.layerNorm(x, g, b),
-    gelu: (x: tf.Tensor) => (fusion.on ? fusedGelu(x) : m.gelu(x)),
-  };
-});
 
 const gpu = await useCpuWebGpu();
 const reason = gpu.ok ? '' : `no CPU WebGPU adapter: ${gpu.reason}`;
@@ -55,16 +39,19 @@ describe.skipIf(!gpu.ok)(`fused kernels inside TransformerLM on the CPU WebGPU a
     );
     const mask = tf.tensor1d(input.keyMask);
     const run = (fused: boolean) => {
-      fusion.on = fused;
+      setWebGpuKernels(fused);
       const { value, grads } = tf.variableGrads(() => {
         const { logits } = model.forward(input);
-        return (fused ? fusedCrossEntropy : crossEntropy)(logits, targets, mask);
+        return crossEntropy(logits, targets, mask);
       }, vars);
-      fusion.on = false;
+      setWebGpuKernels(true);
       return { value, grads: vars.map((v) => grads[v.name]) };
     };
     const stock = run(false);
     const fused = run(true);
+    // The fused side really went through the wired kernels (else this would compare the ops to themselves).
+    const keys = Object.keys((tf.backend() as any).pipelineCache ?? {}).join(' ');
+    for (const k of ['distill_ce_', 'distill_gelu', 'distill_ln']) expect(keys, k).toContain(k);
     /** max |a − b| over max(max |b|, floor): gradients that are zero up to rounding (the key bias's,
      * which softmax cancels) are measured against the largest gradient instead of their own noise. */
     const rel = async (a: tf.Tensor, b: tf.Tensor, floor = 1e-30) => {
@@ -102,8 +89,11 @@ describe.skipIf(!gpu.ok)(`fused kernels inside TransformerLM on the CPU WebGPU a
         va[i].assign(tf.add(tf.mul(va[i], p.beta2), tf.mul(tf.square(g), 1 - p.beta2)));
         x.assign(tf.sub(x, tf.mul(tf.div(ma[i], tf.add(tf.sqrt(va[i]), p.eps)), p.lrT)));
       });
-      fusedAdamStep(xb, fused.grads, mb, vb, p);
+      // The fused side through applyAdamUpdate, as AdamTrainer runs it on webgpu.
+      const named = Object.fromEntries(xb.map((x, i) => [x.name, fused.grads[i]]));
+      applyAdamUpdate(xb, named, mb, vb, { ...p, weightDecay: 0 }, p.lrT, p.lrT);
     });
+    expect(Object.keys((tf.backend() as any).pipelineCache ?? {}).join(' ')).toContain('distill_adam_x');
     // The gradients are large enough here that clipping is active, so the scale matters.
     expect((await fusedSumSquares(stock.grads).data())[0]).toBeGreaterThan(p.clipNorm ** 2);
     // Against the largest parameter too: the key bias's gradient is rounding noise (about 1e-11, which

@@ -14,4 +14,10 @@ export { fusedAttention, fusedAttentionAvailable } from './attention.ts';
 export { fusedCrossEntropy } from './cross-entropy.ts';
 export { fusedGelu } from './gelu.ts';
 export { fusedLayerNorm } from './layer-norm.ts';
-export { countDispatches, onWebGpu, webGpuPipelineCount } from './program.ts';
+export {
+  countDispatches,
+  onWebGpu,
+  setWebGpuKernels,
+  webGpuKernelsOn,
+  webGpuPipelineCount,
+} from './program.ts';

@@ -39,6 +39,20 @@ export function onWebGpu(): boolean {
   return tf.getBackend() === 'webgpu';
 }
 
+let wired = true;
+
+/**
+ * Whether training uses the fused kernels: on webgpu, unless switched off (tests and the bench switch
+ * them off to get the stock ops as the reference, as setFusedKernels does on wasm).
+ */
+export function webGpuKernelsOn(): boolean {
+  return wired && onWebGpu();
+}
+
+export function setWebGpuKernels(on: boolean): void {
+  wired = on;
+}
+
 /** Runs `program` on the webgpu backend and wraps its output as a tensor (tracked by tidy). */
 export function runProgram(
   program: WgslProgram,
