@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeReports } from './index.ts';
-import { browserUnavailable, launch } from './testing/browser.ts';
+import { browserUnavailable, launch, watchPage } from './testing/browser.ts';
 import { miniCopy } from './testing/tmp-run.ts';
 
 const skip = browserUnavailable();
@@ -24,11 +24,7 @@ describe.skipIf(skip !== null)('report.html in Chromium (mini fixture)', () => {
     const dir = miniCopy();
     writeReports(dir);
     ctx = await launch();
-    page = await ctx.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page = watchPage(await ctx.newPage(), problems);
     page.on('request', (r) => requests.push(r.url()));
     await page.goto(pathToFileURL(join(dir, 'report.html')).href);
   });

@@ -10,7 +10,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeReports } from './index.ts';
 import { writeLeaderboard } from './leaderboard.ts';
-import { browserUnavailable, launch } from './testing/browser.ts';
+import { browserUnavailable, launch, watchPage } from './testing/browser.ts';
 import { syntheticRun, writeRunDir } from './testing/synthetic-run.ts';
 import { tmpDir } from './testing/tmp-run.ts';
 
@@ -39,11 +39,7 @@ describe.skipIf(skip !== null)('leaderboard index.html in Chromium (3 runs of on
     site = join(root, 'site');
     writeLeaderboard(dirs, site);
     ctx = await launch();
-    page = await ctx.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page = watchPage(await ctx.newPage(), problems);
     await page.goto(pathToFileURL(join(site, 'index.html')).href);
     mkdirSync(SHOT_DIR, { recursive: true });
   });

@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScore } from '../harness/score/score.ts';
-import { browserUnavailable, launch } from './testing/browser.ts';
+import { browserUnavailable, launch, watchPage } from './testing/browser.ts';
 import { tmpDir } from './testing/tmp-run.ts';
 
 const skip = browserUnavailable();
@@ -34,11 +34,7 @@ describe.skipIf(skip !== null)('score-mode report.html in Chromium', () => {
       log: () => {},
     });
     ctx = await launch();
-    page = await ctx.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page = watchPage(await ctx.newPage(), problems);
     await page.goto(pathToFileURL(join(out, 'report.html')).href);
     mkdirSync(SHOT_DIR, { recursive: true });
   });

@@ -6,7 +6,7 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -41,4 +41,16 @@ export async function launch(): Promise<BrowserContext> {
     args: ARGS,
     viewport: { width: 1280, height: 900 },
   });
+}
+
+/**
+ * Records the page's console errors and warnings and its uncaught errors into `problems`, so a test
+ * can assert the report ran clean (every browser test's last check).
+ */
+export function watchPage(page: Page, problems: string[]): Page {
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  return page;
 }
