@@ -153,6 +153,34 @@ describe.skipIf(skip !== null)('report.html in Chromium (default-sized fixture)'
     expect(axes.filter((a) => a.ticks.length > 0).length).toBeGreaterThan(40);
   });
 
+  it('charts each technique’s loss terms with seed bands, the LR and the gradient norm', async () => {
+    const charts = await page.$$eval(
+      '#chart-terms + .charts svg, #chart-terms + .note + .charts svg',
+      (svgs) =>
+        svgs.map((s) => ({
+          label: s.getAttribute('aria-label') ?? '',
+          panels: [...s.querySelectorAll('g.panel')].map((g) => g.getAttribute('data-panel')),
+          bands: s.querySelectorAll('polygon.band').length,
+        })),
+    );
+    // One chart per task × technique (8 techniques and the oracle, 2 tasks).
+    expect(charts).toHaveLength(18);
+    const soft = charts.find(
+      (c) => c.label === 'Training detail · arithmetic-rationales · nano · soft-label',
+    )!;
+    expect(soft.panels).toEqual([
+      'loss: total',
+      'loss: ce',
+      'loss: kd',
+      'learning rate',
+      'gradient norm (pre-clip)',
+    ]);
+    // Five seeds that differ: every panel but the learning rate (one schedule) has a band.
+    expect(soft.bands).toBe(4);
+    const none = charts.find((c) => c.label === 'Training detail · arithmetic-rationales · nano · none')!;
+    expect(none.panels).toEqual(['loss: total', 'loss: ce', 'learning rate', 'gradient norm (pre-clip)']);
+  });
+
   it('describes every metric the tables show, once', async () => {
     const documented = await page.$$eval('#metric-docs dt code', (cs) => cs.map((c) => c.textContent));
     const shown = await page.$$eval('thead th[data-metric]', (ths) => [
