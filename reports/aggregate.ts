@@ -8,6 +8,7 @@ import { metricRegistry } from '../metrics/index.ts';
 import { clampToRange } from '../metrics/ranges.ts';
 import { meanCi } from '../metrics/stats.ts';
 import type { Direction } from '../metrics/types.ts';
+import { curveDetail } from './curve-bands.ts';
 import { compareToBaseline, indexExamples, LEVEL } from './gains.ts';
 import {
   type Cell,
@@ -175,6 +176,7 @@ function curvesOf(jobs: JobRecord[]): CurveSeries[] {
       technique,
       points: meanCurve(sorted.map((j) => j.curve!)),
       seeds: sorted.length,
+      detail: curveDetail(sorted),
     });
   }
   return out.sort(

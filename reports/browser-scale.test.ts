@@ -153,6 +153,80 @@ describe.skipIf(skip !== null)('report.html in Chromium (default-sized fixture)'
     expect(axes.filter((a) => a.ticks.length > 0).length).toBeGreaterThan(40);
   });
 
+  it('charts each technique’s loss terms with seed bands, the LR and the gradient norm', async () => {
+    const charts = await page.$$eval(
+      '#chart-terms + .charts svg, #chart-terms + .note + .charts svg',
+      (svgs) =>
+        svgs.map((s) => ({
+          label: s.getAttribute('aria-label') ?? '',
+          panels: [...s.querySelectorAll('g.panel')].map((g) => g.getAttribute('data-panel')),
+          bands: s.querySelectorAll('polygon.band').length,
+        })),
+    );
+    // One chart per task × technique (8 techniques and the oracle, 2 tasks).
+    expect(charts).toHaveLength(18);
+    const soft = charts.find(
+      (c) => c.label === 'Training detail · arithmetic-rationales · nano · soft-label',
+    )!;
+    expect(soft.panels).toEqual([
+      'loss: total',
+      'loss: ce',
+      'loss: kd',
+      'learning rate',
+      'gradient norm (pre-clip)',
+    ]);
+    // Five seeds that differ: every panel but the learning rate (one schedule) has a band.
+    expect(soft.bands).toBe(4);
+    const none = charts.find((c) => c.label === 'Training detail · arithmetic-rationales · nano · none')!;
+    expect(none.panels).toEqual(['loss: total', 'loss: ce', 'learning rate', 'gradient norm (pre-clip)']);
+  });
+
+  it('example filters: A right and B wrong, and teacher right with a student wrong, narrow the list', async () => {
+    const run = defaultSizedRun();
+    const key = (r: { task: string; split: string; seed: number; id: string }) =>
+      `${r.task}|${r.split}|${r.seed}|${r.id}`;
+    const ok = (technique: string) =>
+      new Map(run.examples.filter((r) => r.technique === technique).map((r) => [key(r), r.correct]));
+    const soft = ok('soft-label');
+    const none = ok('none');
+    // Counted from the fixture's rows: same prompt, seed and split; soft-label ✓ and none ✗.
+    const expected = [...soft].filter(([k, v]) => v === true && none.get(k) === false).length;
+    expect(expected).toBeGreaterThan(0);
+    const count = () => page.locator('#ex-count').textContent();
+    const total = Number((await count())!.split(' of ')[1].split(' ')[0]);
+    expect(expected).toBeLessThan(total);
+    const labels = await page.$$eval('#ex-a option', (os) => os.map((o) => o.textContent));
+    // Labels are "technique / student": the teacher reference rows have their own student.
+    const at = (t: string) => String(labels.findIndex((l) => l?.startsWith(`${t} /`)) - 1);
+    expect(at('soft-label')).not.toBe('-2');
+    await page.selectOption('#ex-a', at('soft-label'));
+    await page.selectOption('#ex-b', at('none'));
+    expect(await count()).toBe(`${expected} of ${total} prompts`);
+    const shown = await page.$$eval('#ex-list .ex', (cards) =>
+      cards.map((c) =>
+        [...c.querySelectorAll('tr.response')].map((r) => r.getAttribute('data-correct')).join(),
+      ),
+    );
+    expect(shown.length).toBeGreaterThan(0);
+    for (const s of shown) expect(s).toBe('1,0');
+    await page.selectOption('#ex-a', '-1');
+    await page.selectOption('#ex-b', '-1');
+    expect(await count()).toBe(`${total} of ${total} prompts`);
+    // Teacher right, student wrong: the teacher's seed-1 row marks every seed's prompt.
+    const teacher = new Map(
+      run.examples
+        .filter((r) => r.technique === 'teacher')
+        .map((r) => [`${r.task}|${r.split}|${r.id}`, r.correct]),
+    );
+    const students = run.examples.filter((r) => r.technique !== 'teacher' && r.correct === false);
+    const wrongUnderRightTeacher = new Set(
+      students.filter((r) => teacher.get(`${r.task}|${r.split}|${r.id}`) === true).map(key),
+    ).size;
+    await page.selectOption('#ex-outcome', 'teacher-right');
+    expect(await count()).toBe(`${wrongUnderRightTeacher} of ${total} prompts`);
+    await page.selectOption('#ex-outcome', 'all');
+  });
+
   it('describes every metric the tables show, once', async () => {
     const documented = await page.$$eval('#metric-docs dt code', (cs) => cs.map((c) => c.textContent));
     const shown = await page.$$eval('thead th[data-metric]', (ths) => [
@@ -170,5 +244,40 @@ describe.skipIf(skip !== null)('report.html in Chromium (default-sized fixture)'
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(SHOT_DIR, 'default-top.png') });
     expect(problems).toEqual([]);
+  });
+});
+
+describe.skipIf(skip !== null)('report.html in Chromium: character diff for a CER task', () => {
+  it('aligns a task scored by cer (no wer rows) by character, with the same span classes', async () => {
+    // The default-sized run's phonetic task alone, with its wer rows dropped: cer is left.
+    const full = defaultSizedRun();
+    const keep = <T extends { task: string }>(rs: T[]) =>
+      rs.filter((r) => r.task === 'phonetic-transcription');
+    const run = {
+      ...full,
+      results: keep(full.results).filter((r) => r.metric !== 'wer'),
+      jobs: keep(full.jobs),
+      examples: keep(full.examples),
+    };
+    const dir = join(tmpDir(), 'cer-task');
+    writeRunDir(dir, run);
+    writeReports(dir);
+    const ctx = await launch();
+    try {
+      const page = await ctx.newPage();
+      const problems: string[] = [];
+      page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+      page.on('pageerror', (e) => problems.push(e.message));
+      await page.goto(pathToFileURL(join(dir, 'report.html')).href);
+      // Fixture responses: gold "W ER D 0", wrong answer "W AH D 0": by character E→A, R→H.
+      const wrong = page.locator('#ex-list tr.response[data-correct="0"] td .mt').first();
+      expect(await wrong.getAttribute('class')).toBe('mt al-char');
+      const subs = await wrong.locator('.al-s').allTextContents();
+      expect(subs).toEqual(['A', 'H']);
+      expect(await wrong.textContent()).toMatch(/^W AH D \d$/);
+      expect(problems).toEqual([]);
+    } finally {
+      await ctx.close();
+    }
   });
 });

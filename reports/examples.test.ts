@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { alignmentCodes } from './alignment.ts';
-import { embedJson, exampleData, naturalCompare } from './examples.ts';
+import { charAlignedTasks, embedJson, exampleData, naturalCompare } from './examples.ts';
 import { syntheticRun } from './testing/synthetic-run.ts';
 
 describe('alignment codes', () => {
@@ -43,5 +43,57 @@ describe('example browser data', () => {
     const text = embedJson(value);
     expect(text).not.toMatch(/[<>&\u2028\u2029]/);
     expect(JSON.parse(text)).toEqual(value);
+  });
+});
+
+describe('character alignment (CER tasks)', () => {
+  it('codes one step per character, like CER counts them', () => {
+    // By hand: "kitten" → "sitting": k→s substituted, i t t equal, e→i substituted, n equal, g inserted.
+    expect(alignmentCodes('kitten', 'sitting', 'char')).toBe('s===s=i');
+    // "abc" → "ac": b deleted.
+    expect(alignmentCodes('abc', 'ac', 'char')).toBe('=d=');
+    // Spaces are characters too: "a b" → "ab" deletes the space.
+    expect(alignmentCodes('a b', 'ab', 'char')).toBe('=d=');
+  });
+
+  it('sends no codes when jiwer strips what the page would walk (leading space)', () => {
+    expect(alignmentCodes(' ab', 'ab', 'char')).toBeNull();
+  });
+
+  it('picks CER tasks from the rows: primary cer, or cer without wer', () => {
+    const rows = [
+      { task: 'spell', metric: 'cer' },
+      { task: 'phon', metric: 'cer' },
+      { task: 'phon', metric: 'wer' },
+      { task: 'arith', metric: 'accuracy' },
+    ];
+    expect(charAlignedTasks(rows)).toEqual(['spell']);
+    expect(charAlignedTasks(rows, (t) => (t === 'phon' ? 'cer' : null))).toEqual(['phon', 'spell']);
+  });
+
+  it('aligns a char task by character and others by word, and marks the teacher per prompt', () => {
+    const base = { jobKey: 'j', student: 's', split: 'test', id: 'x/1', prompt: 'p', seed: 2 };
+    const rows = [
+      { ...base, task: 'spell', technique: 'none', reference: 'cat', response: 'cut', correct: false },
+      { ...base, task: 'words', technique: 'none', reference: 'a cat', response: 'a cut', correct: false },
+      // The teacher ran once, as seed 1: its row still marks seed 2's prompt.
+      {
+        ...base,
+        seed: 1,
+        task: 'spell',
+        technique: 'teacher',
+        reference: 'cat',
+        response: 'cat',
+        correct: true,
+      },
+    ];
+    const ex = exampleData(rows, 300, ['spell']);
+    expect(ex.charTasks).toEqual(['spell']);
+    const spell2 = ex.groups.find((g) => g[0] === 'spell' && g[2] === 2)!;
+    expect(spell2[7][0][3]).toBe('=s=');
+    expect(spell2[8]).toBe(1);
+    const words = ex.groups.find((g) => g[0] === 'words')!;
+    expect(words[7][0][3]).toBe('=s');
+    expect(words[8]).toBeNull();
   });
 });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import type { RunDir } from '../harness/runner/run-dir.ts';
 import { chartSections } from './charts/index.ts';
-import { DEFAULT_CAP_PER_JOB_SPLIT, embedJson, exampleData } from './examples.ts';
+import { charAlignedTasks, DEFAULT_CAP_PER_JOB_SPLIT, embedJson, exampleData } from './examples.ts';
 import { headerView } from './html-view.ts';
 import type { ReportModel } from './model.ts';
 
@@ -40,7 +40,9 @@ export function scriptHash(script: string): string {
 
 export function renderHtml(model: ReportModel, run: RunDir, opts: HtmlOptions = {}): string {
   const cap = opts.capPerJobSplit ?? DEFAULT_CAP_PER_JOB_SPLIT;
-  const ex = exampleData(run.examples, cap);
+  // CER tasks get a character alignment (the primary metric, else cer without wer in the rows).
+  const primary = (task: string) => model.tables.find((t) => t.task === task && t.primary)?.primary ?? null;
+  const ex = exampleData(run.examples, cap, charAlignedTasks(run.results, primary));
   const script = readFileSync(join(TEMPLATES, 'report-client.js'), 'utf8');
   const shownText =
     ex.total === 0
@@ -57,7 +59,7 @@ export function renderHtml(model: ReportModel, run: RunDir, opts: HtmlOptions = 
       labels: ex.labels,
       pageSize: opts.pageSize ?? 20,
       shownText,
-      json: embedJson({ labels: ex.labels, groups: ex.groups }),
+      json: embedJson({ labels: ex.labels, groups: ex.groups, charTasks: ex.charTasks }),
     },
     manifestJson: JSON.stringify(run.manifest, null, 2),
     manifestJobs: run.manifest.jobs.length,

@@ -4,6 +4,7 @@
  */
 import type { GapRecovered } from '../metrics/gap-recovered.ts';
 import type { Direction } from '../metrics/types.ts';
+import type { CurveDetail } from './curve-bands.ts';
 
 /** A report of `distill-bench score` (reports/score-mode.ts detects one). */
 export interface ScoreMode {
@@ -155,6 +156,8 @@ export interface CurveSeries {
   technique: string;
   points: [number, number][];
   seeds: number;
+  /** Per loss term, learning rate and gradient norm, with min–max bands over seeds (curve-bands.ts). */
+  detail: CurveDetail;
 }
 
 /** Teacher × teacher disagreement averaged over the jobs that measured it with the same teachers. */

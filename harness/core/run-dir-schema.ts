@@ -61,6 +61,14 @@ export const JobRecordSchema = z
     error: z.string().optional(),
     cost: z.record(z.string(), z.unknown()).optional(),
     curve: z.array(z.tuple([z.number(), z.number().nullable()])).optional(),
+    trace: z
+      .object({
+        lr: z.array(z.number()),
+        terms: z.record(z.string(), z.array(z.number().nullable())),
+        gradNorm: z.array(z.number().nullable()),
+      })
+      .loose()
+      .optional(),
     teacherDisagreement: z
       .object({ teachers: z.array(z.string()), matrix: z.array(z.array(z.number().nullable())) })
       .loose()

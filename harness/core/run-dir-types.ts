@@ -39,8 +39,20 @@ export interface JobRecord extends JobIdentity {
   cost?: Record<string, unknown>;
   /** Loss per step, subsampled to at most ~200 points: [step, total]. */
   curve?: [number, number][];
+  /**
+   * The same steps as `curve`, in more detail: learning rate, every loss term the technique logs
+   * (`total` included) and the global gradient norm before clipping; null where a value was not
+   * finite. Absent in run dirs written before it was recorded.
+   */
+  trace?: CurveTrace;
   /** Teacher × teacher answer disagreement (conflict heat map), when the job measured it. */
   teacherDisagreement?: { teachers: string[]; matrix: number[][] };
+}
+
+export interface CurveTrace {
+  lr: number[];
+  terms: Record<string, (number | null)[]>;
+  gradNorm: (number | null)[];
 }
 
 export interface ExampleRow extends JobIdentity {

@@ -7,6 +7,7 @@ import { techniqueRegistry } from '../techniques/index.ts';
 import { obtainTeacher, type Teacher } from '../techniques/teachers.ts';
 import type { TechniqueResult } from '../techniques/types.ts';
 import { asciiTokenizer } from '../text/tokenizer.ts';
+import { sampleHistory } from '../training/curve-trace.ts';
 import { lossTail, lossTailWarning } from '../training/loss-tail.ts';
 import { evaluateStudent, jobRows } from './evaluate.ts';
 import type { Job, StudentJob, TeacherJob } from './plan.ts';
@@ -207,10 +208,7 @@ export async function executeJob(job: Job, env: ExecuteEnv): Promise<JobOutput> 
       teachers,
       supervision: result.supervision,
     });
-    const every = Math.max(1, Math.ceil(result.history.length / 200));
-    const curve = result.history
-      .filter((_, i) => i % every === 0)
-      .map((h) => [h.step, +h.terms.total.toFixed(5)] as [number, number]);
+    const { curve, trace } = sampleHistory(result.history);
     result.student.dispose();
     // Did training converge? The tail slope goes in the cost columns, a fast fall is a warning.
     const tail = lossTail(curve);
@@ -228,6 +226,7 @@ export async function executeJob(job: Job, env: ExecuteEnv): Promise<JobOutput> 
         status: 'ok',
         cost: { ...result.cost, warnings, ...(tail ? { lossTailSlope: tail.slopePer100 } : {}) },
         curve,
+        trace,
         teacherDisagreement: evaluation.teacherDisagreement,
       },
       results: [...rows.results, ...referenceRows],

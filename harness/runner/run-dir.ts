@@ -23,7 +23,7 @@ export type {
  *
  *   manifest.json      Manifest
  *   results.jsonl      ResultRow per (job, split, metric)
- *   jobs.jsonl         JobRecord per finished student job (cost, loss curve)
+ *   jobs.jsonl         JobRecord per finished student job (cost, loss curve, per-term trace)
  *   examples.jsonl     ExampleRow per (job, split, example)
  *   jobs/<key>.json    the per-job file written atomically before its rows are appended
  *   units.jsonl        UnitRow per (job, split, metric, unit): optional, written by `score` for

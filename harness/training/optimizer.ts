@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { addNInOrder } from '../engine/add-n.ts';
 import { tf } from '../engine/tf.ts';
 import { TrainingDivergedError } from '../errors.ts';
 import { applyAdamUpdate } from './adam-update.ts';
@@ -26,11 +27,15 @@ export interface LossTerms {
   terms: Record<string, tf.Scalar>;
 }
 
-/** One optimizer step's logged values: its index, learning rate and loss terms (plus 'total'). */
+/**
+ * One optimizer step's logged values: its index, learning rate, loss terms (plus 'total') and the
+ * global gradient norm √(Σg²) before clipping (not a loss term, so loss summaries ignore it).
+ */
 export interface StepLog {
   step: number;
   lr: number;
   terms: Record<string, number>;
+  gradNorm: number;
 }
 
 /**
@@ -44,7 +49,7 @@ interface PendingStep {
   step: number;
   lr: number;
   names: string[];
-  /** The step's [total, ...terms] as one small tensor, kept until the window is read. */
+  /** The step's [total, ...terms, gradNorm] as one small tensor, kept until the window is read. */
   values: tf.Tensor1D;
 }
 
@@ -99,7 +104,12 @@ export class AdamTrainer {
         kept = [out.total, ...Object.values(out.terms)].map((s) => tf.keep(s));
         return out.total;
       }, this.vars);
-      const stacked = tf.stack(kept) as tf.Tensor1D;
+      // The global norm the clipping uses, from stock ops (the fused kernels compute it internally
+      // and do not return it); it rides in the same tensor as the loss terms, so no extra read.
+      const gs = this.vars.map((x) => grads[x.name] ?? tf.zerosLike(x));
+      const gradNorm: tf.Scalar =
+        gs.length > 0 ? tf.sqrt(addNInOrder(gs.map((g) => tf.sum(tf.square(g))))) : tf.scalar(0);
+      const stacked = tf.stack([...kept, gradNorm]) as tf.Tensor1D;
       tf.dispose(kept);
       applyAdamUpdate(this.vars, grads, this.m, this.v, this.opts, lr, lrT);
       return stacked;
@@ -133,14 +143,22 @@ export class AdamTrainer {
     let offset = 0;
     for (const p of window) {
       const nums = Array.from(flat.subarray(offset, offset + p.names.length));
-      offset += p.names.length;
+      const gradNorm = flat[offset + p.names.length];
+      offset += p.names.length + 1;
       const bad = nums.findIndex((x) => !Number.isFinite(x));
       if (bad >= 0)
         throw new TrainingDivergedError(p.step, p.names[bad], nums[bad], [
           window[0].step,
           window[window.length - 1].step,
         ]);
-      logs.push({ step: p.step, lr: p.lr, terms: Object.fromEntries(p.names.map((n, i) => [n, nums[i]])) });
+      // A non-finite gradient norm with finite losses is recorded, not thrown (clipping handles it
+      // as before); only the loss terms decide divergence.
+      logs.push({
+        step: p.step,
+        lr: p.lr,
+        terms: Object.fromEntries(p.names.map((n, i) => [n, nums[i]])),
+        gradNorm,
+      });
     }
     return logs;
   }

@@ -11,6 +11,7 @@ import { forestChart } from './forest.ts';
 import { frontierChart } from './frontier.ts';
 import { heatmapChart } from './heatmap.ts';
 import { leakageChart } from './leakage.ts';
+import { termCurvesChart } from './term-curves.ts';
 
 export interface ChartSection {
   id: string;
@@ -183,8 +184,35 @@ function curves(model: ReportModel): ChartSection {
   });
   return {
     id: 'chart-curves',
-    title: 'Training curves (mean total loss over seeds)',
+    title:
+      'Training curves (mean total loss over seeds; totals differ in kind across techniques, see the per-term charts)',
     note: charts.length ? null : 'No job recorded a loss curve.',
+    charts,
+  };
+}
+
+/** Per technique: each loss term, the LR schedule and the gradient norm, with min–max seed bands. */
+function termCurves(model: ReportModel): ChartSection {
+  const charts = model.curves
+    .filter((c) => c.detail.terms.length > 0)
+    .map((c) => ({
+      caption: `${c.task} · ${c.student} · ${c.technique} (${c.seeds} seed${c.seeds === 1 ? '' : 's'})`,
+      svg: termCurvesChart(
+        `Training detail · ${c.task} · ${c.student} · ${c.technique}`,
+        model.techniques.indexOf(c.technique),
+        c.detail,
+      ),
+    }));
+  const old = model.curves.some((c) => c.detail.lr.length === 0 && c.detail.terms.length > 0);
+  return {
+    id: 'chart-terms',
+    title:
+      'Loss terms, learning rate and gradient norm per technique (mean over seeds, band: min–max across seeds)',
+    note: charts.length
+      ? old
+        ? 'Some jobs of this run recorded only the total loss (run dirs from before per-term traces): they show that alone.'
+        : null
+      : 'No job recorded a loss curve.',
     charts,
   };
 }
@@ -241,5 +269,13 @@ export function chartSections(model: ReportModel): ChartSection[] {
       },
       leakage(model),
     ];
-  return [forest(model), bars(model), frontier(model), curves(model), conflict(model), leakage(model)];
+  return [
+    forest(model),
+    bars(model),
+    frontier(model),
+    curves(model),
+    termCurves(model),
+    conflict(model),
+    leakage(model),
+  ];
 }

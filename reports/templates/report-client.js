@@ -73,7 +73,12 @@
   const pageInfo = document.getElementById('ex-page');
   const count = document.getElementById('ex-count');
   const pageSize = Number(list.getAttribute('data-page-size')) || 20;
-  const state = { label: -1, outcome: 'all', q: '', page: 0 };
+  const pickA = document.getElementById('ex-a');
+  const pickB = document.getElementById('ex-b');
+  const charTasks = new Set(data.charTasks || []);
+  const teacherLabel = data.labels.indexOf('teacher');
+  // a, b: "A right, B wrong" (label indices, -1 off); outcome 'teacher-right': teacher ✓, student ✗.
+  const state = { label: -1, outcome: 'all', a: -1, b: -1, q: '', page: 0 };
   let filtered = [];
 
   function el(tag, cls, text) {
@@ -86,15 +91,16 @@
     return s.split(/\s+/).filter(Boolean);
   }
 
-  // Walks the alignment codes over gold and response words: = equal, s substituted, d deleted, i inserted.
-  function aligned(gold, response, codes) {
-    const span = el('span', 'mt');
+  // Walks the alignment codes over gold and response words (characters for CER tasks, `byChar`):
+  // = equal, s substituted, d deleted, i inserted.
+  function aligned(gold, response, codes, byChar) {
+    const span = el('span', byChar ? 'mt al-char' : 'mt');
     if (!codes) {
       span.textContent = response;
       return span;
     }
-    const ref = words(gold);
-    const hyp = words(response);
+    const ref = byChar ? Array.from(gold) : words(gold);
+    const hyp = byChar ? Array.from(response) : words(response);
     // Codes that do not fit the words (should not happen) fall back to plain text, never "undefined".
     if (codes.replace(/i/g, '').length !== ref.length || codes.replace(/d/g, '').length !== hyp.length) {
       span.textContent = response;
@@ -103,7 +109,7 @@
     let i = 0;
     let j = 0;
     for (let k = 0; k < codes.length; k++) {
-      if (k > 0) span.appendChild(document.createTextNode(' '));
+      if (k > 0 && !byChar) span.appendChild(document.createTextNode(' '));
       const c = codes.charAt(k);
       if (c === '=') {
         span.appendChild(document.createTextNode(hyp[j]));
@@ -132,7 +138,16 @@
   }
 
   function responsesShown(g) {
+    if (state.a >= 0 && state.b >= 0 && state.a !== state.b) {
+      // Same prompt, seed and split (one group): A's response correct and B's wrong.
+      const ra = g[7].find((r) => r[0] === state.a);
+      const rb = g[7].find((r) => r[0] === state.b);
+      return ra && rb && ra[2] === 1 && rb[2] === 0 ? [ra, rb] : [];
+    }
+    if (state.outcome === 'teacher-right' && g[8] !== 1) return [];
     return g[7].filter((r) => {
+      if (state.outcome === 'teacher-right')
+        return r[0] !== teacherLabel && r[2] === 0 && (state.label < 0 || r[0] === state.label);
       if (state.label >= 0 && r[0] !== state.label) return false;
       if (state.outcome === 'correct') return r[2] === 1;
       if (state.outcome === 'incorrect') return r[2] === 0;
@@ -192,7 +207,7 @@
       const th = el('th');
       th.appendChild(label);
       const td = el('td');
-      td.appendChild(aligned(g[5], r[1], r[3]));
+      td.appendChild(aligned(g[5], r[1], r[3], charTasks.has(g[0])));
       tr.appendChild(th);
       tr.appendChild(td);
       t.appendChild(tr);
@@ -221,6 +236,14 @@
   });
   outcome.addEventListener('change', () => {
     state.outcome = outcome.value;
+    applyFilters();
+  });
+  pickA.addEventListener('change', () => {
+    state.a = Number(pickA.value);
+    applyFilters();
+  });
+  pickB.addEventListener('change', () => {
+    state.b = Number(pickB.value);
     applyFilters();
   });
   search.addEventListener('input', () => {

@@ -169,6 +169,10 @@ export function defaultSizedRun(): RunDir {
         };
         const rng = rowsOf(o, (_, l) => (ti < 0 ? l.oracle : l.none + l.step * ti));
         const wallTimeMs = 20_000 + 4_000 * Math.max(ti, 0) + Math.round(1000 * rng.next());
+        const curve: [number, number][] = Array.from({ length: 30 }, (_, k) => [
+          k * 10,
+          +(3.5 * Math.exp(-k / (5 + Math.max(ti, 0))) + 0.6 + 0.05 * rng.next()).toFixed(5),
+        ]);
         jobs.push({
           schemaVersion: 1,
           ...identity(o),
@@ -185,10 +189,8 @@ export function defaultSizedRun(): RunDir {
             peakRssMB: 300 + 5 * Math.max(ti, 0),
             lossTailSlope: -0.0004 * rng.next(),
           },
-          curve: Array.from({ length: 30 }, (_, k) => [
-            k * 10,
-            +(3.5 * Math.exp(-k / (5 + Math.max(ti, 0))) + 0.6 + 0.05 * rng.next()).toFixed(5),
-          ]),
+          curve,
+          trace: traceOf(curve, ti, seed),
         });
         manifestJobs.push({
           key: o.jobKey,
@@ -220,6 +222,29 @@ export function defaultSizedRun(): RunDir {
     warnings: ['SYNTHETIC FIXTURE: every number in this run is made up for report tests.'],
   };
   return { manifest, results, jobs, examples };
+}
+
+/**
+ * Per-term detail for a job's curve (jobs.jsonl `trace`): `none` and `oracle` log ce only, the
+ * others ce and kd (60/40 of the total); warm-up + cosine LR; a gradient norm that falls with the
+ * loss and differs by seed, so bands have width.
+ */
+function traceOf(curve: [number, number][], ti: number, seed: number): JobRecord['trace'] {
+  const total = curve.map((p) => p[1]);
+  const two = ti > 0;
+  const lr = curve.map(
+    ([step]) =>
+      +(
+        step < 20 ? (3e-3 * (step + 1)) / 20 : 3e-4 + 2.7e-3 * 0.5 * (1 + Math.cos((Math.PI * step) / 300))
+      ).toPrecision(6),
+  );
+  return {
+    lr,
+    terms: two
+      ? { total, ce: total.map((v) => +(0.6 * v).toFixed(5)), kd: total.map((v) => +(0.4 * v).toFixed(5)) }
+      : { total, ce: total },
+    gradNorm: total.map((v) => +(v * (0.8 + 0.05 * seed)).toPrecision(6)),
+  };
 }
 
 function identity(o: RowOwner) {
