@@ -41,6 +41,8 @@ function fusedAdam({ inputs, backend, attrs }: any): tf.TensorInfo[] {
   const outs = ['x', 'm', 'v'].flatMap(() =>
     Array.from({ length: n }, (_, i) => backend.makeOutput(at('x', i).shape, 'float32') as tf.TensorInfo),
   );
+  // Last output: the global gradient norm the clipping used (the trainer logs it).
+  const norm = backend.makeOutput([], 'float32') as tf.TensorInfo;
   let sq = 0;
   for (let i = 0; i < n; i++) sq += sumSquares(heapF32(backend, at('g', i)));
   const scale = Math.min(1, clipNorm / (Math.sqrt(sq) + 1e-6));
@@ -50,7 +52,8 @@ function fusedAdam({ inputs, backend, attrs }: any): tf.TensorInfo[] {
     const [x2, m2, v2] = [i, n + i, 2 * n + i].map((k) => heapF32(backend, outs[k]));
     updateOne(x, g, m, v, x2, m2, v2, scale, b1, b2, eps, lrT, decay);
   }
-  return outs;
+  heapF32(backend, norm)[0] = Math.sqrt(sq);
+  return [...outs, norm];
 }
 
 // Monomorphic loops over Float32Array views, kept out of the kernel so V8 optimizes each on its own.

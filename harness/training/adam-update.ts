@@ -17,7 +17,8 @@ export interface AdamUpdateOptions {
  * inside tf.tidy. A missing gradient counts as zeros. `lrT` is the bias-corrected step size
  * lr·√(1−b2^t)/(1−b1^t). Uses the fused kernel of the active backend where it has one (wasm:
  * harness/engine/fused-adam.ts; webgpu: harness/engine/webgpu-kernels/adam.ts), otherwise the
- * op-based update below, which is also both kernels' reference.
+ * op-based update below, which is also both kernels' reference. Returns the global gradient norm
+ * √Σg² the clipping used, before clipping (every path computes it anyway; the trainer logs it).
  */
 export function applyAdamUpdate(
   vars: tf.Variable[],
@@ -28,11 +29,12 @@ export function applyAdamUpdate(
   lr: number,
   lrT: number,
   fused = fusedAdamAvailable() || webGpuKernelsOn(),
-): void {
+): tf.Scalar {
+  if (vars.length === 0) return tf.scalar(0);
   const gs = vars.map((x) => grads[x.name] ?? tf.zerosLike(x));
   if (fused && webGpuKernelsOn()) {
     const { beta1, beta2, eps, clipNorm, weightDecay } = opts;
-    fusedAdamStep(vars, gs, m, v, {
+    const sumSq = fusedAdamStep(vars, gs, m, v, {
       beta1,
       beta2,
       eps,
@@ -40,7 +42,7 @@ export function applyAdamUpdate(
       lrT,
       lrWd: weightDecay > 0 ? lr * weightDecay : 0,
     });
-    return;
+    return tf.sqrt(sumSq);
   }
   if (fused) {
     const n = vars.length;
@@ -58,7 +60,7 @@ export function applyAdamUpdate(
       m[i].assign(out[n + i]);
       v[i].assign(out[2 * n + i]);
     });
-    return;
+    return out[3 * n] as tf.Scalar;
   }
   const { beta1: b1, beta2: b2, eps, clipNorm, weightDecay } = opts;
   const sq = addNInOrder(gs.map((g) => tf.sum(tf.square(g))));
@@ -71,6 +73,7 @@ export function applyAdamUpdate(
     if (weightDecay > 0) update = tf.add(update, tf.mul(x, lr * weightDecay));
     x.assign(tf.sub(x, update));
   });
+  return tf.sqrt(sq) as tf.Scalar;
 }
 
 function pick(o: AdamUpdateOptions): AdamUpdateOptions {

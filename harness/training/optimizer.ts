@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { addNInOrder } from '../engine/add-n.ts';
 import { tf } from '../engine/tf.ts';
 import { TrainingDivergedError } from '../errors.ts';
 import { applyAdamUpdate } from './adam-update.ts';
@@ -104,14 +103,11 @@ export class AdamTrainer {
         kept = [out.total, ...Object.values(out.terms)].map((s) => tf.keep(s));
         return out.total;
       }, this.vars);
-      // The global norm the clipping uses, from stock ops (the fused kernels compute it internally
-      // and do not return it); it rides in the same tensor as the loss terms, so no extra read.
-      const gs = this.vars.map((x) => grads[x.name] ?? tf.zerosLike(x));
-      const gradNorm: tf.Scalar =
-        gs.length > 0 ? tf.sqrt(addNInOrder(gs.map((g) => tf.sum(tf.square(g))))) : tf.scalar(0);
+      // The global norm the clipping used, as the update computed it; it rides in the same tensor as
+      // the loss terms, so logging it costs no extra read.
+      const gradNorm = applyAdamUpdate(this.vars, grads, this.m, this.v, this.opts, lr, lrT);
       const stacked = tf.stack([...kept, gradNorm]) as tf.Tensor1D;
       tf.dispose(kept);
-      applyAdamUpdate(this.vars, grads, this.m, this.v, this.opts, lr, lrT);
       return stacked;
     });
     this.pending.push({ step: this.step, lr, names, values });

@@ -162,8 +162,8 @@ export function fusedAdamUpdate(
 
 /**
  * One clipped Adam(W) step over a variable list, assigning x, m and v in place: 3 dispatches per
- * variable plus ⌈variables / 6⌉ for Σg² (on an 8-buffer device). Call inside tf.tidy: the
- * intermediate scalar is left to it.
+ * variable plus ⌈variables / 6⌉ for Σg² (on an 8-buffer device). Call inside tf.tidy. Returns Σg²
+ * (the trainer logs the global norm from it).
  */
 export function fusedAdamStep(
   vars: tf.Variable[],
@@ -171,7 +171,7 @@ export function fusedAdamStep(
   ms: tf.Variable[],
   vs: tf.Variable[],
   p: FusedAdamParams,
-): void {
+): tf.Scalar {
   const sumSq = fusedSumSquares(grads);
   vars.forEach((x, i) => {
     const out = fusedAdamUpdate(x, grads[i], ms[i], vs[i], sumSq, p);
@@ -179,4 +179,5 @@ export function fusedAdamStep(
     vs[i].assign(out.v);
     x.assign(out.x);
   });
+  return sumSq;
 }
