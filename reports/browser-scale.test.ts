@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeReports } from './index.ts';
-import { browserUnavailable, launch } from './testing/browser.ts';
+import { browserUnavailable, launch, watchPage } from './testing/browser.ts';
 import { DEFAULT_TASKS, DEFAULT_TECHNIQUES, defaultSizedRun } from './testing/default-run.ts';
 import { writeRunDir } from './testing/synthetic-run.ts';
 import { tmpDir } from './testing/tmp-run.ts';
@@ -30,12 +30,8 @@ describe.skipIf(skip !== null)('report.html in Chromium (default-sized fixture)'
     writeRunDir(dir, defaultSizedRun());
     writeReports(dir);
     ctx = await launch();
-    page = await ctx.newPage();
+    page = watchPage(await ctx.newPage(), problems);
     await page.setViewportSize({ width: 700, height: 900 });
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     await page.goto(pathToFileURL(join(dir, 'report.html')).href);
     mkdirSync(SHOT_DIR, { recursive: true });
   });
@@ -264,10 +260,8 @@ describe.skipIf(skip !== null)('report.html in Chromium: character diff for a CE
     writeReports(dir);
     const ctx = await launch();
     try {
-      const page = await ctx.newPage();
       const problems: string[] = [];
-      page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-      page.on('pageerror', (e) => problems.push(e.message));
+      const page = watchPage(await ctx.newPage(), problems);
       await page.goto(pathToFileURL(join(dir, 'report.html')).href);
       // Fixture responses: gold "W ER D 0", wrong answer "W AH D 0": by character E→A, R→H.
       const wrong = page.locator('#ex-list tr.response[data-correct="0"] td .mt').first();
