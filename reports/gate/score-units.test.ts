@@ -105,7 +105,7 @@ describe('gate on score runs: paired bootstrap over prompts', async () => {
     expect(readFileSync(join(dir, 'gate-bad', 'gate.junit.xml'), 'utf8')).toContain(
       '(paired-bootstrap-prompts)',
     );
-  }, 60_000);
+  }, 120_000);
 
   it('a score run against itself exits 0: every paired CI is exactly [0, 0]', () => {
     const g = gate(good, good, join(dir, 'gate-self'));
@@ -116,7 +116,7 @@ describe('gate on score runs: paired bootstrap over prompts', async () => {
       expect.arrayContaining(['accuracy', 'rse-bleu', 'rse-chrf', 'rse-proxy', 'rse-rougeL']),
     );
     for (const c of boot) expect([c.outcome, c.ci.lo, c.ci.hi]).toEqual(['pass', 0, 0]);
-  }, 60_000);
+  }, 120_000);
 
   it('a committed baseline.json carries the units: the same verdict and CI as the run directory', () => {
     const file = join(dir, 'baseline-good.json');
@@ -133,7 +133,7 @@ describe('gate on score runs: paired bootstrap over prompts', async () => {
     const again = join(dir, 'baseline-good-2.json');
     cli(['baseline', 'save', good, '--out', again]);
     expect(readFileSync(again, 'utf8')).toBe(readFileSync(file, 'utf8'));
-  }, 60_000);
+  }, 120_000);
 
   it('runs scored on different prompt ids stay inconclusive and say why', () => {
     const g = gate(renamed, good, join(dir, 'gate-renamed'));
@@ -142,5 +142,5 @@ describe('gate on score runs: paired bootstrap over prompts', async () => {
     expect(c.outcome).toBe('inconclusive');
     expect(c.method).toBe('none');
     expect(c.reason).toContain("too few prompt ids shared by both sides to pair ('default' 5;");
-  }, 60_000);
+  }, 120_000);
 });

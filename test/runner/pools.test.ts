@@ -107,7 +107,7 @@ describe('teacher floors', () => {
     // `none` and the oracle need no teacher: they still run.
     expect((byLabel.get('copy-reverse/none/s/seed 1') as any).status).toBe('ok');
     expect((byLabel.get('copy-reverse/oracle/s/seed 1') as any).status).toBe('ok');
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('bad pool and floor input', () => {

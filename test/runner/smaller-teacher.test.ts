@@ -68,5 +68,5 @@ describe('a teacher smaller than its student', () => {
     );
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.warnings.filter((w: string) => w.includes('is smaller than student'))).toHaveLength(1);
-  }, 60_000);
+  }, 120_000);
 });

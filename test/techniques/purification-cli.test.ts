@@ -16,5 +16,5 @@ describe('CLI: purification with fewer than 2 teachers', () => {
       expect(r.stderr).toMatch(/at least 2 teacher/);
       expect(r.stderr).toMatch(/Fix: add teachers/);
     }
-  }, 60_000);
+  }, 120_000);
 });

@@ -115,7 +115,7 @@ describe('strong prior', () => {
       r.student.dispose();
       for (const ref of r.references ?? []) ref.student.dispose();
     }
-  }, 60_000);
+  }, 180_000);
 });
 
 describe('prior ablation', () => {
@@ -125,7 +125,7 @@ describe('prior ablation', () => {
     const noPrior = await weakToStrong.train(ctxWith(5, dir), opts({ prior: false, alphaMax: 0.5 }));
     const agree = (r: typeof withPrior) => r.cost.extra?.agreementWithWeakOnTransfer as number;
     expect(agree(noPrior)).toBeGreaterThan(agree(withPrior));
-  }, 60_000);
+  }, 180_000);
 });
 
 describe('bad input exits 2 naming the field and the fix', () => {
