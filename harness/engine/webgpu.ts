@@ -35,6 +35,13 @@ export function webGpuAdapterInfo(): WebGpuAdapterInfo | undefined {
   return adapterInfo;
 }
 
+let loadedAdapter: { info?: Record<string, string>; limits?: unknown } | undefined;
+
+/** The adapter tfjs's webgpu backend was loaded on (its full info and limits), for tests and benches. */
+export function webGpuAdapter(): typeof loadedAdapter {
+  return loadedAdapter;
+}
+
 export interface WebGpuOptions {
   /**
    * Dawn's own options, passed to `create()` (node_modules/webgpu/README.md), e.g. `backend=null`
@@ -43,6 +50,11 @@ export interface WebGpuOptions {
    * how test/engine/webgpu-null.test.ts checks the harness on webgpu on machines without a GPU.
    */
   dawn?: string[];
+  /**
+   * `'compatibility'` asks for a WebGPU compatibility-mode adapter (also when tfjs asks for its
+   * own): Dawn's OpenGL ES backend only offers those (harness/engine/testing/webgpu-cpu.ts).
+   */
+  featureLevel?: 'compatibility';
 }
 
 /**
@@ -93,6 +105,10 @@ export async function loadWebGpu(opts: WebGpuOptions = {}): Promise<void> {
   const loader = vulkanLoaderPath();
   if (!loader && vulkan) throw new Error('no Vulkan loader (libvulkan.so.1): apt-get install libvulkan1');
   const gpu = vulkan && !vulkanAdapterFound() ? undefined : dawn.create(options);
+  if (gpu && opts.featureLevel) {
+    const request = gpu.requestAdapter.bind(gpu);
+    gpu.requestAdapter = (o: object = {}) => request({ ...o, featureLevel: opts.featureLevel });
+  }
   const adapter = await gpu?.requestAdapter();
   if (!adapter) {
     if (!vulkan) throw new Error(`Dawn options [${options.join(', ')}] gave no adapter`);
@@ -104,6 +120,7 @@ export async function loadWebGpu(opts: WebGpuOptions = {}): Promise<void> {
   }
   const info = adapter.info ?? {};
   adapterInfo = { vendor: info.vendor, device: info.device };
+  loadedAdapter = { info, limits: adapter.limits };
   // tfjs-backend-webgpu registers itself only where it sees a browser-like navigator.gpu.
   Object.assign(globalThis, dawn.globals ?? {});
   (globalThis as any).navigator ??= {};

@@ -1,4 +1,5 @@
 import { tf } from '../tf.ts';
+import { loadWebGpu, webGpuAdapter } from '../webgpu.ts';
 
 /**
  * A real WebGPU adapter on the CPU, for checking WebGPU kernels' values on machines without a GPU:
@@ -46,43 +47,17 @@ export function useCpuWebGpu(): Promise<CpuWebGpuResult> {
 
 async function setUp(): Promise<CpuWebGpuResult> {
   process.env.EGL_PLATFORM ??= 'surfaceless';
-  const pkg = 'webgpu';
-  let dawn: any;
   try {
-    dawn = await import(pkg);
-  } catch (e) {
-    return { ok: false, reason: `package 'webgpu' not importable (${(e as Error).message.split('\n')[0]})` };
-  }
-  let gpu: any;
-  let adapter: any;
-  try {
-    gpu = dawn.create(['backend=opengles']);
-    const orig = gpu.requestAdapter.bind(gpu);
-    gpu.requestAdapter = (o: any = {}) => orig({ ...o, featureLevel: 'compatibility' });
-    adapter = await gpu.requestAdapter();
-  } catch (e) {
-    return { ok: false, reason: `Dawn OpenGL ES adapter request failed: ${(e as Error).message}` };
-  }
-  if (!adapter) {
-    return {
-      ok: false,
-      reason: 'no Dawn OpenGL ES adapter (install libegl1 libgles2 libegl-mesa0 libgl1-mesa-dri)',
-    };
-  }
-  const i = adapter.info ?? {};
-  const adapterDesc = [i.vendor, i.architecture, i.device, i.description].filter(Boolean).join(' / ');
-  Object.assign(globalThis, dawn.globals ?? {});
-  (globalThis as any).navigator ??= {};
-  (globalThis as any).navigator.gpu = gpu;
-  (globalThis as any).window ??= globalThis;
-  try {
-    await import('@tensorflow/tfjs-backend-webgpu');
-    if (!(await tf.setBackend('webgpu')))
-      return { ok: false, reason: "tf.setBackend('webgpu') returned false" };
+    // The production loader, on Dawn's OpenGL ES backend in compatibility mode.
+    await loadWebGpu({ dawn: ['backend=opengles'], featureLevel: 'compatibility' });
     await tf.ready();
   } catch (e) {
-    return { ok: false, reason: `tfjs webgpu backend failed on the adapter: ${(e as Error).message}` };
+    const why = (e as Error).message.split('\n')[0];
+    return { ok: false, reason: `${why} (install libegl1 libgles2 libegl-mesa0 libgl1-mesa-dri)` };
   }
+  const adapter = webGpuAdapter()!;
+  const i = adapter.info ?? {};
+  const adapterDesc = [i.vendor, i.architecture, i.device, i.description].filter(Boolean).join(' / ');
   const device = (tf.backend() as any).device;
   return {
     ok: true,
