@@ -6,7 +6,12 @@
  */
 import { cpus } from 'node:os';
 import { Command } from 'commander';
-import { type BackendInfo, loadBackend, setFusedKernels } from '../harness/engine/backend.ts';
+import {
+  type BackendInfo,
+  loadBackend,
+  parseWasmThreads,
+  setFusedKernels,
+} from '../harness/engine/backend.ts';
 import { Rng } from '../harness/engine/rng.ts';
 import { tf } from '../harness/engine/tf.ts';
 import { MODEL_PRESETS, parameterCount } from '../harness/models/config.ts';
@@ -32,6 +37,11 @@ const opts = new Command()
   .option('--steps <n>', 'timed steps', (v) => Number.parseInt(v, 10), 20)
   .option('--warmup <n>', 'untimed steps first', (v) => Number.parseInt(v, 10), 3)
   .option('--backend <name>', 'force a backend (default: the ladder)')
+  .option(
+    '--threads <n>',
+    'wasm only: XNNPACK threads (default 1 or DISTILL_BENCH_WASM_THREADS; >1 loads the threaded binary)',
+    (v) => parseWasmThreads(v, '--threads'),
+  )
   .option('--stock-matmul', "wasm only: keep the stock BatchMatMul kernel (to measure the fast path's gain)")
   .option(
     '--unfused',
@@ -56,14 +66,14 @@ const backend = await loadBackend({
   backend: opts.backend,
   fastMatMul: !opts.stockMatmul,
   fused: !opts.unfused,
+  wasmThreads: opts.threads,
 });
 const V = 64;
 
 function wasmThreads(info: BackendInfo): string {
   if (info.tfBackend !== 'wasm') return info.tfBackend;
-  // tfjs-backend-wasm switches its threaded binary off under Node (BENCHMARKS.md#worker-processes).
   const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? 'simd' : 'no-simd';
-  return `wasm ${simd}, ${tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') ? 'threaded' : '1 thread'}`;
+  return `wasm ${simd}, ${info.wasmThreads === 1 ? '1 thread' : `${info.wasmThreads} threads`}`;
 }
 
 async function benchConfig(name: SizeName): Promise<Record<string, unknown>> {

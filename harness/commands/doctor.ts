@@ -12,7 +12,7 @@ export function registerDoctor(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (opts: { backend?: string; json?: boolean }) => {
       const backend = await loadBackend({ backend: opts.backend });
-      const facts = machineFacts(backend.name);
+      const facts = machineFacts(backend.name, backend.wasmThreads);
       const info = {
         backend,
         device: deviceInfo(),
@@ -34,6 +34,12 @@ export function registerDoctor(program: Command): void {
         console.log(
           `  fused kernels (Sum, GatherV2, Identity, Cast, clip+Adam, layer norm): ${backend.fused ? 'on' : 'off'}` +
             (fusedErr === undefined ? '' : ` (self-test max rel. error ${fusedErr.toExponential(1)})`),
+        );
+        console.log(
+          `  threads: ${backend.wasmThreads}` +
+            (backend.wasmThreads > 1
+              ? ' (threaded binary, DISTILL_BENCH_WASM_THREADS)'
+              : ' (set DISTILL_BENCH_WASM_THREADS for more)'),
         );
       }
       for (const s of backend.skipped) console.log(`  skipped ${s.name}: ${s.reason}`);

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { parseWasmThreads } from '../engine/wasm-thread-count.ts';
 import { UsageError } from '../errors.ts';
 import { parseSeeds, parseWorkers } from './run-values.ts';
 
@@ -30,6 +31,11 @@ const OPTIONS: [string, string, ((v: string) => unknown)?, unknown?][] = [
   ['--seeds <list>', 'override the suite seeds, e.g. 1,2,3', parseSeeds],
   ['--techniques <list>', 'only these technique labels, e.g. none,soft-label', (v) => v.split(',')],
   ['--backend <name>', 'force a backend (tensorflow-gpu, tensorflow, webgpu, wasm, cpu)'],
+  [
+    '--wasm-threads <n>',
+    'wasm: threads per worker (default 1 or $DISTILL_BENCH_WASM_THREADS; fewer workers are started)',
+    (v) => parseWasmThreads(v, '--wasm-threads'),
+  ],
   ['--cache-dir <dir>', 'teacher cache (default ~/.cache/distill-bench or $DISTILL_BENCH_CACHE)'],
   ['--dry-run', 'print the plan (jobs, finished ones, estimated time) and exit'],
   ['--no-report', 'skip writing report.html/summary.md/CSV at the end'],
@@ -51,6 +57,8 @@ export function registerRun(program: Command): void {
       throw new UsageError('--fresh and --resume: pass one of them (--resume is the default).', {
         field: '--fresh',
       });
+    // Through the environment, so the worker processes load the same binary.
+    if (o.wasmThreads !== undefined) process.env.DISTILL_BENCH_WASM_THREADS = String(o.wasmThreads);
     const { runSuite } = await import('../runner/run.ts');
     const res = await runSuite({
       suite,

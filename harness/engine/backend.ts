@@ -7,6 +7,8 @@ import { fusedAdamAvailable, installFusedAdam, uninstallFusedAdam } from './fuse
 import { installFusedLayerNorm, uninstallFusedLayerNorm } from './fused-layernorm.ts';
 import { registerUnsortedSegmentSum } from './segment-sum.ts';
 import { tf } from './tf.ts';
+import { parseWasmThreads } from './wasm-thread-count.ts';
+import { registerThreadedWasm, wasmThreadCount } from './wasm-threads.ts';
 import { loadWebGpu } from './webgpu.ts';
 
 /**
@@ -25,6 +27,8 @@ export interface BackendInfo {
   /** wasm only: the JS kernels of fast-kernels.ts, fused clip+Adam (fused-adam.ts) and layer norm (fused-layernorm.ts). */
   fused: boolean;
   fusedMaxRelError?: number;
+  /** wasm only: XNNPACK's threads (1 = the single-threaded SIMD binary, the default). */
+  wasmThreads: number;
   skipped: { name: BackendName; reason: string }[];
   warnings: string[];
 }
@@ -82,6 +86,8 @@ function installFused(info: BackendInfo): void {
 
 async function tryWasm(info: BackendInfo, opts: LoadOptions): Promise<void> {
   await import('@tensorflow/tfjs-backend-wasm');
+  const threads = opts.wasmThreads ?? parseWasmThreads(process.env.DISTILL_BENCH_WASM_THREADS);
+  if (threads > 1) await registerThreadedWasm(threads);
   if (!(await tf.setBackend('wasm'))) throw new Error("tf.setBackend('wasm') returned false");
   registerUnsortedSegmentSum();
   if (opts.fused ?? true) installFused(info);
@@ -115,6 +121,8 @@ const RUNGS: Record<BackendName, (info: BackendInfo, opts: LoadOptions) => Promi
   },
 };
 
+export { parseWasmThreads };
+
 export interface LoadOptions {
   /** Force one rung (CLI --backend or DISTILL_BENCH_BACKEND); fails loudly if it cannot load. */
   backend?: string;
@@ -122,6 +130,11 @@ export interface LoadOptions {
   fastMatMul?: boolean;
   /** wasm only: install the fused/JS kernels (default true; `bench:train --unfused` turns them off). */
   fused?: boolean;
+  /**
+   * wasm only: threads per process (default 1, or DISTILL_BENCH_WASM_THREADS). Above 1 the threaded
+   * binary is loaded (wasm-threads.ts); `run` then starts fewer workers (harness/runner/worker-count.ts).
+   */
+  wasmThreads?: number;
 }
 
 export function parseBackendName(name: string, field = '--backend'): BackendName {
@@ -147,6 +160,7 @@ export async function loadBackend(opts: LoadOptions = {}): Promise<BackendInfo> 
     tfBackend: 'cpu',
     fastMatMul: false,
     fused: false,
+    wasmThreads: 1,
     skipped: [],
     warnings: [],
   };
@@ -160,6 +174,7 @@ export async function loadBackend(opts: LoadOptions = {}): Promise<BackendInfo> 
       info.tfBackend = tf.getBackend();
       info.fastMatMul = name === 'wasm' && fastMatMulInstalled();
       info.fused = name === 'wasm' && fusedAdamAvailable();
+      info.wasmThreads = name === 'wasm' ? wasmThreadCount() : 1;
       active = info;
       return info;
     } catch (err) {

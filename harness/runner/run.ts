@@ -97,7 +97,7 @@ export async function runSuite(opts: RunOptions): Promise<RunResult> {
     else if (!opts.fresh) checkResumable(dir, { suite, harnessVersion: HARNESS_VERSION });
     const backend = await loadBackend({ backend: opts.backend });
     if (!opts.fresh) checkResumable(dir, { suite, harnessVersion: HARNESS_VERSION, backend: backend.name });
-    const workers = opts.workers ?? chooseWorkers(machineFacts(backend.name)).workers;
+    const workers = opts.workers ?? chooseWorkers(machineFacts(backend.name, backend.wasmThreads)).workers;
     return await runPlanned({ ...opts, workers }, loaded, backend, dir, cacheDir, suite);
   } finally {
     lock?.release();

@@ -9,6 +9,8 @@ export interface MachineFacts {
   /** GPUs the backend can use (harness/engine/gpus.ts); 0 on CPU backends. */
   gpus: number;
   memoryGiB: number;
+  /** Threads each worker's backend runs (wasm with DISTILL_BENCH_WASM_THREADS; 1 otherwise). */
+  threadsPerWorker?: number;
 }
 
 export interface WorkerChoice {
@@ -51,6 +53,10 @@ export function chooseWorkers(m: MachineFacts): WorkerChoice {
       `${WORKERS_PER_GPU} per GPU x ${gpus} GPU${gpus === 1 ? '' : 's'} on ${m.backend}: small models are ` +
       'op-launch-bound, so several processes overlap their kernel launches on one GPU' +
       (workers < wanted ? `; capped at the ${cores} CPU cores (each worker launches ops from one)` : '');
+  } else if ((m.threadsPerWorker ?? 1) > 1) {
+    const t = m.threadsPerWorker ?? 1;
+    workers = Math.max(1, Math.floor(cores / t));
+    reason = `${cores} CPU cores / ${t} wasm threads per worker on ${m.backend}, so the threads do not oversubscribe the cores`;
   } else {
     workers = cores;
     reason = `one per CPU core (${cores}) on ${m.backend}: each worker runs a single-threaded backend`;
@@ -63,10 +69,14 @@ export function chooseWorkers(m: MachineFacts): WorkerChoice {
 }
 
 /** This machine's facts for the loaded backend. */
-export function machineFacts(backend: BackendName): MachineFacts & { gpuSource: string } {
+export function machineFacts(
+  backend: BackendName,
+  threadsPerWorker = 1,
+): MachineFacts & { gpuSource: string } {
   const gpus = detectGpus(backend);
   return {
     backend,
+    threadsPerWorker,
     cores: cpus().length,
     gpus: gpus.count,
     gpuSource: gpus.source,
