@@ -32,21 +32,14 @@ export function isOverridden(kernelName: string): boolean {
   return stock.has(kernelName);
 }
 
-/** A zero-copy Float32Array view of a wasm tensor; take views only after the last makeOutput (growth detaches). */
-export function heapF32(backend: any, t: tf.TensorInfo): Float32Array {
+type HeapArray = Float32ArrayConstructor | Int32ArrayConstructor;
+
+/** A zero-copy view of a wasm tensor; take views only after the last makeOutput (growth detaches). */
+function heapView<C extends HeapArray>(Type: C, backend: any, t: tf.TensorInfo): InstanceType<C> {
   const { memoryOffset } = backend.dataIdMap.get(t.dataId);
-  return new Float32Array(
-    backend.wasm.HEAPF32.buffer,
-    memoryOffset,
-    t.shape.reduce((a, b) => a * b, 1),
-  );
+  const size = t.shape.reduce((a, b) => a * b, 1);
+  return new Type(backend.wasm.HEAPU8.buffer, memoryOffset, size) as InstanceType<C>;
 }
 
-export function heapI32(backend: any, t: tf.TensorInfo): Int32Array {
-  const { memoryOffset } = backend.dataIdMap.get(t.dataId);
-  return new Int32Array(
-    backend.wasm.HEAP32.buffer,
-    memoryOffset,
-    t.shape.reduce((a, b) => a * b, 1),
-  );
-}
+export const heapF32 = (backend: any, t: tf.TensorInfo): Float32Array => heapView(Float32Array, backend, t);
+export const heapI32 = (backend: any, t: tf.TensorInfo): Int32Array => heapView(Int32Array, backend, t);

@@ -1,5 +1,6 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { waitForLock } from '../core/wait-lock.ts';
 import { activeBackend } from '../engine/backend.ts';
 import { contentHash } from '../hash.ts';
 import { loadCachedModel, saveCachedModel } from '../models/checkpoint.ts';
@@ -36,69 +37,37 @@ export async function obtainBaseStudent(
 ): Promise<{ model: TransformerLM; key: string; fromCache: boolean; steps: number }> {
   const key = baseStudentKey(ctx);
   const dir = join(ctx.cacheDir, 'base-students', key);
+  const cached = () => loadCachedModel(dir, ctx.tokenizer, `cached base student ${key}`);
+  const hit = (model: TransformerLM) => {
+    ctx.log.info(`base student: cache hit ${key}`);
+    return { model, key, fromCache: true, steps: ctx.training.steps };
+  };
+  const first = cached();
+  if (first) return hit(first);
   mkdirSync(join(ctx.cacheDir, 'base-students'), { recursive: true });
   // Variants of one (task, student, seed) often start together on different workers: one trains the
-  // base while the others wait for its checkpoint instead of training the same model again.
-  const deadline = Date.now() + WAIT_LIMIT_MS;
-  for (;;) {
-    const model = loadCachedModel(dir, ctx.tokenizer, `cached base student ${key}`);
-    if (model) {
-      ctx.log.info(`base student: cache hit ${key}`);
-      return { model, key, fromCache: true, steps: ctx.training.steps };
-    }
-    if (takeLock(`${dir}.lock`) || Date.now() > deadline) break;
-    sleepSync(500);
-  }
+  // base while the others wait for its checkpoint (the same waiting lock as teachers,
+  // harness/runner/teacher-once.ts), instead of training the same model again.
+  const lock = await waitForLock(`${dir}.lock`, {
+    command: `train base student ${key}`,
+    onWait: (h, ms) =>
+      ctx.log.info(
+        `base student ${key}: pid ${h.pid} on ${h.host} is training it; waited ${Math.round(ms / 1000)} s`,
+      ),
+  });
   try {
+    const done = cached();
+    if (done) return hit(done);
     ctx.log.info(`base student: training with 'none' for ${ctx.training.steps} steps (cache miss ${key})`);
-    const { student } = await none.train(ctx, {});
-    await saveCachedModel(dir, student, ctx.tokenizer, { technique: 'none', key });
-    return { model: student, key, fromCache: false, steps: ctx.training.steps };
-  } finally {
-    releaseLock(`${dir}.lock`);
-  }
-}
-
-/** A waiter gives up and trains the base itself after this long (a hung or remote lock owner). */
-const WAIT_LIMIT_MS = 20 * 60_000;
-
-/** mkdir is atomic: whoever creates the lock directory trains. A lock whose owner died is taken over. */
-function takeLock(lock: string): boolean {
-  try {
-    mkdirSync(lock);
-    writeFileSync(join(lock, 'pid'), String(process.pid));
-    return true;
-  } catch {
-    const pid = Number(readOr(join(lock, 'pid')));
-    if (pid > 0 && !alive(pid)) {
-      rmSync(lock, { recursive: true, force: true });
-      return takeLock(lock);
+    const beat = setInterval(() => lock.heartbeat(), 5_000);
+    try {
+      const { student } = await none.train(ctx, {});
+      await saveCachedModel(dir, student, ctx.tokenizer, { technique: 'none', key });
+      return { model: student, key, fromCache: false, steps: ctx.training.steps };
+    } finally {
+      clearInterval(beat);
     }
-    return false;
+  } finally {
+    lock.release();
   }
-}
-
-function releaseLock(lock: string): void {
-  if (readOr(join(lock, 'pid')) === String(process.pid)) rmSync(lock, { recursive: true, force: true });
-}
-
-function readOr(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return '';
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function sleepSync(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }

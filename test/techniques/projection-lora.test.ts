@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { hostname, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadBackend } from '../../harness/engine/backend.ts';
 import { Rng } from '../../harness/engine/rng.ts';
@@ -240,9 +240,10 @@ describe('base student cache', () => {
   it('takes over a lock whose owner died, trains once, then serves the cache', async () => {
     const ctx = { ...toyContext([], 20), cacheDir: mkdtempSync(join(tmpdir(), 'db-plock-')) };
     const lock = join(ctx.cacheDir, 'base-students', `${baseStudentKey(ctx)}.lock`);
-    mkdirSync(lock, { recursive: true });
+    mkdirSync(dirname(lock), { recursive: true });
     const dead = spawnSync(process.execPath, ['-e', '0']).pid; // exited: its pid is free
-    writeFileSync(join(lock, 'pid'), String(dead));
+    const holder = { pid: dead, host: hostname(), startedAt: new Date().toISOString(), command: 'x' };
+    writeFileSync(lock, JSON.stringify(holder));
     const first = await obtainBaseStudent(ctx);
     expect(first.fromCache).toBe(false);
     expect(existsSync(lock)).toBe(false);
