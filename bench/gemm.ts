@@ -8,6 +8,7 @@
 import { cpus } from 'node:os';
 import { Command } from 'commander';
 import { loadBackend } from '../harness/engine/backend.ts';
+import { setWasmGemm } from '../harness/engine/fastmm.ts';
 import { Rng } from '../harness/engine/rng.ts';
 import { tf } from '../harness/engine/tf.ts';
 import { WasmGemm } from '../harness/engine/wasm-gemm/gemm.ts';
@@ -55,6 +56,8 @@ const SHAPES = [
 ].filter((x) => !opts.only || x.label.includes(opts.only));
 
 await loadBackend({ backend: 'wasm' });
+// The tfjs column is the XNNPACK path fastmm had before it used this kernel.
+setWasmGemm(false);
 const be = tf.backend() as any;
 const memory: WebAssembly.Memory = be.wasm.asm.memory;
 if (!(memory instanceof WebAssembly.Memory)) throw new Error('tfjs-wasm heap is not a WebAssembly.Memory');
