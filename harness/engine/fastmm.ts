@@ -144,7 +144,7 @@ export interface MatMulCase {
   transposeB: boolean;
 }
 
-/** Shapes covering every path of the override: transposes, rank 3 and 4, and the plain 2-D case. */
+/** Shapes covering every path of the override: transposes, rank 3 and 4, broadcast batches, the plain 2-D case. */
 export const SELF_TEST_CASES: MatMulCase[] = [
   { a: [17, 9], b: [9, 13], transposeA: false, transposeB: false },
   { a: [17, 9], b: [13, 9], transposeA: false, transposeB: true },
@@ -154,6 +154,9 @@ export const SELF_TEST_CASES: MatMulCase[] = [
   { a: [2, 3, 7, 5], b: [2, 3, 6, 5], transposeA: false, transposeB: true },
   { a: [2, 3, 5, 7], b: [2, 3, 5, 6], transposeA: true, transposeB: false },
   { a: [4, 64, 33], b: [4, 64, 20], transposeA: true, transposeB: false },
+  // A single matrix against a batch, on either side (the generated GEMM's broadcast strides).
+  { a: [3, 7, 5], b: [5, 6], transposeA: false, transposeB: false },
+  { a: [5, 6], b: [2, 4, 5], transposeA: true, transposeB: true },
 ];
 
 /** Max relative error of the override against the stock kernel on random inputs. */
