@@ -1,5 +1,7 @@
-import v8 from 'node:v8';
 import { Code, emitModule, type Func, I32, V128 } from './emit.ts';
+import { relaxedSimdAvailable } from './relaxed.ts';
+
+export { relaxedSimdAvailable };
 
 /**
  * Generated wasm SIMD GEMM, C[M,N] = op(A)[M,K] · op(B)[K,N], row-major, on an imported WebAssembly.Memory
@@ -189,33 +191,6 @@ function emitPack(p: number): Func {
     .end();
   c.inc(c0, p).br(0).end().end();
   return { name: `pack${p}`, params: 7, locals: new Array(5).fill(I32), body: c };
-}
-
-function relaxedProbe(): Uint8Array<ArrayBuffer> {
-  const body = new Code()
-    .get(0)
-    .get(0)
-    .v128Load()
-    .get(0)
-    .v128Load()
-    .get(0)
-    .v128Load()
-    .relaxedMadd()
-    .v128Store();
-  return emitModule([{ name: 'f', params: 1, locals: [], body }]);
-}
-
-let relaxed: boolean | undefined;
-/**
- * Whether this engine compiles relaxed SIMD, turning V8's flag on if needed: Node 20 (V8 11.3) ships it behind
- * --experimental-wasm-relaxed-simd, which NODE_OPTIONS refuses but v8.setFlagsFromString accepts before compiling.
- */
-export function relaxedSimdAvailable(): boolean {
-  if (relaxed !== undefined) return relaxed;
-  const probe = relaxedProbe();
-  if (!WebAssembly.validate(probe)) v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
-  relaxed = WebAssembly.validate(probe);
-  return relaxed;
 }
 
 const roundUp = (x: number, m: number) => Math.ceil(x / m) * m;
