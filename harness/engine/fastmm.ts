@@ -1,5 +1,6 @@
 import { Rng } from './rng.ts';
 import { tf } from './tf.ts';
+import { type HeapMatMul, heapMatMul } from './wasm-gemm/heap.ts';
 
 /**
  * BatchMatMul override for tfjs-backend-wasm@4.22.0 ("fastmm").
@@ -10,11 +11,22 @@ import { tf } from './tf.ts';
  * views of the wasm heap. It uses backend internals (dataIdMap, dataIdNextNumber, the C entry point),
  * hence the exact version pin in package.json and the start-up self-test below.
  * BENCHMARKS.md#wasm-batchmatmul has the measurements.
+ *
+ * Float32 products first try the generated wasm SIMD GEMM of wasm-gemm/ (1.5-2x XNNPACK on our training
+ * shapes, BENCHMARKS.md#wasm-gemm), which runs on tfjs's heap and handles transposes and batches itself;
+ * DISTILL_BENCH_WASM_GEMM=0 or setWasmGemm(false) keeps the XNNPACK path below.
  */
 type KernelFunc = (args: any) => tf.TensorInfo | tf.TensorInfo[];
 
 let installed = false;
 let stockBatchMatMul: KernelFunc | undefined;
+
+let gemmOn = process.env.DISTILL_BENCH_WASM_GEMM !== '0';
+
+/** Turns the generated GEMM on or off (benchmarks and parity tests); the XNNPACK path stays installed. */
+export function setWasmGemm(on: boolean): void {
+  gemmOn = on;
+}
 
 const batchSize = (shape: number[]) => shape.slice(0, -2).reduce((a, b) => a * b, 1);
 
@@ -26,9 +38,15 @@ function swapLastTwo(rank: number): number[] {
 
 function makeFastKernel(stock: KernelFunc, stockTranspose: KernelFunc): KernelFunc {
   let cBatchMatMul: ((...args: unknown[]) => void) | undefined;
+  let heap: HeapMatMul | null | undefined;
   return ({ inputs, backend, attrs }) => {
     const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
+    if (gemmOn) {
+      heap ??= heapMatMul(backend) ?? null;
+      const out = heap?.(a, b, transposeA, transposeB);
+      if (out) return out;
+    }
     const batchA = batchSize(a.shape);
     const batchB = batchSize(b.shape);
     if (!transposeA && !transposeB && batchA === 1 && batchB === 1) return stock({ inputs, backend, attrs });
@@ -126,7 +144,7 @@ export interface MatMulCase {
   transposeB: boolean;
 }
 
-/** Shapes covering every path of the override: transposes, rank 3 and 4, and the plain 2-D case. */
+/** Shapes covering every path of the override: transposes, rank 3 and 4, broadcast batches, the plain 2-D case. */
 export const SELF_TEST_CASES: MatMulCase[] = [
   { a: [17, 9], b: [9, 13], transposeA: false, transposeB: false },
   { a: [17, 9], b: [13, 9], transposeA: false, transposeB: true },
@@ -136,6 +154,9 @@ export const SELF_TEST_CASES: MatMulCase[] = [
   { a: [2, 3, 7, 5], b: [2, 3, 6, 5], transposeA: false, transposeB: true },
   { a: [2, 3, 5, 7], b: [2, 3, 5, 6], transposeA: true, transposeB: false },
   { a: [4, 64, 33], b: [4, 64, 20], transposeA: true, transposeB: false },
+  // A single matrix against a batch, on either side (the generated GEMM's broadcast strides).
+  { a: [3, 7, 5], b: [5, 6], transposeA: false, transposeB: false },
+  { a: [5, 6], b: [2, 4, 5], transposeA: true, transposeB: true },
 ];
 
 /** Max relative error of the override against the stock kernel on random inputs. */
