@@ -36,6 +36,14 @@ export function registerDoctor(program: Command): void {
             (fusedErr === undefined ? '' : ` (self-test max rel. error ${fusedErr.toExponential(1)})`),
         );
         console.log(
+          `  generated GEMM: ${backend.gemm}` +
+            (backend.gemm === 'off'
+              ? ' (XNNPACK products)'
+              : backend.gemm === 'mul+add'
+                ? ' (no relaxed SIMD here)'
+                : ''),
+        );
+        console.log(
           `  threads: ${backend.wasmThreads}` +
             (backend.wasmThreads > 1
               ? ' (threaded binary, DISTILL_BENCH_WASM_THREADS)'

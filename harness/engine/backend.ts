@@ -2,11 +2,18 @@ import { createRequire } from 'node:module';
 import { UsageError } from '../errors.ts';
 import { selfTestFusedAdam, selfTestFusedLayerNorm } from '../training/fused-self-test.ts';
 import { installFastKernels, selfTestFastKernels, uninstallFastKernels } from './fast-kernels.ts';
-import { fastMatMulInstalled, installFastMatMul, selfTestFastMatMul, uninstallFastMatMul } from './fastmm.ts';
+import {
+  fastMatMulInstalled,
+  installFastMatMul,
+  selfTestFastMatMul,
+  uninstallFastMatMul,
+  wasmGemmOn,
+} from './fastmm.ts';
 import { fusedAdamAvailable, installFusedAdam, uninstallFusedAdam } from './fused-adam.ts';
 import { installFusedLayerNorm, uninstallFusedLayerNorm } from './fused-layernorm.ts';
 import { registerUnsortedSegmentSum } from './segment-sum.ts';
 import { tf } from './tf.ts';
+import { heapGemmMode } from './wasm-gemm/heap.ts';
 import { parseWasmThreads } from './wasm-thread-count.ts';
 import { registerThreadedWasm, wasmThreadCount } from './wasm-threads.ts';
 import { loadWebGpu } from './webgpu.ts';
@@ -27,6 +34,8 @@ export interface BackendInfo {
   /** wasm only: the JS kernels of fast-kernels.ts, fused clip+Adam (fused-adam.ts) and layer norm (fused-layernorm.ts). */
   fused: boolean;
   fusedMaxRelError?: number;
+  /** wasm only: the generated GEMM of wasm-gemm/ ('fma', 'mul+add') or 'off' (XNNPACK products). */
+  gemm: 'fma' | 'mul+add' | 'off';
   /** wasm only: XNNPACK's threads (1 = the single-threaded SIMD binary, the default). */
   wasmThreads: number;
   skipped: { name: BackendName; reason: string }[];
@@ -161,6 +170,7 @@ export async function loadBackend(opts: LoadOptions = {}): Promise<BackendInfo> 
     fastMatMul: false,
     fused: false,
     wasmThreads: 1,
+    gemm: 'off',
     skipped: [],
     warnings: [],
   };
@@ -175,6 +185,8 @@ export async function loadBackend(opts: LoadOptions = {}): Promise<BackendInfo> 
       info.fastMatMul = name === 'wasm' && fastMatMulInstalled();
       info.fused = name === 'wasm' && fusedAdamAvailable();
       info.wasmThreads = name === 'wasm' ? wasmThreadCount() : 1;
+      info.gemm =
+        name === 'wasm' && info.fastMatMul && wasmGemmOn() ? (heapGemmMode(tf.backend()) ?? 'off') : 'off';
       active = info;
       return info;
     } catch (err) {

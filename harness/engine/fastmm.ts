@@ -28,6 +28,10 @@ export function setWasmGemm(on: boolean): void {
   gemmOn = on;
 }
 
+export function wasmGemmOn(): boolean {
+  return gemmOn;
+}
+
 const batchSize = (shape: number[]) => shape.slice(0, -2).reduce((a, b) => a * b, 1);
 
 function swapLastTwo(rank: number): number[] {

@@ -15,17 +15,21 @@ function child(threads: number) {
   expect(res.status, res.stderr).toBe(0);
   return JSON.parse(res.stdout.trim().split('\n').at(-1) ?? '') as {
     threads: number;
+    gemmThreads: number;
     matmulMaxRelError: number;
     losses: number[];
   };
 }
 
 describe('threaded wasm binary under Node', () => {
-  it('runs XNNPACK on 2 threads, computes right, and trains exactly like the single-threaded binary', () => {
+  it('runs on 2 threads (XNNPACK and the generated GEMM), computes right, and trains exactly like the single-threaded binary', () => {
     const one = child(1);
     const two = child(2);
     expect(one.threads).toBe(1);
     expect(two.threads).toBe(2);
+    // The generated GEMM runs in both, split over our own threads on the threaded build's shared heap.
+    expect(one.gemmThreads).toBe(1);
+    expect(two.gemmThreads).toBe(2);
     // Against float64 loops: float32 rounding over K = 70 terms.
     expect(two.matmulMaxRelError).toBeLessThan(1e-5);
     expect(two.losses).toHaveLength(6);

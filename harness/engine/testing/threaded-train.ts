@@ -10,6 +10,7 @@ import { AdamTrainer, TrainingOptionsSchema } from '../../training/optimizer.ts'
 import { loadBackend } from '../backend.ts';
 import { Rng } from '../rng.ts';
 import { tf } from '../tf.ts';
+import { heapGemmThreads } from '../wasm-gemm/heap.ts';
 
 const threads = Number(process.argv[2]);
 const info = await loadBackend({ backend: 'wasm', wasmThreads: threads });
@@ -55,4 +56,11 @@ for (let s = 0; s < 6; s++) {
   }));
 }
 const losses = (await trainer.read()).map((l) => l.terms.total);
-console.log(JSON.stringify({ threads: info.wasmThreads, matmulMaxRelError: worst, losses }));
+console.log(
+  JSON.stringify({
+    threads: info.wasmThreads,
+    gemmThreads: heapGemmThreads(tf.backend()),
+    matmulMaxRelError: worst,
+    losses,
+  }),
+);

@@ -153,10 +153,14 @@ export interface Func {
   body: Code;
 }
 
-/** A module importing memory `env.memory` and exporting each function by name. */
-export function emitModule(funcs: Func[]): Uint8Array<ArrayBuffer> {
+/**
+ * A module importing memory `env.memory` and exporting each function by name. A shared memory (the threaded
+ * tfjs build's) must be imported as shared, which requires a maximum: 65536 pages (4 GiB) admits any.
+ */
+export function emitModule(funcs: Func[], opts: { sharedMemory?: boolean } = {}): Uint8Array<ArrayBuffer> {
   const types = funcs.map((f) => [0x60, ...vec(new Array(f.params).fill([I32])), 0]);
-  const imports = [[...utf8('env'), ...utf8('memory'), 0x02, 0x00, 0x01]];
+  const limits = opts.sharedMemory ? [0x03, 0x00, ...uleb(65536)] : [0x00, 0x01];
+  const imports = [[...utf8('env'), ...utf8('memory'), 0x02, ...limits]];
   const exports = funcs.map((f, i) => [...utf8(f.name), 0x00, ...uleb(i)]);
   const bodies = funcs.map((f) => {
     const groups: number[][] = [];

@@ -204,9 +204,12 @@ export class WasmGemm {
   private readonly packA: (...a: number[]) => void;
   private readonly packB: (...a: number[]) => void;
 
+  /** The compiled module, which worker threads instantiate on the same (shared) memory (gemm-pool.ts). */
+  readonly module: WebAssembly.Module;
+
   constructor(
     private readonly memory: WebAssembly.Memory,
-    opts: GemmOptions,
+    opts: GemmOptions & { module?: WebAssembly.Module },
   ) {
     this.mr = opts.mr ?? 4;
     this.nr = opts.nr ?? 8;
@@ -216,7 +219,9 @@ export class WasmGemm {
     if (opts.fma && !relaxedSimdAvailable()) throw new Error('relaxed SIMD unavailable in this engine');
     const funcs = [emitBlock(this.mr, this.nr, this.u, opts.fma), emitPack(this.mr)];
     if (this.nr !== this.mr) funcs.push(emitPack(this.nr));
-    const mod = new WebAssembly.Module(emitModule(funcs));
+    const shared = memory.buffer instanceof SharedArrayBuffer;
+    const mod = opts.module ?? new WebAssembly.Module(emitModule(funcs, { sharedMemory: shared }));
+    this.module = mod;
     const ex = new WebAssembly.Instance(mod, { env: { memory } }).exports as Record<string, any>;
     this.block = ex.block;
     this.packA = ex[`pack${this.mr}`];
@@ -239,18 +244,29 @@ export class WasmGemm {
     return this.plan(m, k, n).bytes;
   }
 
-  /** C = op(A)·op(B); a, b, c, scratch are byte offsets into the memory (4-byte aligned, c not overlapping). */
+  /**
+   * C = op(A)·op(B); a, b, c, scratch are byte offsets into the memory (4-byte aligned, c not overlapping).
+   * `rows` [r0, r1) computes only those rows of C (a worker thread's share, gemm-pool.ts); scratch then needs
+   * scratchBytes(r1 - r0, k, n).
+   */
   matmul(
     a: number,
     b: number,
     c: number,
-    m: number,
+    mAll: number,
     k: number,
     n: number,
     ta: boolean,
     tb: boolean,
     scratch: number,
+    rows: [number, number] = [0, mAll],
   ) {
+    // A's strides come from its full row count; the row range only moves the start of A and C.
+    const [aK, aC] = ta ? [mAll * 4, 4] : [4, k * 4];
+    a += rows[0] * aC;
+    c += rows[0] * n * 4;
+    const m = rows[1] - rows[0];
+    if (m <= 0) return;
     const { kcPad, nPad, mf, nf, sizes } = this.plan(m, k, n);
     const { mr, nr } = this;
     if (k === 0) {
@@ -261,7 +277,6 @@ export class WasmGemm {
     const pBp = pAp + sizes[0];
     const rowEdge = pBp + sizes[1];
     const colEdge = rowEdge + sizes[2];
-    const [aK, aC] = ta ? [m * 4, 4] : [4, k * 4];
     const [bK, bC] = tb ? [4, k * 4] : [n * 4, 4];
     const step = kcPad;
     for (let k0 = 0; k0 < k; k0 += step) {

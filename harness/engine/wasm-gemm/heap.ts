@@ -1,9 +1,10 @@
 import type { tf } from '../tf.ts';
 import { relaxedSimdAvailable, WasmGemm } from './gemm.ts';
+import { GemmPool } from './gemm-pool.ts';
 
 /**
- * BatchMatMul on tfjs-wasm's own heap with the generated kernel: the Emscripten module exports its
- * WebAssembly.Memory as `asm.memory`, which our module imports, so operands are read and the output written in
+ * BatchMatMul on tfjs-wasm's own heap with the generated kernel: our module imports the Emscripten module's
+ * WebAssembly.Memory (`asm.memory`, or `wasmMemory` in the threaded build), so operands are read and the output written in
  * place by byte offset (dataIdMap's memoryOffset), scratch comes from the module's malloc, and nothing is copied.
  * BENCHMARKS.md#wasm-gemm has the measurements against XNNPACK.
  */
@@ -14,22 +15,36 @@ export type HeapMatMul = (
   transposeB: boolean,
 ) => tf.TensorInfo | undefined;
 
-const kernels = new WeakMap<object, WasmGemm | null>();
+interface Kernel {
+  g: WasmGemm;
+  pool: GemmPool;
+}
+const kernels = new WeakMap<object, Kernel | null>();
 
-function gemmFor(be: any): WasmGemm | undefined {
-  const memory = be.wasm?.asm?.memory;
+function gemmFor(be: any): Kernel | undefined {
+  // The single-threaded builds export their memory; the threaded one creates it in JS and imports it.
+  const memory = be.wasm?.asm?.memory ?? be.wasm?.wasmMemory;
   if (!(memory instanceof WebAssembly.Memory)) return undefined;
-  let g = kernels.get(memory);
-  if (g === undefined) {
+  let kernel = kernels.get(memory);
+  if (kernel === undefined) {
     try {
-      g = new WasmGemm(memory, { fma: relaxedSimdAvailable() });
+      const fma = relaxedSimdAvailable();
+      const g = new WasmGemm(memory, { fma });
+      // The threaded tfjs build (wasm-threads.ts) has a shared heap, so our own threads can split products.
+      const threads =
+        memory.buffer instanceof SharedArrayBuffer ? (be.wasm.tfjs?.getThreadsCount?.() ?? 1) : 1;
+      kernel = { g, pool: new GemmPool(g, memory, threads, { fma, mr: g.mr, nr: g.nr }) };
     } catch {
-      // A shared memory (the threaded tfjs build) does not match our non-shared import: keep XNNPACK there.
-      g = null;
+      kernel = null;
     }
-    kernels.set(memory, g);
+    kernels.set(memory, kernel);
   }
-  return g ?? undefined;
+  return kernel ?? undefined;
+}
+
+/** Threads the generated GEMM splits a product over in `backend` (0: the kernel is not in use). */
+export function heapGemmThreads(backend: unknown): number {
+  return gemmFor(backend)?.pool.threads ?? 0;
 }
 
 /** Whether `backend` can run the generated kernel, and with FMA. */
@@ -46,8 +61,8 @@ const prod = (xs: number[]) => xs.reduce((x, y) => x * y, 1);
  */
 export function heapMatMul(backend: unknown): HeapMatMul | undefined {
   const be = backend as any;
-  const g = gemmFor(be);
-  if (!g) return undefined;
+  const kernel = gemmFor(be);
+  if (!kernel) return undefined;
   return (a, b, transposeA, transposeB) => {
     if (a.dtype !== 'float32' || b.dtype !== 'float32') return undefined;
     const batchShapeA = a.shape.slice(0, -2);
@@ -64,18 +79,22 @@ export function heapMatMul(backend: unknown): HeapMatMul | undefined {
     const batch = Math.max(batchA, batchB);
     const out = be.makeOutput([...batchShape, m, n], 'float32');
     if (m * n === 0) return out;
-    const scratch = be.wasm._malloc(g.scratchBytes(m, k, n));
-    try {
-      const pa = be.dataIdMap.get(a.dataId).memoryOffset;
-      const pb = be.dataIdMap.get(b.dataId).memoryOffset;
-      const pc = be.dataIdMap.get(out.dataId).memoryOffset;
-      const [sa, sb] = [batchA === 1 ? 0 : m * k * 4, batchB === 1 ? 0 : k * n * 4];
-      for (let i = 0; i < batch; i++) {
-        g.matmul(pa + i * sa, pb + i * sb, pc + i * m * n * 4, m, k, n, transposeA, transposeB, scratch);
-      }
-    } finally {
-      be.wasm._free(scratch);
-    }
+    const offset = (t: tf.TensorInfo) => be.dataIdMap.get(t.dataId).memoryOffset;
+    const job = {
+      a: offset(a),
+      b: offset(b),
+      c: offset(out),
+      m,
+      k,
+      n,
+      ta: transposeA,
+      tb: transposeB,
+      batch,
+      sa: batchA === 1 ? 0 : m * k * 4,
+      sb: batchB === 1 ? 0 : k * n * 4,
+      sc: m * n * 4,
+    };
+    kernel.pool.run(job, be.wasm._malloc, be.wasm._free);
     return out;
   };
 }

@@ -1,0 +1,32 @@
+import { workerData } from 'node:worker_threads';
+import { WasmGemm } from './gemm.ts';
+import { CTL, runShare } from './gemm-pool.ts';
+
+/** A GemmPool worker thread: waits for each new job generation, runs its share, counts itself done. */
+const {
+  memory,
+  module,
+  ctl: buffer,
+  t,
+  threads,
+  kernel,
+} = workerData as {
+  memory: WebAssembly.Memory;
+  module: WebAssembly.Module;
+  ctl: SharedArrayBuffer;
+  t: number;
+  threads: number;
+  kernel: { fma: boolean; mr: number; nr: number };
+};
+const ctl = new Int32Array(buffer);
+const g = new WasmGemm(memory, { ...kernel, module });
+// The generation seen so far; a job posted before this thread started is picked up at once.
+let gen = 0;
+Atomics.add(ctl, CTL.ready, 1);
+for (;;) {
+  Atomics.wait(ctl, CTL.gen, gen);
+  gen = Atomics.load(ctl, CTL.gen);
+  runShare(g, ctl, t, threads);
+  Atomics.add(ctl, CTL.done, 1);
+  Atomics.notify(ctl, CTL.done);
+}
