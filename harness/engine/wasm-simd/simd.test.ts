@@ -1,8 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { selfTestFusedAdam, selfTestFusedLayerNorm } from '../../training/fused-self-test.ts';
 import { loadBackend } from '../backend.ts';
+import { selfTestFastKernels } from '../fast-kernels.ts';
 import { Rng } from '../rng.ts';
 import { tf } from '../tf.ts';
-import { ptr, type SimdKernels, simdKernels } from './heap.ts';
+import { ptr, type SimdKernels, simdCalls, simdKernels } from './heap.ts';
 
 let k: SimdKernels;
 const rng = new Rng(3);
@@ -116,5 +118,16 @@ describe('wasm SIMD kernels against float64 references', () => {
       expect(relErr(outs[1].dataSync(), m2)).toBeLessThan(1e-6);
       expect(relErr(outs[2].dataSync(), v2)).toBeLessThan(1e-6);
     });
+  });
+});
+
+describe('the fused kernels on the single-threaded backend', () => {
+  it('take the wasm path (no silent fallback) and pass their self-tests at FUSED_TOLERANCE', () => {
+    const before = { ...simdCalls };
+    const errs = [selfTestFastKernels(), selfTestFusedLayerNorm(), selfTestFusedAdam()];
+    for (const e of errs) expect(e).toBeLessThanOrEqual(1e-5);
+    for (const name of Object.keys(before) as (keyof typeof simdCalls)[]) {
+      expect(simdCalls[name], name).toBeGreaterThan(before[name]);
+    }
   });
 });
