@@ -131,3 +131,11 @@ describe('the fused kernels on the single-threaded backend', () => {
     }
   });
 });
+
+describe('where the heap cannot be imported', () => {
+  it('a shared memory (the threaded build) fails to link, so callers keep their JS loops', () => {
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    expect(simdKernels({ wasm: { asm: { memory } } })).toBeUndefined();
+    expect(simdKernels({ wasm: {} })).toBeUndefined();
+  });
+});
