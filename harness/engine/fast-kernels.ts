@@ -8,12 +8,14 @@ import {
 } from './kernel-override.ts';
 import { Rng } from './rng.ts';
 import { tf } from './tf.ts';
+import { ptr, simdKernels } from './wasm-simd/heap.ts';
 
 /**
  * JS replacements for wasm kernels that a training step calls often and the stock backend does slowly
  * (BENCHMARKS.md#training-kernel-profile):
  * - Sum over leading axes (every bias gradient): the stock kernel reduces only innermost axes, so it
- *   transposes the whole input first; here one pass adds rows into a float64 accumulator.
+ *   transposes the whole input first; here one pass adds rows (wasm-simd/kernels.ts, float32 lanes, rows
+ *   added four at a time; a float64 JS loop where that module cannot link to the heap).
  * - GatherV2 on axis 0 (embedding lookups): one row copy (memmove) per index instead of the stock
  *   element-wise strided loop.
  * - Identity and same-dtype Cast (the gradient tape's pass-throughs, mul's gradient casts): share the
@@ -42,6 +44,11 @@ const MAKERS: Record<(typeof FAST_KERNELS)[number], (stock: KernelFunc) => Kerne
     const rows = x.shape.slice(0, axes.length).reduce((a, b) => a * b, 1);
     const be = args.backend;
     const out = be.makeOutput(keepDims ? [...axes.map(() => 1), ...rest] : rest, 'float32');
+    const simd = rows * cols > 0 ? simdKernels(be) : undefined;
+    if (simd) {
+      simd.sum(ptr(be, x), ptr(be, out), rows, cols);
+      return out;
+    }
     const src = heapF32(be, x);
     const dst = heapF32(be, out);
     const acc = new Float64Array(cols);

@@ -1,5 +1,6 @@
 import { heapF32 } from './kernel-override.ts';
 import { tf } from './tf.ts';
+import { ptr, simdKernels } from './wasm-simd/heap.ts';
 
 /**
  * 'DistillFusedAdam': global-norm gradient clipping plus one Adam(W) step over every variable, as one
@@ -11,7 +12,9 @@ import { tf } from './tf.ts';
  * new buffers: x'0..x'{n-1}, m'0.., v'0.. (the caller assigns them; nothing is written in place, so
  * tensors sharing an input's buffer are unaffected). Per element, with s = min(1, clip/(‖g‖+1e-6)):
  *   g ← s·g;  m ← b1·m + (1−b1)·g;  v ← b2·v + (1−b2)·g²;  x ← x − (lrT·m/(√v + eps) + lr·wd·x)
- * The norm is accumulated in float64; each stored value is float64 arithmetic rounded to float32 once.
+ * The norm is accumulated in float64 (per 256-element float32 chunk in the wasm path). The update runs as
+ * wasm-simd/kernels.ts's float32 lanes where that module links to the heap; the JS loop below (float64
+ * arithmetic rounded to float32 once per stored value) is the fallback, e.g. on the threaded build.
  */
 export const FUSED_ADAM = 'DistillFusedAdam';
 
@@ -43,11 +46,23 @@ function fusedAdam({ inputs, backend, attrs }: any): tf.TensorInfo[] {
   );
   // Last output: the global gradient norm the clipping used (the trainer logs it).
   const norm = backend.makeOutput([], 'float32') as tf.TensorInfo;
+  const simd = simdKernels(backend);
   let sq = 0;
-  for (let i = 0; i < n; i++) sq += sumSquares(heapF32(backend, at('g', i)));
+  for (let i = 0; i < n; i++) {
+    const g = at('g', i);
+    const size = g.shape.reduce((a, b) => a * b, 1);
+    if (size > 0) sq += simd ? simd.sumSquares(ptr(backend, g), size) : sumSquares(heapF32(backend, g));
+  }
   const scale = Math.min(1, clipNorm / (Math.sqrt(sq) + 1e-6));
   const decay = lr * weightDecay;
   for (let i = 0; i < n; i++) {
+    const size = at('x', i).shape.reduce((a, b) => a * b, 1);
+    if (simd && size > 0) {
+      const p = [...['x', 'g', 'm', 'v'].map((q) => at(q, i)), outs[i], outs[n + i], outs[2 * n + i]];
+      const ptrs = p.map((t) => ptr(backend, t)) as Parameters<typeof simd.adam>[0];
+      simd.adam(ptrs, size, [scale, b1, 1 - b1, b2, 1 - b2, eps, lrT, decay]);
+      continue;
+    }
     const [x, g, m, v] = ['x', 'g', 'm', 'v'].map((p) => heapF32(backend, at(p, i)));
     const [x2, m2, v2] = [i, n + i, 2 * n + i].map((k) => heapF32(backend, outs[k]));
     updateOne(x, g, m, v, x2, m2, v2, scale, b1, b2, eps, lrT, decay);

@@ -1,5 +1,6 @@
 import { heapF32 } from './kernel-override.ts';
 import { tf } from './tf.ts';
+import { ptr, simdKernels } from './wasm-simd/heap.ts';
 
 /**
  * Layer norm over the last axis as two wasm kernels (forward, backward) instead of the ~40 kernels
@@ -10,7 +11,8 @@ import { tf } from './tf.ts';
  * 'DistillLayerNorm': x [..., D], g [D], b [D] → y = (x − μ)·r·g + b, μ [rows], r = 1/√(σ² + eps) [rows]
  * (σ² the population variance, as tf.moments). 'DistillLayerNormGrad': dy, x, g, μ, r → dx, dg, db with
  * x̂ = (x − μ)·r: db = Σ dy, dg = Σ dy·x̂, dx = r·(dy·g − mean(dy·g) − x̂·mean(dy·g·x̂)).
- * Row statistics are float64; outputs are new buffers.
+ * Outputs are new buffers. The loops are wasm-simd/kernels.ts's (float32 lanes) where that module links to
+ * the heap; the JS loops below (row statistics in float64) are the fallback, e.g. on the threaded build.
  */
 export const LAYER_NORM = 'DistillLayerNorm';
 export const LAYER_NORM_GRAD = 'DistillLayerNormGrad';
@@ -22,6 +24,12 @@ function layerNormForward({ inputs, backend, attrs }: any): tf.TensorInfo[] {
   const y = backend.makeOutput(x.shape, 'float32');
   const mean = backend.makeOutput([rows], 'float32');
   const rstd = backend.makeOutput([rows], 'float32');
+  const simd = rows * D > 0 ? simdKernels(backend) : undefined;
+  if (simd) {
+    const [px, pg, pb, py, pm, pr] = [x, g, b, y, mean, rstd].map((t) => ptr(backend, t));
+    simd.layerNorm(px, pg, pb, py, pm, pr, rows, D, attrs.eps);
+    return [y, mean, rstd];
+  }
   forwardRows(
     heapF32(backend, x),
     heapF32(backend, g),
@@ -68,6 +76,12 @@ function layerNormBackward({ inputs, backend }: any): tf.TensorInfo[] {
   const dx = backend.makeOutput(x.shape, 'float32');
   const dg = backend.makeOutput([D], 'float32');
   const db = backend.makeOutput([D], 'float32');
+  const simd = rows * D > 0 ? simdKernels(backend) : undefined;
+  if (simd) {
+    const p = [dy, x, g, mean, rstd, dx, dg, db].map((t) => ptr(backend, t));
+    simd.layerNormGrad(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], rows, D);
+    return [dx, dg, db];
+  }
   const accG = new Float64Array(D);
   const accB = new Float64Array(D);
   backwardRows(

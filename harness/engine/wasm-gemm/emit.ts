@@ -143,6 +143,59 @@ export class Code {
   incBy(local: number, other: number): this {
     return this.get(local).get(other).add().set(local);
   }
+  // Scalar and lane-wise float ops for the kernels of harness/engine/wasm-simd/ (element-wise tails, row statistics).
+  and(): this {
+    return this.op(0x71);
+  }
+  select(): this {
+    return this.op(0x1b);
+  }
+  f32Add(): this {
+    return this.op(0x92);
+  }
+  f32Sub(): this {
+    return this.op(0x93);
+  }
+  f32Mul(): this {
+    return this.op(0x94);
+  }
+  f32Div(): this {
+    return this.op(0x95);
+  }
+  f32Sqrt(): this {
+    return this.op(0x91);
+  }
+  f32ConvertI32S(): this {
+    return this.op(0xb2);
+  }
+  /** f32.reinterpret_i32: functions take only i32 parameters, so float arguments arrive as their bits. */
+  f32FromBits(): this {
+    return this.op(0xbe);
+  }
+  f64(x: number): this {
+    return this.op(0x44, ...new Uint8Array(new Float64Array([x]).buffer));
+  }
+  f64PromoteF32(): this {
+    return this.op(0xbb);
+  }
+  f64Add(): this {
+    return this.op(0xa0);
+  }
+  f64Store(offset = 0): this {
+    return this.op(0x39, ...this.memarg(3, offset));
+  }
+  f32x4Sub(): this {
+    return this.simd(0xe5);
+  }
+  f32x4Div(): this {
+    return this.simd(0xe7);
+  }
+  f32x4Sqrt(): this {
+    return this.simd(0xe3);
+  }
+  f32x4ExtractLane(lane: number): this {
+    return this.simd(0x1f, lane);
+  }
 }
 
 export interface Func {

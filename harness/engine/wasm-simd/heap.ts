@@ -1,0 +1,110 @@
+import type { tf } from '../tf.ts';
+import { emitModule } from '../wasm-gemm/emit.ts';
+import { emitAdam, emitLayerNorm, emitLayerNormGrad, emitSum, emitSumSquares } from './kernels.ts';
+
+/**
+ * The kernels of kernels.ts instantiated on tfjs-wasm's own WebAssembly.Memory (as wasm-gemm/heap.ts does),
+ * so they read and write tensors in place by their byte offsets. undefined where the memory cannot be
+ * imported (the threaded build's memory is shared, our import is not: a LinkError), and the callers keep
+ * their JS loops.
+ */
+export interface SimdKernels {
+  sum(src: number, dst: number, rows: number, cols: number): void;
+  layerNorm(
+    x: number,
+    g: number,
+    b: number,
+    y: number,
+    mean: number,
+    rstd: number,
+    rows: number,
+    D: number,
+    eps: number,
+  ): void;
+  layerNormGrad(
+    dy: number,
+    x: number,
+    g: number,
+    mean: number,
+    rstd: number,
+    dx: number,
+    dg: number,
+    db: number,
+    rows: number,
+    D: number,
+  ): void;
+  /** Σ g² in float64 over n floats at g. */
+  sumSquares(g: number, n: number): number;
+  adam(ptrs: [number, number, number, number, number, number, number], n: number, consts: number[]): void;
+}
+
+/** How many calls took the wasm path, per kernel: the tests' proof that nothing silently fell back. */
+export const simdCalls: Record<'sum' | 'layerNorm' | 'layerNormGrad' | 'adam', number> = {
+  sum: 0,
+  layerNorm: 0,
+  layerNormGrad: 0,
+  adam: 0,
+};
+
+const cache = new WeakMap<WebAssembly.Memory, SimdKernels | null>();
+const f32 = new Float32Array(1);
+const i32 = new Int32Array(f32.buffer);
+const bits = (x: number) => {
+  f32[0] = x;
+  return i32[0];
+};
+
+function instantiate(be: any, memory: WebAssembly.Memory): SimdKernels {
+  const funcs = [emitSum(), emitLayerNorm(), emitLayerNormGrad(), emitSumSquares(), emitAdam()];
+  const ex = new WebAssembly.Instance(new WebAssembly.Module(emitModule(funcs)), { env: { memory } })
+    .exports as Record<string, (...a: number[]) => void>;
+  return {
+    sum: (src, dst, rows, cols) => {
+      simdCalls.sum++;
+      ex.sum(src, dst, rows, cols);
+    },
+    layerNorm: (x, g, b, y, mean, rstd, rows, D, eps) => {
+      simdCalls.layerNorm++;
+      ex.layerNorm(x, g, b, y, mean, rstd, rows, D, bits(eps));
+    },
+    layerNormGrad: (...a) => {
+      simdCalls.layerNormGrad++;
+      ex.layerNormGrad(...a);
+    },
+    sumSquares: (g, n) => {
+      const out = be.wasm._malloc(8);
+      try {
+        ex.sumSquares(g, n, out);
+        return new Float64Array(memory.buffer, out, 1)[0];
+      } finally {
+        be.wasm._free(out);
+      }
+    },
+    adam: (ptrs, n, consts) => {
+      simdCalls.adam++;
+      ex.adam(...ptrs, n, ...consts.map(bits));
+    },
+  };
+}
+
+/** The kernels for this wasm backend, or undefined where only the JS loops can run. */
+export function simdKernels(backend: unknown): SimdKernels | undefined {
+  const be = backend as any;
+  const memory = be.wasm?.asm?.memory;
+  if (!(memory instanceof WebAssembly.Memory)) return undefined;
+  let k = cache.get(memory);
+  if (k === undefined) {
+    try {
+      k = instantiate(be, memory);
+    } catch (err) {
+      // Only the link step may fail by design; a compile error is a bug in kernels.ts and must surface.
+      if (!(err instanceof WebAssembly.LinkError)) throw err;
+      k = null;
+    }
+    cache.set(memory, k);
+  }
+  return k ?? undefined;
+}
+
+/** Byte offset of a tensor on the heap (take it after the last makeOutput: offsets survive growth, views do not). */
+export const ptr = (backend: any, t: tf.TensorInfo): number => backend.dataIdMap.get(t.dataId).memoryOffset;

@@ -1,0 +1,141 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { selfTestFusedAdam, selfTestFusedLayerNorm } from '../../training/fused-self-test.ts';
+import { loadBackend } from '../backend.ts';
+import { selfTestFastKernels } from '../fast-kernels.ts';
+import { Rng } from '../rng.ts';
+import { tf } from '../tf.ts';
+import { ptr, type SimdKernels, simdCalls, simdKernels } from './heap.ts';
+
+let k: SimdKernels;
+const rng = new Rng(3);
+const rand = (n: number, mean = 0) => Float32Array.from({ length: n }, () => mean + rng.normal());
+const p = (t: tf.Tensor) => ptr(tf.backend(), t);
+
+beforeAll(async () => {
+  await loadBackend({ backend: 'wasm' });
+  const found = simdKernels(tf.backend());
+  // The single-threaded build's memory is not shared: here the wasm path must be taken, never the JS fallback.
+  expect(found).toBeDefined();
+  k = found as SimdKernels;
+});
+
+/** Max |got − want| relative to max |want| (the self-tests' measure). */
+function relErr(got: ArrayLike<number>, want: ArrayLike<number>): number {
+  expect(got.length).toBe(want.length);
+  let scale = 1e-6;
+  for (let i = 0; i < want.length; i++) scale = Math.max(scale, Math.abs(want[i]));
+  let worst = 0;
+  for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]) / scale);
+  return worst;
+}
+
+const sizes = [1, 3, 5, 13, 128].flatMap((D) => [1, 7, 64].map((rows) => [rows, D]));
+
+describe('wasm SIMD kernels against float64 references', () => {
+  it.each(sizes)('sum over %i rows of %i', (rows, D) => {
+    const x = rand(rows * D);
+    const want = new Float64Array(D);
+    for (let r = 0; r < rows; r++) for (let j = 0; j < D; j++) want[j] += x[r * D + j];
+    tf.tidy(() => {
+      const [xt, out] = [tf.tensor(x), tf.fill([D], Number.NaN)];
+      k.sum(p(xt), p(out), rows, D);
+      expect(relErr(out.dataSync(), want)).toBeLessThan(1e-6);
+    });
+  });
+
+  it.each(sizes)('layer norm forward and backward, %i rows of %i', (rows, D) => {
+    const [x, g, b, dy] = [rand(rows * D, 3), rand(D, 1), rand(D), rand(rows * D)];
+    const eps = 1e-5;
+    const [y, mean, rstd, dx] = [
+      new Float64Array(rows * D),
+      new Float64Array(rows),
+      new Float64Array(rows),
+      new Float64Array(rows * D),
+    ];
+    const [dg, db] = [new Float64Array(D), new Float64Array(D)];
+    for (let r = 0; r < rows; r++) {
+      const o = r * D;
+      let [s, ss, sA, sAX] = [0, 0, 0, 0];
+      for (let j = 0; j < D; j++) s += x[o + j];
+      const mu = s / D;
+      for (let j = 0; j < D; j++) ss += (x[o + j] - mu) ** 2;
+      const rs = 1 / Math.sqrt(ss / D + eps);
+      [mean[r], rstd[r]] = [mu, rs];
+      for (let j = 0; j < D; j++) {
+        const xh = (x[o + j] - mu) * rs;
+        y[o + j] = xh * g[j] + b[j];
+        sA += dy[o + j] * g[j];
+        sAX += dy[o + j] * g[j] * xh;
+        dg[j] += dy[o + j] * xh;
+        db[j] += dy[o + j];
+      }
+      for (let j = 0; j < D; j++)
+        dx[o + j] = rs * (dy[o + j] * g[j] - sA / D - (x[o + j] - mu) * rs * (sAX / D));
+    }
+    tf.tidy(() => {
+      const [xt, gt, bt, dyt] = [tf.tensor(x), tf.tensor(g), tf.tensor(b), tf.tensor(dy)];
+      const nan = (n: number) => tf.fill([n], Number.NaN);
+      const [yt, mt, rt, dxt, dgt, dbt] = [
+        nan(rows * D),
+        nan(rows),
+        nan(rows),
+        nan(rows * D),
+        nan(D),
+        nan(D),
+      ];
+      k.layerNorm(p(xt), p(gt), p(bt), p(yt), p(mt), p(rt), rows, D, eps);
+      // y = (x−μ)·r·g + b is four float32 roundings after the statistics: a few ulps, well inside FUSED_TOLERANCE (1e-5).
+      expect(relErr(yt.dataSync(), y)).toBeLessThan(4e-6);
+      expect(relErr(mt.dataSync(), mean)).toBeLessThan(1e-6);
+      expect(relErr(rt.dataSync(), rstd)).toBeLessThan(1e-6);
+      k.layerNormGrad(p(dyt), p(xt), p(gt), p(mt), p(rt), p(dxt), p(dgt), p(dbt), rows, D);
+      expect(relErr(dxt.dataSync(), dx)).toBeLessThan(1e-5);
+      expect(relErr(dgt.dataSync(), dg)).toBeLessThan(1e-5);
+      expect(relErr(dbt.dataSync(), db)).toBeLessThan(1e-5);
+    });
+  });
+
+  it.each([1, 3, 5, 13, 128, 1027, 100_003])('sum of squares and Adam step over %i', (n) => {
+    const [x, g, m] = [rand(n), rand(n), rand(n)];
+    const v = Float32Array.from(rand(n), (a) => a * a);
+    let sq = 0;
+    for (let j = 0; j < n; j++) sq += g[j] * g[j];
+    const [scale, b1, b2, eps, lrT, decay] = [0.7, 0.9, 0.99, 1e-8, 0.01, 0.001];
+    const [x2, m2, v2] = [new Float64Array(n), new Float64Array(n), new Float64Array(n)];
+    for (let j = 0; j < n; j++) {
+      const gj = g[j] * scale;
+      m2[j] = b1 * m[j] + (1 - b1) * gj;
+      v2[j] = b2 * v[j] + (1 - b2) * gj * gj;
+      x2[j] = x[j] - ((lrT * m2[j]) / (Math.sqrt(v2[j]) + eps) + decay * x[j]);
+    }
+    tf.tidy(() => {
+      const ins = [x, g, m, v].map((a) => tf.tensor(a));
+      const outs = [0, 1, 2].map(() => tf.fill([n], Number.NaN));
+      expect(Math.abs(k.sumSquares(p(ins[1]), n) - sq) / sq).toBeLessThan(1e-6);
+      const ptrs = [...ins, ...outs].map(p) as Parameters<SimdKernels['adam']>[0];
+      k.adam(ptrs, n, [scale, b1, 1 - b1, b2, 1 - b2, eps, lrT, decay]);
+      expect(relErr(outs[0].dataSync(), x2)).toBeLessThan(1e-6);
+      expect(relErr(outs[1].dataSync(), m2)).toBeLessThan(1e-6);
+      expect(relErr(outs[2].dataSync(), v2)).toBeLessThan(1e-6);
+    });
+  });
+});
+
+describe('the fused kernels on the single-threaded backend', () => {
+  it('take the wasm path (no silent fallback) and pass their self-tests at FUSED_TOLERANCE', () => {
+    const before = { ...simdCalls };
+    const errs = [selfTestFastKernels(), selfTestFusedLayerNorm(), selfTestFusedAdam()];
+    for (const e of errs) expect(e).toBeLessThanOrEqual(1e-5);
+    for (const name of Object.keys(before) as (keyof typeof simdCalls)[]) {
+      expect(simdCalls[name], name).toBeGreaterThan(before[name]);
+    }
+  });
+});
+
+describe('where the heap cannot be imported', () => {
+  it('a shared memory (the threaded build) fails to link, so callers keep their JS loops', () => {
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    expect(simdKernels({ wasm: { asm: { memory } } })).toBeUndefined();
+    expect(simdKernels({ wasm: {} })).toBeUndefined();
+  });
+});
