@@ -1,5 +1,4 @@
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { tf } from './tf.ts';
 
@@ -7,20 +6,21 @@ import { tf } from './tf.ts';
  * Loads tfjs-backend-wasm's threaded SIMD binary under Node, where tfjs itself switches it off
  * (its WASM_HAS_MULTITHREAD_SUPPORT flag returns false when IS_NODE; the Emscripten glue does support
  * Node's worker_threads, but tfjs only knows how to hand it a browser Blob URL for the worker script).
- * XNNPACK then splits each matmul over `threads` threads (BENCHMARKS.md#threaded-wasm).
+ * What this buys is a shared heap: the generated GEMM (wasm-gemm/gemm-pool.ts) then splits each product
+ * over `threads` threads of its own, directly on the tensors. XNNPACK's own pool is kept at one thread:
+ * its idle threads spin between operations and cost the GEMM's threads their cores (2 threads on `small`:
+ * 137-148 ms a step with XNNPACK at 1 thread, 173-178 ms at 2; BENCHMARKS.md#threaded-wasm).
  *
- * Two things tfjs does not expose are set here:
- * - the worker script and the main script are given as files (wasm-thread-worker.cjs, and the glue's
- *   own file in node_modules) instead of Blob URLs;
- * - the binary caps its thread count at os.cpus().length / 2, read once while the module starts (it
- *   assumes two hyperthreads per core). `threads` is the caller's decision, so os.cpus reports
- *   2 x threads for that moment only.
- * Emscripten starts a pool of 8 workers; the ones XNNPACK's pool did not take are ended afterwards.
+ * The worker script and the main script are given as files (wasm-thread-worker.cjs, and the glue's own
+ * file in node_modules) instead of Blob URLs. Emscripten starts a pool of 8 workers for pthreads; with
+ * XNNPACK on one thread none is used, and they are ended once the backend exists.
  */
 const require = createRequire(import.meta.url);
 const GLUE = '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js';
 
 type EmscriptenModule = Record<string, any>;
+
+let requested = 1;
 
 export async function registerThreadedWasm(threads: number): Promise<void> {
   const wasmPkg = require('@tensorflow/tfjs-backend-wasm');
@@ -31,12 +31,10 @@ export async function registerThreadedWasm(threads: number): Promise<void> {
   if (!(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'))) {
     throw new Error('the threaded wasm binary needs WebAssembly SIMD, which this Node does not have');
   }
-  const realCpus = os.cpus;
   const listenersBefore = {
     uncaughtException: process.listeners('uncaughtException'),
     unhandledRejection: process.listeners('unhandledRejection'),
   };
-  os.cpus = () => Array.from({ length: 2 * threads }, () => realCpus()[0]);
   let mod: EmscriptenModule;
   try {
     mod = await factory({
@@ -45,7 +43,6 @@ export async function registerThreadedWasm(threads: number): Promise<void> {
       mainScriptUrlOrBlob: gluePath,
     });
   } finally {
-    os.cpus = realCpus;
     // The glue rethrows every uncaught error from handlers of its own (printing its whole minified
     // source line); the CLI's own error handling must stay in charge.
     for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
@@ -64,7 +61,8 @@ export async function registerThreadedWasm(threads: number): Promise<void> {
     disposeData: mod.cwrap('dispose_data', null, ['number']),
     dispose: mod.cwrap('dispose', null, []),
   };
-  wasmPkg.setThreadsCount(threads);
+  requested = threads;
+  wasmPkg.setThreadsCount(1);
   tf.removeBackend('wasm');
   tf.registerBackend(
     'wasm',
@@ -79,8 +77,8 @@ export async function registerThreadedWasm(threads: number): Promise<void> {
   );
 }
 
-/** XNNPACK's thread count in the active wasm backend (1 for the single-threaded binaries). */
+/** The threads asked of the threaded binary (1 for the single-threaded binaries). */
 export function wasmThreadCount(): number {
-  const backend = tf.backend() as { wasm?: { tfjs?: { getThreadsCount(): number } } };
-  return backend.wasm?.tfjs?.getThreadsCount() ?? 1;
+  const backend = tf.backend() as { wasm?: { wasmMemory?: WebAssembly.Memory } };
+  return backend.wasm?.wasmMemory?.buffer instanceof SharedArrayBuffer ? requested : 1;
 }

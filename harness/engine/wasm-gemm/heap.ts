@@ -1,4 +1,5 @@
 import type { tf } from '../tf.ts';
+import { wasmThreadCount } from '../wasm-threads.ts';
 import { relaxedSimdAvailable, WasmGemm } from './gemm.ts';
 import { GemmPool } from './gemm-pool.ts';
 
@@ -31,8 +32,7 @@ function gemmFor(be: any): Kernel | undefined {
       const fma = relaxedSimdAvailable();
       const g = new WasmGemm(memory, { fma });
       // The threaded tfjs build (wasm-threads.ts) has a shared heap, so our own threads can split products.
-      const threads =
-        memory.buffer instanceof SharedArrayBuffer ? (be.wasm.tfjs?.getThreadsCount?.() ?? 1) : 1;
+      const threads = memory.buffer instanceof SharedArrayBuffer ? wasmThreadCount() : 1;
       kernel = { g, pool: new GemmPool(g, memory, threads, { fma, mr: g.mr, nr: g.nr }) };
     } catch {
       kernel = null;

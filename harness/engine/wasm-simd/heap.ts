@@ -4,9 +4,9 @@ import { emitAdam, emitLayerNorm, emitLayerNormGrad, emitSum, emitSumSquares } f
 
 /**
  * The kernels of kernels.ts instantiated on tfjs-wasm's own WebAssembly.Memory (as wasm-gemm/heap.ts does),
- * so they read and write tensors in place by their byte offsets. undefined where the memory cannot be
- * imported (the threaded build's memory is shared, our import is not: a LinkError), and the callers keep
- * their JS loops.
+ * so they read and write tensors in place by their byte offsets; a shared memory (the threaded build's) is
+ * imported as shared. undefined where no memory can be imported (a LinkError), and the callers keep their
+ * JS loops.
  */
 export interface SimdKernels {
   sum(src: number, dst: number, rows: number, cols: number): void;
@@ -56,8 +56,10 @@ const bits = (x: number) => {
 
 function instantiate(be: any, memory: WebAssembly.Memory): SimdKernels {
   const funcs = [emitSum(), emitLayerNorm(), emitLayerNormGrad(), emitSumSquares(), emitAdam()];
-  const ex = new WebAssembly.Instance(new WebAssembly.Module(emitModule(funcs)), { env: { memory } })
-    .exports as Record<string, (...a: number[]) => void>;
+  const sharedMemory = memory.buffer instanceof SharedArrayBuffer;
+  const ex = new WebAssembly.Instance(new WebAssembly.Module(emitModule(funcs, { sharedMemory })), {
+    env: { memory },
+  }).exports as Record<string, (...a: number[]) => void>;
   return {
     sum: (src, dst, rows, cols) => {
       simdCalls.sum++;
@@ -90,7 +92,8 @@ function instantiate(be: any, memory: WebAssembly.Memory): SimdKernels {
 /** The kernels for this wasm backend, or undefined where only the JS loops can run. */
 export function simdKernels(backend: unknown): SimdKernels | undefined {
   const be = backend as any;
-  const memory = be.wasm?.asm?.memory;
+  // The single-threaded builds export their memory; the threaded one creates it in JS and imports it.
+  const memory = be.wasm?.asm?.memory ?? be.wasm?.wasmMemory;
   if (!(memory instanceof WebAssembly.Memory)) return undefined;
   let k = cache.get(memory);
   if (k === undefined) {

@@ -132,10 +132,15 @@ describe('the fused kernels on the single-threaded backend', () => {
   });
 });
 
-describe('where the heap cannot be imported', () => {
-  it('a shared memory (the threaded build) fails to link, so callers keep their JS loops', () => {
-    const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
-    expect(simdKernels({ wasm: { asm: { memory } } })).toBeUndefined();
+describe('memories', () => {
+  it("link to a shared memory too (the threaded build's heap), and to nothing else", () => {
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 4, shared: true });
+    const k = simdKernels({ wasm: { wasmMemory: memory, _malloc: () => 64, _free: () => {} } });
+    expect(k).toBeDefined();
+    const heap = new Float32Array(memory.buffer);
+    heap.set([1, 2, 3, 4, 5, 6, 7, 8, 9], 64); // a 3x3 matrix at byte 256
+    k?.sum(256, 512, 3, 3);
+    expect([...heap.slice(128, 131)]).toEqual([12, 15, 18]);
     expect(simdKernels({ wasm: {} })).toBeUndefined();
   });
 });
