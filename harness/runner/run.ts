@@ -135,7 +135,13 @@ async function runPlanned(
     gitSha: harnessGitSha(),
     suite,
     backend: backend.name,
-    environment: { ...deviceInfo(), fastMatMul: backend.fastMatMul },
+    // The GEMM mode matters to the last bits: FMA rounds once where mul+add rounds twice.
+    environment: {
+      ...deviceInfo(),
+      fastMatMul: backend.fastMatMul,
+      gemm: backend.gemm,
+      wasmThreads: backend.wasmThreads,
+    },
     seeds: loaded.suite.seeds,
     metricSignatures: {},
     startedAt: new Date().toISOString(),
