@@ -16,6 +16,12 @@ export type HeapMatMul = (
   transposeB: boolean,
 ) => tf.TensorInfo | undefined;
 
+/** tfjs-wasm's WebAssembly.Memory: the single-threaded builds export it, the threaded one creates it in JS. */
+export function tfjsMemory(backend: any): WebAssembly.Memory | undefined {
+  const memory = backend?.wasm?.asm?.memory ?? backend?.wasm?.wasmMemory;
+  return memory instanceof WebAssembly.Memory ? memory : undefined;
+}
+
 interface Kernel {
   g: WasmGemm;
   pool: GemmPool;
@@ -23,9 +29,8 @@ interface Kernel {
 const kernels = new WeakMap<object, Kernel | null>();
 
 function gemmFor(be: any): Kernel | undefined {
-  // The single-threaded builds export their memory; the threaded one creates it in JS and imports it.
-  const memory = be.wasm?.asm?.memory ?? be.wasm?.wasmMemory;
-  if (!(memory instanceof WebAssembly.Memory)) return undefined;
+  const memory = tfjsMemory(be);
+  if (!memory) return undefined;
   let kernel = kernels.get(memory);
   if (kernel === undefined) {
     try {

@@ -1,5 +1,6 @@
 import type { tf } from '../tf.ts';
 import { emitModule } from '../wasm-gemm/emit.ts';
+import { tfjsMemory } from '../wasm-gemm/heap.ts';
 import { emitAdam, emitLayerNorm, emitLayerNormGrad, emitSum, emitSumSquares } from './kernels.ts';
 
 /**
@@ -92,9 +93,8 @@ function instantiate(be: any, memory: WebAssembly.Memory): SimdKernels {
 /** The kernels for this wasm backend, or undefined where only the JS loops can run. */
 export function simdKernels(backend: unknown): SimdKernels | undefined {
   const be = backend as any;
-  // The single-threaded builds export their memory; the threaded one creates it in JS and imports it.
-  const memory = be.wasm?.asm?.memory ?? be.wasm?.wasmMemory;
-  if (!(memory instanceof WebAssembly.Memory)) return undefined;
+  const memory = tfjsMemory(be);
+  if (!memory) return undefined;
   let k = cache.get(memory);
   if (k === undefined) {
     try {
