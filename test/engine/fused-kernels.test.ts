@@ -1,10 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadBackend, setFusedKernels } from '../../harness/engine/backend.ts';
 import { selfTestFastKernels } from '../../harness/engine/fast-kernels.ts';
+import { setWasmGemm } from '../../harness/engine/fastmm.ts';
 import { fusedAdamAvailable } from '../../harness/engine/fused-adam.ts';
 import { fusedLayerNormAvailable } from '../../harness/engine/fused-layernorm.ts';
 import { Rng } from '../../harness/engine/rng.ts';
 import { tf } from '../../harness/engine/tf.ts';
+import { heapGemmMode } from '../../harness/engine/wasm-gemm/heap.ts';
 import { TransformerLM } from '../../harness/models/transformer.ts';
 import { applyAdamUpdate } from '../../harness/training/adam-update.ts';
 import { selfTestFusedLayerNorm } from '../../harness/training/fused-self-test.ts';
@@ -114,5 +116,15 @@ describe('fused wasm kernels', () => {
       });
     });
     expect(worst).toBeLessThan(1e-4);
+  });
+
+  it("20 training steps on the generated GEMM give the XNNPACK path's losses (1e-5)", async () => {
+    expect(heapGemmMode(tf.backend())).toBeDefined();
+    const gemm = await train20();
+    setWasmGemm(false);
+    const xnn = await train20();
+    setWasmGemm(true);
+    gemm.losses.forEach((l, i) => expect(Math.abs(l - xnn.losses[i])).toBeLessThan(1e-5));
+    expect(gemm.losses[19]).toBeLessThan(gemm.losses[0] - 0.1);
   });
 });
