@@ -39,7 +39,7 @@ const opts = new Command()
   .option('--backend <name>', 'force a backend (default: the ladder)')
   .option(
     '--threads <n>',
-    'wasm only: XNNPACK threads (default 1 or DISTILL_BENCH_WASM_THREADS; >1 loads the threaded binary)',
+    'wasm only: threads the generated GEMM splits products over (default 1 or DISTILL_BENCH_WASM_THREADS; >1 loads the threaded binary)',
     (v) => parseWasmThreads(v, '--threads'),
   )
   .option('--stock-matmul', "wasm only: keep the stock BatchMatMul kernel (to measure the fast path's gain)")

@@ -36,7 +36,7 @@ export interface BackendInfo {
   fusedMaxRelError?: number;
   /** wasm only: the generated GEMM of wasm-gemm/ ('fma', 'mul+add') or 'off' (XNNPACK products). */
   gemm: 'fma' | 'mul+add' | 'off';
-  /** wasm only: XNNPACK's threads (1 = the single-threaded SIMD binary, the default). */
+  /** wasm only: threads the generated GEMM splits products over (1 = the single-threaded SIMD binary, the default). */
   wasmThreads: number;
   skipped: { name: BackendName; reason: string }[];
   warnings: string[];

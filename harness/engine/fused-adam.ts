@@ -13,8 +13,8 @@ import { ptr, simdKernels } from './wasm-simd/heap.ts';
  * tensors sharing an input's buffer are unaffected). Per element, with s = min(1, clip/(‖g‖+1e-6)):
  *   g ← s·g;  m ← b1·m + (1−b1)·g;  v ← b2·v + (1−b2)·g²;  x ← x − (lrT·m/(√v + eps) + lr·wd·x)
  * The norm is accumulated in float64 (per 256-element float32 chunk in the wasm path). The update runs as
- * wasm-simd/kernels.ts's float32 lanes where that module links to the heap; the JS loop below (float64
- * arithmetic rounded to float32 once per stored value) is the fallback, e.g. on the threaded build.
+ * wasm-simd/kernels.ts's float32 lanes where that module links to the heap (shared or not); the JS loop below (float64
+ * arithmetic rounded to float32 once per stored value) is the fallback where it cannot link.
  */
 export const FUSED_ADAM = 'DistillFusedAdam';
 

@@ -12,7 +12,7 @@ import { ptr, simdKernels } from './wasm-simd/heap.ts';
  * (σ² the population variance, as tf.moments). 'DistillLayerNormGrad': dy, x, g, μ, r → dx, dg, db with
  * x̂ = (x − μ)·r: db = Σ dy, dg = Σ dy·x̂, dx = r·(dy·g − mean(dy·g) − x̂·mean(dy·g·x̂)).
  * Outputs are new buffers. The loops are wasm-simd/kernels.ts's (float32 lanes) where that module links to
- * the heap; the JS loops below (row statistics in float64) are the fallback, e.g. on the threaded build.
+ * the heap (the threaded build's shared heap too); the JS loops below (row statistics in float64) are the fallback.
  */
 export const LAYER_NORM = 'DistillLayerNorm';
 export const LAYER_NORM_GRAD = 'DistillLayerNormGrad';

@@ -1,7 +1,7 @@
 /**
  * Child-process half of test/engine/wasm-threads.test.ts (one wasm binary per process):
  * `node bin/run-ts.mjs harness/engine/testing/threaded-train.ts <threads>` prints one JSON line with
- * the thread count XNNPACK reports, a product checked against float64 loops, and 6 training losses.
+ * the thread counts the backend and the GEMM report, a product checked against float64 loops, and 6 training losses.
  */
 
 import { TransformerLM } from '../../models/transformer.ts';
@@ -16,7 +16,7 @@ const threads = Number(process.argv[2]);
 const info = await loadBackend({ backend: 'wasm', wasmThreads: threads });
 const rng = new Rng(5);
 
-// Tall enough (300 rows) that XNNPACK hands row tiles to every thread.
+// 2.7M multiply-adds: above gemm-pool.ts's threshold, so split into row bands once the pool's threads run.
 const [M, K, N] = [300, 70, 130];
 const a = Float32Array.from({ length: M * K }, () => rng.normal());
 const b = Float32Array.from({ length: K * N }, () => rng.normal());
