@@ -4,11 +4,12 @@ import {
   isOverridden,
   type KernelFunc,
   overrideKernel,
+  ptr,
   restoreKernel,
 } from './kernel-override.ts';
 import { Rng } from './rng.ts';
 import { tf } from './tf.ts';
-import { ptr, simdKernels } from './wasm-simd/heap.ts';
+import { simdKernels } from './wasm-simd/heap.ts';
 
 /**
  * JS replacements for wasm kernels that a training step calls often and the stock backend does slowly
@@ -70,8 +71,8 @@ const MAKERS: Record<(typeof FAST_KERNELS)[number], (stock: KernelFunc) => Kerne
     const out = be.makeOutput([...indices.shape, ...x.shape.slice(1)], x.dtype);
     const ids = heapI32(be, indices);
     const heap: Float32Array = be.wasm.HEAPF32;
-    const xStart = be.dataIdMap.get(x.dataId).memoryOffset / 4;
-    const oStart = be.dataIdMap.get(out.dataId).memoryOffset / 4;
+    const xStart = ptr(be, x) / 4;
+    const oStart = ptr(be, out) / 4;
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i];
       if (!(id >= 0 && id < x.shape[0])) {

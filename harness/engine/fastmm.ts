@@ -1,3 +1,4 @@
+import { ptr } from './kernel-override.ts';
 import { Rng } from './rng.ts';
 import { tf } from './tf.ts';
 import { type HeapMatMul, heapMatMul } from './wasm-gemm/heap.ts';
@@ -85,9 +86,7 @@ function makeFastKernel(stock: KernelFunc, stockTranspose: KernelFunc): KernelFu
       const [M, K] = a2.shape.slice(-2);
       const N = b2.shape[b2.shape.length - 1];
       const out = be.makeOutput([...a2.shape.slice(0, -2), M, N], 'float32');
-      const aOff = be.dataIdMap.get(a2.dataId).memoryOffset;
-      const bOff = be.dataIdMap.get(b2.dataId).memoryOffset;
-      const oOff = be.dataIdMap.get(out.dataId).memoryOffset;
+      const [aOff, bOff, oOff] = [a2, b2, out].map((t) => ptr(be, t));
       const aShape = new Uint8Array(new Int32Array([1, M, K]).buffer);
       const bShape = new Uint8Array(new Int32Array([1, K, N]).buffer);
       const reg = be.wasm.tfjs.registerTensor;

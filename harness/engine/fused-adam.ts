@@ -1,6 +1,6 @@
-import { heapF32 } from './kernel-override.ts';
+import { heapF32, ptr } from './kernel-override.ts';
 import { tf } from './tf.ts';
-import { ptr, simdKernels } from './wasm-simd/heap.ts';
+import { simdKernels } from './wasm-simd/heap.ts';
 
 /**
  * 'DistillFusedAdam': global-norm gradient clipping plus one Adam(W) step over every variable, as one

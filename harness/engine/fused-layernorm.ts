@@ -1,6 +1,6 @@
-import { heapF32 } from './kernel-override.ts';
+import { heapF32, ptr } from './kernel-override.ts';
 import { tf } from './tf.ts';
-import { ptr, simdKernels } from './wasm-simd/heap.ts';
+import { simdKernels } from './wasm-simd/heap.ts';
 
 /**
  * Layer norm over the last axis as two wasm kernels (forward, backward) instead of the ~40 kernels

@@ -34,11 +34,19 @@ export function isOverridden(kernelName: string): boolean {
 
 type HeapArray = Float32ArrayConstructor | Int32ArrayConstructor;
 
+/** Byte offset of a tensor on the wasm heap (take it after the last makeOutput: offsets survive growth, views do not). */
+export const ptr = (backend: any, t: tf.TensorInfo): number => backend.dataIdMap.get(t.dataId).memoryOffset;
+
+/** tfjs-wasm's WebAssembly.Memory: the single-threaded builds export it, the threaded one creates it in JS. */
+export function tfjsMemory(backend: any): WebAssembly.Memory | undefined {
+  const memory = backend?.wasm?.asm?.memory ?? backend?.wasm?.wasmMemory;
+  return memory instanceof WebAssembly.Memory ? memory : undefined;
+}
+
 /** A zero-copy view of a wasm tensor; take views only after the last makeOutput (growth detaches). */
 function heapView<C extends HeapArray>(Type: C, backend: any, t: tf.TensorInfo): InstanceType<C> {
-  const { memoryOffset } = backend.dataIdMap.get(t.dataId);
   const size = t.shape.reduce((a, b) => a * b, 1);
-  return new Type(backend.wasm.HEAPU8.buffer, memoryOffset, size) as InstanceType<C>;
+  return new Type(backend.wasm.HEAPU8.buffer, ptr(backend, t), size) as InstanceType<C>;
 }
 
 export const heapF32 = (backend: any, t: tf.TensorInfo): Float32Array => heapView(Float32Array, backend, t);

@@ -1,3 +1,4 @@
+import { ptr, tfjsMemory } from '../kernel-override.ts';
 import type { tf } from '../tf.ts';
 import { wasmThreadCount } from '../wasm-threads.ts';
 import { relaxedSimdAvailable, WasmGemm } from './gemm.ts';
@@ -15,12 +16,6 @@ export type HeapMatMul = (
   transposeA: boolean,
   transposeB: boolean,
 ) => tf.TensorInfo | undefined;
-
-/** tfjs-wasm's WebAssembly.Memory: the single-threaded builds export it, the threaded one creates it in JS. */
-export function tfjsMemory(backend: any): WebAssembly.Memory | undefined {
-  const memory = backend?.wasm?.asm?.memory ?? backend?.wasm?.wasmMemory;
-  return memory instanceof WebAssembly.Memory ? memory : undefined;
-}
 
 interface Kernel {
   g: WasmGemm;
@@ -84,11 +79,10 @@ export function heapMatMul(backend: unknown): HeapMatMul | undefined {
     const batch = Math.max(batchA, batchB);
     const out = be.makeOutput([...batchShape, m, n], 'float32');
     if (m * n === 0) return out;
-    const offset = (t: tf.TensorInfo) => be.dataIdMap.get(t.dataId).memoryOffset;
     const job = {
-      a: offset(a),
-      b: offset(b),
-      c: offset(out),
+      a: ptr(be, a),
+      b: ptr(be, b),
+      c: ptr(be, out),
       m,
       k,
       n,

@@ -1,6 +1,5 @@
-import type { tf } from '../tf.ts';
+import { tfjsMemory } from '../kernel-override.ts';
 import { emitModule } from '../wasm-gemm/emit.ts';
-import { tfjsMemory } from '../wasm-gemm/heap.ts';
 import { emitAdam, emitLayerNorm, emitLayerNormGrad, emitSum, emitSumSquares } from './kernels.ts';
 
 /**
@@ -108,6 +107,3 @@ export function simdKernels(backend: unknown): SimdKernels | undefined {
   }
   return k ?? undefined;
 }
-
-/** Byte offset of a tensor on the heap (take it after the last makeOutput: offsets survive growth, views do not). */
-export const ptr = (backend: any, t: tf.TensorInfo): number => backend.dataIdMap.get(t.dataId).memoryOffset;

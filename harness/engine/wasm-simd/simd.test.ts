@@ -2,9 +2,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { selfTestFusedAdam, selfTestFusedLayerNorm } from '../../training/fused-self-test.ts';
 import { loadBackend } from '../backend.ts';
 import { selfTestFastKernels } from '../fast-kernels.ts';
+import { ptr } from '../kernel-override.ts';
 import { Rng } from '../rng.ts';
 import { tf } from '../tf.ts';
-import { ptr, type SimdKernels, simdCalls, simdKernels } from './heap.ts';
+import { type SimdKernels, simdCalls, simdKernels } from './heap.ts';
 
 let k: SimdKernels;
 const rng = new Rng(3);
