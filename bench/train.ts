@@ -6,14 +6,10 @@
  */
 import { cpus } from 'node:os';
 import { Command } from 'commander';
-import {
-  type BackendInfo,
-  loadBackend,
-  parseWasmThreads,
-  setFusedKernels,
-} from '../harness/engine/backend.ts';
+import { type BackendInfo, loadBackend, setFusedKernels } from '../harness/engine/backend.ts';
 import { Rng } from '../harness/engine/rng.ts';
 import { tf } from '../harness/engine/tf.ts';
+import { parseWasmThreads } from '../harness/engine/wasm-thread-count.ts';
 import { MODEL_PRESETS, parameterCount } from '../harness/models/config.ts';
 import { TransformerLM } from '../harness/models/transformer.ts';
 import { crossEntropy } from '../harness/training/losses.ts';

@@ -130,8 +130,6 @@ const RUNGS: Record<BackendName, (info: BackendInfo, opts: LoadOptions) => Promi
   },
 };
 
-export { parseWasmThreads };
-
 export interface LoadOptions {
   /** Force one rung (CLI --backend or DISTILL_BENCH_BACKEND); fails loudly if it cannot load. */
   backend?: string;

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { parseWasmThreads } from '../../harness/engine/backend.ts';
+import { parseWasmThreads } from '../../harness/engine/wasm-thread-count.ts';
 import { UsageError } from '../../harness/errors.ts';
 import { chooseWorkers } from '../../harness/runner/worker-count.ts';
 
