@@ -4,14 +4,20 @@
  * harness loads it (XNNPACK through fastmm), on the matrix shapes of one training step of `small` and `3m`.
  * The kernel runs on tfjs's own heap (its imported WebAssembly.Memory), so neither side copies. The three
  * variants are interleaved in every repetition so a shared machine's noise hits them alike.
+ * `--ceiling` first prints the most multiply-adds per second 128-bit wasm SIMD reaches here (simd-peak.ts);
+ * `--compare-torch` adds PyTorch's torch.matmul on one thread (bench/torch_mm.py) as a column.
  */
+import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { loadBackend } from '../harness/engine/backend.ts';
 import { setWasmGemm } from '../harness/engine/fastmm.ts';
 import { Rng } from '../harness/engine/rng.ts';
 import { tf } from '../harness/engine/tf.ts';
 import { WasmGemm } from '../harness/engine/wasm-gemm/gemm.ts';
+import { simdPeakGflops } from './simd-peak.ts';
+import { blasRefusal, torchPython } from './torch-compare.ts';
 
 const int = (v: string) => Number.parseInt(v, 10);
 const opts = new Command()
@@ -21,6 +27,11 @@ const opts = new Command()
   .option('--kc <n>', 'K block', int, 256)
   .option('--unroll <n>', 'k-loop unroll', int, 1)
   .option('--only <substr>', 'shapes whose label contains this')
+  .option('--ceiling', 'print the peak f32x4 multiply-add rate of this engine and CPU first')
+  .option(
+    '--compare-torch',
+    'add PyTorch torch.matmul on one thread (python3-torch with OpenBLAS) as a column',
+  )
   .parse()
   .opts();
 
@@ -55,6 +66,21 @@ const SHAPES = [
   s('3m [2048,1024]x[1024,256]', 2048, 1024, 256),
 ].filter((x) => !opts.only || x.label.includes(opts.only));
 
+/** PyTorch's median ms per shape, same order as SHAPES; exits with the reason where there is no fair figure. */
+function torchMatmulMs(): number[] {
+  const script = fileURLToPath(new URL('./torch_mm.py', import.meta.url));
+  const args = JSON.stringify({ shapes: SHAPES, reps: opts.reps });
+  const env = { ...process.env, OPENBLAS_NUM_THREADS: '1' };
+  const py = spawnSync(torchPython(), [script, args], { env, encoding: 'utf8' });
+  const why = py.status !== 0 ? (py.stderr || py.error?.message || '').trim().split('\n').pop() : undefined;
+  if (why) throw new Error(`--compare-torch: PyTorch unavailable: ${why}`);
+  const t = JSON.parse(py.stdout.trim().split('\n').pop()!);
+  const refused = blasRefusal(t.blas_libs);
+  if (refused) throw new Error(`--compare-torch: ${refused}`);
+  console.log(`# PyTorch ${t.torch}, 1 thread, BLAS ${t.blas_libs.join(', ')}`);
+  return t.ms;
+}
+
 await loadBackend({ backend: 'wasm' });
 // The tfjs column is the XNNPACK path fastmm had before it used this kernel.
 setWasmGemm(false);
@@ -78,8 +104,16 @@ console.log(`# ${new Date().toISOString()}  ${cpus()[0].model} x${cpus().length}
 console.log(
   `# micro-kernel ${opts.mr}x${opts.nr}, kc ${opts.kc}, unroll ${opts.unroll}, ${opts.reps} reps, median ms (GFLOP/s)`,
 );
-console.log('| shape | tfjs (XNNPACK) | FMA | mul+add | FMA/tfjs | max rel err |');
-console.log('|---|---|---|---|---|---|');
+if (opts.ceiling) {
+  const peak = (fma: boolean) => simdPeakGflops({ fma }).toFixed(1);
+  console.log(
+    `# 128-bit wasm SIMD peak, 12 register-only chains: FMA ${peak(true)}, mul+add ${peak(false)} GFLOP/s`,
+  );
+}
+const torchMs = opts.compareTorch ? torchMatmulMs() : undefined;
+const torchHead = torchMs ? ' PyTorch 1 thread | FMA/PyTorch |' : '';
+console.log(`| shape | tfjs (XNNPACK) | FMA | mul+add | FMA/tfjs | max rel err |${torchHead}`);
+console.log(`|---|---|---|---|---|---|${torchMs ? '---|---|' : ''}`);
 for (const sh of SHAPES) {
   const { batch, m, k, n, ta, tb } = sh;
   const pre = batch > 1 ? [batch] : [];
@@ -123,8 +157,11 @@ for (const sh of SHAPES) {
   const flops = 2 * batch * m * k * n;
   const cell = (xs: number[]) => `${median(xs).toFixed(3)} (${(flops / median(xs) / 1e6).toFixed(1)})`;
   const ratio = (median(times.tfjs) / median(times.fma)).toFixed(2);
+  const torch = torchMs
+    ? ` ${cell([torchMs[SHAPES.indexOf(sh)]])} | ${(torchMs[SHAPES.indexOf(sh)] / median(times.fma)).toFixed(2)}x |`
+    : '';
   console.log(
-    `| ${sh.label} | ${cell(times.tfjs)} | ${cell(times.fma)} | ${cell(times.muladd)} | ${ratio}x | ${err.toExponential(1)} |`,
+    `| ${sh.label} | ${cell(times.tfjs)} | ${cell(times.fma)} | ${cell(times.muladd)} | ${ratio}x | ${err.toExponential(1)} |${torch}`,
   );
   be.wasm._free(scratch);
   tf.dispose([a, b, c]);

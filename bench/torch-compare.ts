@@ -54,15 +54,19 @@ export function blasRefusal(mapped: string[]): string | undefined {
   );
 }
 
+/** The python that has torch: Debian's python3-torch lives under /usr/bin/python3, which a pyenv python3 on PATH can shadow. */
+export function torchPython(): string {
+  return (
+    process.env.DISTILL_BENCH_PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3')
+  );
+}
+
 /** Returns the run's figures, or a one-line reason why there are none (and no ratio must be printed). */
 export function runTorch(cfg: TorchConfig, run: TorchRunOptions): TorchResult | string {
   const script = fileURLToPath(new URL('./torch_lm.py', import.meta.url));
   const env = { ...process.env, OPENBLAS_NUM_THREADS: String(run.blasThreads) };
-  // Debian's python3-torch lives under /usr/bin/python3, which a pyenv python3 on PATH can shadow.
-  const python =
-    process.env.DISTILL_BENCH_PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
   const args = JSON.stringify({ ...cfg, device: run.device, torch_threads: 1 });
-  const py = spawnSync(python, [script, args], { env, encoding: 'utf8' });
+  const py = spawnSync(torchPython(), [script, args], { env, encoding: 'utf8' });
   if (py.status !== 0) {
     return `unavailable: ${(py.stderr || py.error?.message || '').trim().split('\n').pop()}`;
   }
