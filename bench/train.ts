@@ -9,6 +9,7 @@ import { Command } from 'commander';
 import { type BackendInfo, loadBackend, setFusedKernels } from '../harness/engine/backend.ts';
 import { Rng } from '../harness/engine/rng.ts';
 import { tf } from '../harness/engine/tf.ts';
+import { DEFAULT_GEMM_SPIN_US, setGemmSpin } from '../harness/engine/wasm-gemm/gemm-pool.ts';
 import { parseWasmThreads } from '../harness/engine/wasm-thread-count.ts';
 import { MODEL_PRESETS, parameterCount } from '../harness/models/config.ts';
 import { TransformerLM } from '../harness/models/transformer.ts';
@@ -44,8 +45,9 @@ const opts = new Command()
     'wasm only: keep the stock kernels and the op-based clip+Adam (to measure the fused ones)',
   )
   .option(
-    '--ab',
-    'wasm only: alternate fused and unfused kernels step by step; median ms of each (robust to load)',
+    '--ab [what]',
+    'wasm only: alternate two settings step by step, median ms of each (robust to load): fused (default) ' +
+      'kernels against unfused, or spin: GEMM threads polling 2 ms for the next product against sleeping at once',
   )
   .option('--profile', 'print a kernel profile (mean of 5 steps after warm-up) per config instead of timing')
   .option('--compare-torch', 'also run the PyTorch twin (python3-torch) and print the ratio')
@@ -54,6 +56,11 @@ const opts = new Command()
   .parse()
   .opts();
 
+// Checked before the backend loads: the single-threaded glue prints its whole source with any uncaught error.
+if (opts.ab === 'spin' && !(opts.threads > 1)) {
+  console.error('--ab spin needs --threads 2 or more (the GEMM threads are what polls or sleeps)');
+  process.exit(2);
+}
 const names = (opts.configs ?? opts.config).split(',').map((s: string) => s.trim()) as SizeName[];
 for (const n of names) {
   if (!SIZES[n]) throw new Error(`--config: unknown '${n}', use one of ${Object.keys(SIZES).join(', ')}`);
@@ -70,6 +77,21 @@ function wasmThreads(info: BackendInfo): string {
   if (info.tfBackend !== 'wasm') return info.tfBackend;
   const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? 'simd' : 'no-simd';
   return `wasm ${simd}, ${info.wasmThreads === 1 ? '1 thread' : `${info.wasmThreads} threads`}`;
+}
+
+/** What `--ab` alternates: its label, the names of its two sides, and a switch (true: the first side, the default). */
+function abSides(
+  what: string | true,
+  backend: BackendInfo,
+): [string, string, string, (first: boolean) => void] {
+  if (what === 'spin') {
+    return ['spin', 'spin', 'sleep', (first) => setGemmSpin(first ? DEFAULT_GEMM_SPIN_US : 0)];
+  }
+  if (what !== true && what !== 'fused')
+    throw new Error(`--ab: unknown setting "${what}"; use fused or spin`);
+  if (!backend.fused)
+    throw new Error('--ab needs the wasm backend with its fused kernels (see `distill-bench doctor`)');
+  return ['fused', 'fused', 'unfused', (first) => setFusedKernels(first && backend.fused)];
 }
 
 async function benchConfig(name: SizeName): Promise<Record<string, unknown>> {
@@ -114,24 +136,24 @@ async function benchConfig(name: SizeName): Promise<Record<string, unknown>> {
   await drain();
   const result: Record<string, unknown> = { config: name, params: parameterCount(config) };
   if (opts.ab) {
-    if (!backend.fused)
-      throw new Error('--ab needs the wasm backend with its fused kernels (see `distill-bench doctor`)');
     // Same process, same model, alternating steps: other processes' load hits both sides alike.
+    const [label, on, off, toggle] = abSides(opts.ab, backend);
     const times: [number[], number[]] = [[], []];
     for (let i = 0; i < 2 * opts.steps; i++) {
-      setFusedKernels(i % 2 === 0);
+      toggle(i % 2 === 0);
       const t0 = performance.now();
       step();
       times[i % 2].push(performance.now() - t0);
       await drain(true);
     }
-    setFusedKernels(backend.fused);
+    toggle(true);
     const median = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1];
-    const [on, off] = times.map(median);
+    const [msOn, msOff] = times.map(median);
     Object.assign(result, {
-      fusedMs: +on.toFixed(1),
-      unfusedMs: +off.toFixed(1),
-      speedup: +(off / on).toFixed(3),
+      ab: label,
+      [`${on}Ms`]: +msOn.toFixed(1),
+      [`${off}Ms`]: +msOff.toFixed(1),
+      speedup: +(msOff / msOn).toFixed(3),
     });
     return result;
   }

@@ -28,8 +28,31 @@ export const CTL = {
   sb: 13,
   sc: 14,
   band: 15,
-  scratch: 16,
+  spin: 16,
+  scratch: 17,
 } as const;
+
+/**
+ * How long (µs) a thread that has finished its share polls for the next job, or for the others to finish,
+ * before it sleeps in Atomics.wait. On this KVM guest a futex wake-up of an idle vCPU costs more than a
+ * band of a small product takes (BENCHMARKS.md#gemm-threads-spin-before-sleeping); the products of a
+ * training step come every 1-3 ms, so a short poll catches most of them awake.
+ */
+export const DEFAULT_GEMM_SPIN_US = 2000;
+let spinMicros = DEFAULT_GEMM_SPIN_US;
+
+/** Sets the poll time before sleeping (0: sleep at once); for `bench:train --ab spin`. */
+export function setGemmSpin(micros: number): void {
+  spinMicros = micros;
+}
+
+/** Polls `ctl[i]` until `done(value)` or `micros` pass; returns the last value read. */
+export function spinUntil(ctl: Int32Array, i: number, done: (v: number) => boolean, micros: number): number {
+  const until = performance.now() + micros / 1000;
+  let v = Atomics.load(ctl, i);
+  while (!done(v) && performance.now() < until) v = Atomics.load(ctl, i);
+  return v;
+}
 
 /** Below this many multiply-adds a product runs on the calling thread alone (waking threads costs ~10-50 µs). */
 const MIN_PARALLEL_MACS = 1 << 20;
@@ -146,10 +169,12 @@ export class GemmPool {
         return;
       }
       Atomics.store(ctl, CTL.done, 0);
+      ctl[CTL.spin] = spinMicros;
       Atomics.add(ctl, CTL.gen, 1);
       Atomics.notify(ctl, CTL.gen);
       runShare(this.g, ctl, 0, threads);
-      for (let d = Atomics.load(ctl, CTL.done); d < threads - 1; d = Atomics.load(ctl, CTL.done)) {
+      const all = (d: number) => d >= threads - 1;
+      for (let d = spinUntil(ctl, CTL.done, all, spinMicros); !all(d); d = Atomics.load(ctl, CTL.done)) {
         Atomics.wait(ctl, CTL.done, d);
       }
     } finally {

@@ -1,8 +1,11 @@
 import { workerData } from 'node:worker_threads';
 import { WasmGemm } from './gemm.ts';
-import { CTL, runShare } from './gemm-pool.ts';
+import { CTL, runShare, spinUntil } from './gemm-pool.ts';
 
-/** A GemmPool worker thread: waits for each new job generation, runs its share, counts itself done. */
+/**
+ * A GemmPool worker thread: waits for each new job generation (polling for ctl.spin µs after the last one,
+ * then asleep), runs its share, counts itself done.
+ */
 const {
   memory,
   module,
@@ -24,7 +27,7 @@ const g = new WasmGemm(memory, { ...kernel, module });
 let gen = 0;
 Atomics.add(ctl, CTL.ready, 1);
 for (;;) {
-  Atomics.wait(ctl, CTL.gen, gen);
+  if (spinUntil(ctl, CTL.gen, (g) => g !== gen, ctl[CTL.spin]) === gen) Atomics.wait(ctl, CTL.gen, gen);
   gen = Atomics.load(ctl, CTL.gen);
   runShare(g, ctl, t, threads);
   Atomics.add(ctl, CTL.done, 1);
