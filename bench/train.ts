@@ -7,6 +7,7 @@
 import { cpus } from 'node:os';
 import { Command } from 'commander';
 import { type BackendInfo, loadBackend, setFusedKernels } from '../harness/engine/backend.ts';
+import { installFusedGelu, uninstallFusedGelu } from '../harness/engine/fused-gelu.ts';
 import { Rng } from '../harness/engine/rng.ts';
 import { tf } from '../harness/engine/tf.ts';
 import { DEFAULT_GEMM_SPIN_US, setGemmSpin } from '../harness/engine/wasm-gemm/gemm-pool.ts';
@@ -32,7 +33,13 @@ const opts = new Command()
   .option('--config <name>', `one of ${Object.keys(SIZES).join(', ')}`, 'small')
   .option('--configs <list>', 'comma-separated configs, one output line each (overrides --config)')
   .option('--steps <n>', 'timed steps', (v) => Number.parseInt(v, 10), 20)
-  .option('--warmup <n>', 'untimed steps first', (v) => Number.parseInt(v, 10), 3)
+  .option(
+    '--warmup <n>',
+    'untimed steps first (both sides; the threaded wasm build needs about 20 to reach its steady speed, see --trace)',
+    (v) => Number.parseInt(v, 10),
+    20,
+  )
+  .option('--trace', "print each timed step's ms (to see where the warm-up ends)")
   .option('--backend <name>', 'force a backend (default: the ladder)')
   .option(
     '--threads <n>',
@@ -47,7 +54,8 @@ const opts = new Command()
   .option(
     '--ab [what]',
     'wasm only: alternate two settings step by step, median ms of each (robust to load): fused (default) ' +
-      'kernels against unfused, or spin: GEMM threads polling 2 ms for the next product against sleeping at once',
+      'kernels against unfused, gelu: the fused GELU against the stock ops, or spin: GEMM threads polling 2 ms ' +
+      'for the next product against sleeping at once',
   )
   .option('--profile', 'print a kernel profile (mean of 5 steps after warm-up) per config instead of timing')
   .option('--compare-torch', 'also run the PyTorch twin (python3-torch) and print the ratio')
@@ -79,19 +87,36 @@ function wasmThreads(info: BackendInfo): string {
   return `wasm ${simd}, ${info.wasmThreads === 1 ? '1 thread' : `${info.wasmThreads} threads`}`;
 }
 
-/** What `--ab` alternates: its label, the names of its two sides, and a switch (true: the first side, the default). */
+/** What `--ab` can alternate: the names of its two sides and a switch (true: the first side, the default). */
+const AB_SIDES: Record<
+  string,
+  { on: string; off: string; toggle: (first: boolean) => void; needsFused: boolean }
+> = {
+  fused: { on: 'fused', off: 'unfused', toggle: (first) => setFusedKernels(first), needsFused: true },
+  gelu: {
+    on: 'fusedGelu',
+    off: 'stockGelu',
+    toggle: (first) => (first ? installFusedGelu() : uninstallFusedGelu()),
+    needsFused: true,
+  },
+  spin: {
+    on: 'spin',
+    off: 'sleep',
+    toggle: (first) => setGemmSpin(first ? DEFAULT_GEMM_SPIN_US : 0),
+    needsFused: false,
+  },
+};
+
 function abSides(
   what: string | true,
   backend: BackendInfo,
 ): [string, string, string, (first: boolean) => void] {
-  if (what === 'spin') {
-    return ['spin', 'spin', 'sleep', (first) => setGemmSpin(first ? DEFAULT_GEMM_SPIN_US : 0)];
-  }
-  if (what !== true && what !== 'fused')
-    throw new Error(`--ab: unknown setting "${what}"; use fused or spin`);
-  if (!backend.fused)
+  const label = what === true ? 'fused' : what;
+  const sides = Object.hasOwn(AB_SIDES, label) ? AB_SIDES[label] : undefined;
+  if (!sides) throw new Error(`--ab: unknown setting "${label}"; use ${Object.keys(AB_SIDES).join(', ')}`);
+  if (sides.needsFused && !backend.fused)
     throw new Error('--ab needs the wasm backend with its fused kernels (see `distill-bench doctor`)');
-  return ['fused', 'fused', 'unfused', (first) => setFusedKernels(first && backend.fused)];
+  return [label, sides.on, sides.off, sides.toggle];
 }
 
 async function benchConfig(name: SizeName): Promise<Record<string, unknown>> {
@@ -163,10 +188,14 @@ async function benchConfig(name: SizeName): Promise<Record<string, unknown>> {
   } else {
     const t0 = process.hrtime.bigint();
     const c0 = process.cpuUsage();
+    const trace: number[] = [];
     for (let i = 0; i < opts.steps; i++) {
+      const s0 = performance.now();
       step();
       await drain(true);
+      trace.push(performance.now() - s0);
     }
+    if (opts.trace) console.log(`config=${name} stepMs=${trace.map((ms) => ms.toFixed(0)).join(',')}`);
     await drain();
     const ms = Number(process.hrtime.bigint() - t0) / 1e6 / opts.steps;
     // CPU time moves less than wall time when other processes share the cores.

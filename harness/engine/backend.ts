@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { UsageError } from '../errors.ts';
-import { selfTestFusedAdam, selfTestFusedLayerNorm } from '../training/fused-self-test.ts';
+import { selfTestFusedAdam, selfTestFusedGelu, selfTestFusedLayerNorm } from '../training/fused-self-test.ts';
 import { installFastKernels, selfTestFastKernels, uninstallFastKernels } from './fast-kernels.ts';
 import {
   fastMatMulInstalled,
@@ -10,6 +10,7 @@ import {
   wasmGemmOn,
 } from './fastmm.ts';
 import { fusedAdamAvailable, installFusedAdam, uninstallFusedAdam } from './fused-adam.ts';
+import { installFusedGelu, uninstallFusedGelu } from './fused-gelu.ts';
 import { installFusedLayerNorm, uninstallFusedLayerNorm } from './fused-layernorm.ts';
 import { registerUnsortedSegmentSum } from './segment-sum.ts';
 import { tf } from './tf.ts';
@@ -31,7 +32,7 @@ export interface BackendInfo {
   tfBackend: string;
   fastMatMul: boolean;
   fastMatMulMaxRelError?: number;
-  /** wasm only: the JS kernels of fast-kernels.ts, fused clip+Adam (fused-adam.ts) and layer norm (fused-layernorm.ts). */
+  /** wasm only: the JS kernels of fast-kernels.ts, fused clip+Adam (fused-adam.ts), layer norm (fused-layernorm.ts) and GELU (fused-gelu.ts). */
   fused: boolean;
   fusedMaxRelError?: number;
   /** wasm only: the generated GEMM of wasm-gemm/ ('fma', 'mul+add') or 'off' (XNNPACK products). */
@@ -73,21 +74,28 @@ export function setFusedKernels(on: boolean): void {
     installFastKernels();
     installFusedAdam();
     installFusedLayerNorm();
+    installFusedGelu();
   } else {
     uninstallFastKernels();
     uninstallFusedAdam();
     uninstallFusedLayerNorm();
+    uninstallFusedGelu();
   }
 }
 
 function installFused(info: BackendInfo): void {
   setFusedKernels(true);
-  const err = Math.max(selfTestFastKernels(), selfTestFusedAdam(), selfTestFusedLayerNorm());
+  const err = Math.max(
+    selfTestFastKernels(),
+    selfTestFusedAdam(),
+    selfTestFusedLayerNorm(),
+    selfTestFusedGelu(),
+  );
   info.fusedMaxRelError = err;
   if (!(err <= FUSED_TOLERANCE)) {
     setFusedKernels(false);
     info.warnings.push(
-      `fused wasm kernels (Sum, GatherV2, Identity, Cast, clip+Adam, layer norm) disagreed with the stock path ` +
+      `fused wasm kernels (Sum, GatherV2, Identity, Cast, clip+Adam, layer norm, GELU) disagreed with the stock path ` +
         `(max rel. error ${err.toExponential(2)} > ${FUSED_TOLERANCE}); using the stock kernels, training will be slower`,
     );
   }

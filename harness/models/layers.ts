@@ -1,3 +1,4 @@
+import { fusedGeluAvailable, GELU, GELU_GRAD } from '../engine/fused-gelu.ts';
 import { fusedLayerNormAvailable, LAYER_NORM, LAYER_NORM_GRAD } from '../engine/fused-layernorm.ts';
 import { tf } from '../engine/tf.ts';
 import {
@@ -44,11 +45,24 @@ const fusedLayerNorm = tf.customGrad((x, g, b, save) => {
   };
 });
 
-/** Sigmoid GELU x·σ(1.702x): tanh is not vectorized on wasm (21 ms per 1M elements vs 3.8). */
-export function gelu(x: tf.Tensor): tf.Tensor {
-  if (webGpuKernelsOn()) return fusedGelu(x);
+/**
+ * Sigmoid GELU x·σ(1.702x): tanh is not vectorized on wasm (21 ms per 1M elements vs 3.8). Fused kernels on
+ * webgpu (harness/engine/webgpu-kernels/) and wasm (fused-gelu.ts); `fused = false` is their reference.
+ */
+export function gelu(x: tf.Tensor, fused = true): tf.Tensor {
+  if (fused && webGpuKernelsOn()) return fusedGelu(x);
+  if (fused && x.dtype === 'float32' && fusedGeluAvailable()) return wasmGelu(x);
   return tf.mul(x, tf.sigmoid(tf.mul(x, 1.702)));
 }
+
+const wasmGelu = tf.customGrad((x, save) => {
+  (save as tf.GradSaveFunc)([x as tf.Tensor]);
+  return {
+    value: tf.engine().runKernel(GELU, { x } as tf.NamedTensorMap, {}) as tf.Tensor,
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+      tf.engine().runKernel(GELU_GRAD, { x: saved[0], dy }, {}) as tf.Tensor,
+  };
+}) as (x: tf.Tensor) => tf.Tensor;
 
 /** Low-rank adapter added to a frozen linear map: y += (x·A·B)·scale (harness/models/lora.ts). */
 export interface Adapter {

@@ -1,8 +1,9 @@
 import { fusedAdamAvailable } from '../engine/fused-adam.ts';
+import { fusedGeluAvailable } from '../engine/fused-gelu.ts';
 import { fusedLayerNormAvailable } from '../engine/fused-layernorm.ts';
 import { Rng } from '../engine/rng.ts';
 import { tf } from '../engine/tf.ts';
-import { layerNorm } from '../models/layers.ts';
+import { gelu, layerNorm } from '../models/layers.ts';
 import { applyAdamUpdate } from './adam-update.ts';
 
 /**
@@ -45,18 +46,25 @@ export function selfTestFusedAdam(seed = 5): number {
     tf.dispose([...vars, ...m, ...v]);
     return out;
   };
-  const fast = run(true);
-  const ref = run(false);
-  let worst = 0;
   // Each tensor against its own largest value: v is ~g², far below x, and must be checked on its scale.
+  return worstRelError(run(true), run(false), 1e-12);
+}
+
+/** Largest |fast − ref| over each pair of arrays, relative to that reference's largest |value|. */
+function worstRelError(fast: ArrayLike<number>[], ref: ArrayLike<number>[], floor = 1e-6): number {
+  let worst = 0;
   ref.forEach((r, k) => {
-    const scale = Math.max(1e-12, ...r.map(Math.abs));
-    r.forEach((x, j) => {
-      worst = Math.max(worst, Math.abs(fast[k][j] - x) / scale);
-    });
+    const scale = Math.max(floor, ...Array.from(r, Math.abs));
+    for (let j = 0; j < r.length; j++) worst = Math.max(worst, Math.abs(fast[k][j] - r[j]) / scale);
   });
   return worst;
 }
+
+const randomTensor = (rng: Rng, shape: number[], mean = 0, sd = 1) =>
+  tf.tensor(
+    Float32Array.from({ length: shape.reduce((a, c) => a * c, 1) }, () => mean + sd * rng.normal()),
+    shape,
+  );
 
 /**
  * Max error of the fused layer norm against layerNormOps: the output and the gradients of
@@ -65,28 +73,33 @@ export function selfTestFusedAdam(seed = 5): number {
 export function selfTestFusedLayerNorm(seed = 17): number {
   if (!fusedLayerNormAvailable()) return 0;
   const rng = new Rng(seed);
-  const rand = (shape: number[], mean = 0) =>
-    tf.tensor(
-      Float32Array.from({ length: shape.reduce((a, c) => a * c, 1) }, () => mean + rng.normal()),
-      shape,
-    );
   return tf.tidy(() => {
-    const [x, g, b, w] = [rand([3, 5, 24], 2), rand([24], 1), rand([24]), rand([3, 5, 24])];
+    const [x, g, b, w] = [[3, 5, 24], [24], [24], [3, 5, 24]].map((s, i) =>
+      randomTensor(rng, s, [2, 1, 0, 0][i]),
+    );
     const run = (fused: boolean) => {
       const f = (xx: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) =>
         tf.sum(tf.mul(layerNorm(xx, gg, bb, fused), w));
       const { value, grads } = tf.valueAndGrads(f)([x, g, b]);
       return [layerNorm(x, g, b, fused), value, ...grads].map((t) => t.dataSync());
     };
-    const fast = run(true);
-    const ref = run(false);
-    let worst = 0;
-    ref.forEach((r, k) => {
-      const scale = Math.max(1e-6, ...Array.from(r, Math.abs));
-      r.forEach((v, j) => {
-        worst = Math.max(worst, Math.abs(fast[k][j] - v) / scale);
-      });
-    });
-    return worst;
+    return worstRelError(run(true), run(false));
+  });
+}
+
+/**
+ * Max error of the fused GELU against the op path: y and the gradient of Σ y·w over 103 values (the wasm
+ * kernel's vector loop and its tail) spread over [−12, 12], where σ saturates.
+ */
+export function selfTestFusedGelu(seed = 23): number {
+  if (!fusedGeluAvailable()) return 0;
+  const rng = new Rng(seed);
+  return tf.tidy(() => {
+    const [x, w] = [randomTensor(rng, [103], 0, 4), randomTensor(rng, [103])];
+    const run = (fused: boolean) => {
+      const { value, grad } = tf.valueAndGrad((xx: tf.Tensor) => tf.sum(tf.mul(gelu(xx, fused), w)))(x);
+      return [gelu(x, fused), value, grad].map((t) => t.dataSync());
+    };
+    return worstRelError(run(true), run(false));
   });
 }

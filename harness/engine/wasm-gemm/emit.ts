@@ -196,6 +196,17 @@ export class Code {
   f32x4ExtractLane(lane: number): this {
     return this.simd(0x1f, lane);
   }
+  // For the exp of wasm-simd/gelu.ts: clamping, and building 2^n from its exponent bits.
+  /** b < a ? b : a, one minps (f32x4.min's NaN rules take several instructions). */
+  f32x4Pmin(): this {
+    return this.simd(0xea);
+  }
+  f32x4Pmax(): this {
+    return this.simd(0xeb);
+  }
+  i32x4Shl(): this {
+    return this.simd(0xab);
+  }
 }
 
 export interface Func {

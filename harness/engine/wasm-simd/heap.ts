@@ -1,5 +1,6 @@
 import { tfjsMemory } from '../kernel-override.ts';
 import { emitModule } from '../wasm-gemm/emit.ts';
+import { emitGelu, emitGeluGrad } from './gelu.ts';
 import { emitAdam, emitLayerNorm, emitLayerNormGrad, emitSum, emitSumSquares } from './kernels.ts';
 
 /**
@@ -36,15 +37,22 @@ export interface SimdKernels {
   /** Σ g² in float64 over n floats at g. */
   sumSquares(g: number, n: number): number;
   adam(ptrs: [number, number, number, number, number, number, number], n: number, consts: number[]): void;
+  /** y = x·σ(1.702x) over n floats (gelu.ts). */
+  gelu(x: number, y: number, n: number): void;
+  /** dx = dy·(s + 1.702x·s·(1 − s)), s = σ(1.702x), over n floats. */
+  geluGrad(x: number, dy: number, dx: number, n: number): void;
 }
 
 /** How many calls took the wasm path, per kernel: the tests' proof that nothing silently fell back. */
-export const simdCalls: Record<'sum' | 'layerNorm' | 'layerNormGrad' | 'adam', number> = {
-  sum: 0,
-  layerNorm: 0,
-  layerNormGrad: 0,
-  adam: 0,
-};
+export const simdCalls: Record<'sum' | 'layerNorm' | 'layerNormGrad' | 'adam' | 'gelu' | 'geluGrad', number> =
+  {
+    sum: 0,
+    layerNorm: 0,
+    layerNormGrad: 0,
+    adam: 0,
+    gelu: 0,
+    geluGrad: 0,
+  };
 
 const cache = new WeakMap<WebAssembly.Memory, SimdKernels | null>();
 const f32 = new Float32Array(1);
@@ -55,7 +63,15 @@ const bits = (x: number) => {
 };
 
 function instantiate(be: any, memory: WebAssembly.Memory): SimdKernels {
-  const funcs = [emitSum(), emitLayerNorm(), emitLayerNormGrad(), emitSumSquares(), emitAdam()];
+  const funcs = [
+    emitSum(),
+    emitLayerNorm(),
+    emitLayerNormGrad(),
+    emitSumSquares(),
+    emitAdam(),
+    emitGelu(),
+    emitGeluGrad(),
+  ];
   const sharedMemory = memory.buffer instanceof SharedArrayBuffer;
   const ex = new WebAssembly.Instance(new WebAssembly.Module(emitModule(funcs, { sharedMemory })), {
     env: { memory },
@@ -85,6 +101,14 @@ function instantiate(be: any, memory: WebAssembly.Memory): SimdKernels {
     adam: (ptrs, n, consts) => {
       simdCalls.adam++;
       ex.adam(...ptrs, n, ...consts.map(bits));
+    },
+    gelu: (x, y, n) => {
+      simdCalls.gelu++;
+      ex.gelu(x, y, n);
+    },
+    geluGrad: (x, dy, dx, n) => {
+      simdCalls.geluGrad++;
+      ex.geluGrad(x, dy, dx, n);
     },
   };
 }

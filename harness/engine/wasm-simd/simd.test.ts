@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { selfTestFusedAdam, selfTestFusedLayerNorm } from '../../training/fused-self-test.ts';
+import { selfTestFusedAdam, selfTestFusedGelu, selfTestFusedLayerNorm } from '../../training/fused-self-test.ts';
 import { loadBackend } from '../backend.ts';
 import { selfTestFastKernels } from '../fast-kernels.ts';
 import { ptr } from '../kernel-override.ts';
@@ -122,10 +122,52 @@ describe('wasm SIMD kernels against float64 references', () => {
   });
 });
 
+describe('GELU against the float64 formula', () => {
+  // y = x·σ(1.702x), dx = dy·(s + 1.702x·s·(1 − s)): harness/models/layers.ts's definition, in float64 after
+  // the float32 product 1.702x that every float32 implementation starts from (at x = −28 its rounding alone moves
+  // e^−z by 3e-6).
+  const sig = (z: number) => 1 / (1 + Math.exp(-Math.fround(Math.fround(1.702) * z)));
+  it.each([1, 3, 4, 5, 13, 1027, 100_003])('over %i values, with σ saturated at both ends', (n) => {
+    const x = Float32Array.from(rand(n), (a, i) => (i % 11 === 0 ? 60 * a : 4 * a));
+    const dy = rand(n);
+    const y = Float64Array.from(x, (a) => a * sig(a));
+    const dx = Float64Array.from(x, (a, i) => {
+      const s = sig(a);
+      return dy[i] * (s + 1.702 * a * s * (1 - s));
+    });
+    tf.tidy(() => {
+      const [xt, dyt] = [tf.tensor(x), tf.tensor(dy)];
+      const [yt, dxt] = [tf.fill([n], Number.NaN), tf.fill([n], Number.NaN)];
+      k.gelu(p(xt), p(yt), n);
+      k.geluGrad(p(xt), p(dyt), p(dxt), n);
+      const [gy, gdx] = [yt.dataSync(), dxt.dataSync()];
+      // Element by element: the exp polynomial is good to ~2e-7 of each value, not only of the largest.
+      for (let i = 0; i < n; i++) {
+        expect(Math.abs(gy[i] - y[i]), `y[${i}] at x=${x[i]}`).toBeLessThanOrEqual(1e-6 * Math.abs(y[i]) + 1e-30);
+        expect(Math.abs(gdx[i] - dx[i]), `dx[${i}] at x=${x[i]}`).toBeLessThanOrEqual(2e-6 * Math.abs(dy[i]));
+      }
+    });
+  });
+
+  it('passes NaN through (the trainer detects a diverged step by it) and saturates at ±80', () => {
+    // At −80 the exponent is clamped at 88 (e^88 is float32's largest power of e), leaving −80·e^−88 ≈ −5e-37.
+    tf.tidy(() => {
+      const xt = tf.tensor([Number.NaN, 80, -80, 0, Number.NaN]);
+      const yt = tf.fill([5], 7);
+      k.gelu(p(xt), p(yt), 5);
+      const y = Array.from(yt.dataSync());
+      expect(Number.isNaN(y[0]) && Number.isNaN(y[4])).toBe(true);
+      expect([y[1], y[3]]).toEqual([80, 0]);
+      expect(y[2]).toBeLessThanOrEqual(0);
+      expect(y[2]).toBeGreaterThan(-1e-36);
+    });
+  });
+});
+
 describe('the fused kernels on the single-threaded backend', () => {
   it('take the wasm path (no silent fallback) and pass their self-tests at FUSED_TOLERANCE', () => {
     const before = { ...simdCalls };
-    const errs = [selfTestFastKernels(), selfTestFusedLayerNorm(), selfTestFusedAdam()];
+    const errs = [selfTestFastKernels(), selfTestFusedLayerNorm(), selfTestFusedAdam(), selfTestFusedGelu()];
     for (const e of errs) expect(e).toBeLessThanOrEqual(1e-5);
     for (const name of Object.keys(before) as (keyof typeof simdCalls)[]) {
       expect(simdCalls[name], name).toBeGreaterThan(before[name]);

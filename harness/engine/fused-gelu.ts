@@ -1,0 +1,70 @@
+import { heapF32, ptr } from './kernel-override.ts';
+import { tf } from './tf.ts';
+import { simdKernels } from './wasm-simd/heap.ts';
+
+/**
+ * The sigmoid GELU y = x·σ(1.702x) of harness/models/layers.ts as one wasm kernel forward and one backward,
+ * instead of 3 stock kernels forward and 6 backward, each a pass over the [rows, dFF] activations
+ * (BENCHMARKS.md#fused-gelu). layers.ts wires them in with tf.customGrad; the backward recomputes σ from x,
+ * so nothing but x is saved.
+ *
+ * 'DistillGelu': x → y. 'DistillGeluGrad': x, dy → dx = dy·(s + 1.702x·s·(1 − s)), s = σ(1.702x).
+ * Outputs are new buffers. The loops are wasm-simd/gelu.ts's where that module links to the heap; the JS
+ * loops below are the fallback.
+ */
+export const GELU = 'DistillGelu';
+export const GELU_GRAD = 'DistillGeluGrad';
+
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+
+function geluForward({ inputs, backend }: any): tf.TensorInfo {
+  const { x } = inputs as Record<string, tf.TensorInfo>;
+  const y = backend.makeOutput(x.shape, 'float32');
+  const n = x.shape.reduce((p, q) => p * q, 1);
+  const simd = n > 0 ? simdKernels(backend) : undefined;
+  if (simd) {
+    simd.gelu(ptr(backend, x), ptr(backend, y), n);
+    return y;
+  }
+  const [xs, ys] = [heapF32(backend, x), heapF32(backend, y)];
+  for (let i = 0; i < n; i++) ys[i] = xs[i] * sigmoid(1.702 * xs[i]);
+  return y;
+}
+
+function geluBackward({ inputs, backend }: any): tf.TensorInfo {
+  const { x, dy } = inputs as Record<string, tf.TensorInfo>;
+  const dx = backend.makeOutput(x.shape, 'float32');
+  const n = x.shape.reduce((p, q) => p * q, 1);
+  const simd = n > 0 ? simdKernels(backend) : undefined;
+  if (simd) {
+    simd.geluGrad(ptr(backend, x), ptr(backend, dy), ptr(backend, dx), n);
+    return dx;
+  }
+  const [xs, dys, dxs] = [heapF32(backend, x), heapF32(backend, dy), heapF32(backend, dx)];
+  for (let i = 0; i < n; i++) {
+    const s = sigmoid(1.702 * xs[i]);
+    dxs[i] = dys[i] * (s + 1.702 * xs[i] * s * (1 - s));
+  }
+  return dx;
+}
+
+let installed = false;
+
+/** Registers both kernels on wasm (idempotent). Call after setBackend('wasm'). */
+export function installFusedGelu(): void {
+  if (installed) return;
+  tf.registerKernel({ kernelName: GELU, backendName: 'wasm', kernelFunc: geluForward as any });
+  tf.registerKernel({ kernelName: GELU_GRAD, backendName: 'wasm', kernelFunc: geluBackward as any });
+  installed = true;
+}
+
+export function uninstallFusedGelu(): void {
+  if (!installed) return;
+  tf.unregisterKernel(GELU, 'wasm');
+  tf.unregisterKernel(GELU_GRAD, 'wasm');
+  installed = false;
+}
+
+export function fusedGeluAvailable(): boolean {
+  return tf.getKernel(GELU, tf.getBackend()) !== undefined;
+}
