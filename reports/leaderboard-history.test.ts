@@ -96,6 +96,35 @@ describe('leaderboard history', () => {
     expect(rankBands([s(1, null, null), s(1, null, null)]).map((b) => b.label)).toEqual(['1=', '1=']);
   });
 
+  it('teacher and oracle rows are listed after the students, unranked, and never widen a band', () => {
+    // The oracle (0.97) and teacher (0.95) beat every student; ranked with them they would take ranks 1-2 and
+    // the best student would read "3". Students alone: a 0.801 is rank 1; b 0.501 [0.48829, 0.51371] is disjoint.
+    const rows = (technique: string, [x, y]: [number, number], role: string | undefined, i: number) =>
+      [x, y].map((v, k) =>
+        resultRow(technique, k + 1, 'accuracy', v, { jobKey: `r${i}-${k}`, ...(role ? { role } : {}) }),
+      );
+    const base = accuracyRun({});
+    const run = {
+      ...base,
+      results: [
+        ...rows('oracle', [0.96, 0.98], 'oracle', 0),
+        ...rows('teacher', [0.95, 0.95], 'teacher', 1),
+        ...rows('a', [0.8, 0.802], undefined, 2),
+        ...rows('b', [0.5, 0.502], undefined, 3),
+      ],
+    };
+    const lb = buildLeaderboard([{ dir: 'r', run }]);
+    expect(lb.tables[0].entries.map((e) => [e.technique, e.role ?? null, e.rank, e.bandLabel])).toEqual([
+      ['a', null, 1, '1'],
+      ['b', null, 2, '2'],
+      ['oracle', 'oracle', null, 'ref'],
+      ['teacher', 'teacher', null, 'ref'],
+    ]);
+    const html = renderLeaderboardHtml(lb);
+    expect(html.match(/class="best"/g)).toHaveLength(1);
+    expect(html).toContain('reference row (teacher, oracle or reference model): shown for the ceiling, not ranked');
+  });
+
   it('bands come from the latest run only', () => {
     const early = accuracyRun({ a: [0.8, 0.802], b: [0.5, 0.502] }, '2025-01-01T00:00:00Z');
     const late = accuracyRun({ a: [0.8, 0.802], b: [0.79, 0.792] }, '2025-02-01T00:00:00Z');
@@ -118,9 +147,10 @@ describe('leaderboard of score runs', () => {
       manifest: { ...base.manifest, environment: { mode: 'score', referenceModel: 'a' } },
     };
     const lb = buildLeaderboard([{ dir: 'score', run }]);
-    expect(lb.tables[0].entries.map((e) => [e.technique, e.role ?? null])).toEqual([
-      ['a', 'reference'],
-      ['b', null],
+    // The reference model (0.801) has the better mean but is the yardstick, not a contestant: b is rank 1.
+    expect(lb.tables[0].entries.map((e) => [e.technique, e.role ?? null, e.rank])).toEqual([
+      ['b', null, 1],
+      ['a', 'reference', null],
     ]);
     const html = renderLeaderboardHtml(lb);
     expect(html).toContain('<td class="text" data-v="a (reference model)">a (reference model)</td>');

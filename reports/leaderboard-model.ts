@@ -22,11 +22,11 @@ export interface HistoryPoint extends LeaderboardStat {
 
 /** Stats, `run`, `startedAt`, … and `others` are the latest run's; `history` has every run's. */
 export interface LeaderboardEntry extends LeaderboardStat {
-  /** 1 = best mean; ties share a rank (1, 1, 3). */
-  rank: number;
-  /** Rank band (reports/leaderboard-bands.ts): entries whose CI overlaps their band leader's share it. */
-  band: number;
-  /** `band`, with '=' when shared: "1=". */
+  /** 1 = best mean; ties share a rank (1, 1, 3). null: a reference row, which is shown but not ranked. */
+  rank: number | null;
+  /** Rank band (reports/leaderboard-bands.ts): entries whose CI overlaps their band leader's share it; null: reference. */
+  band: number | null;
+  /** `band`, with '=' when shared: "1="; REFERENCE_LABEL for a reference row. */
   bandLabel: string;
   technique: string;
   student: string;
@@ -141,7 +141,14 @@ function candidates({ dir, run, report }: LeaderboardRun): Candidate[] {
 
 type Ranked = Omit<LeaderboardEntry, 'rank' | 'band' | 'bandLabel'>;
 
-/** Best first by mean, rank and band attached; listed band by band (a wide CI can join an earlier band). */
+/** The band column of a reference row. */
+export const REFERENCE_LABEL = 'ref';
+
+/**
+ * Students best first by mean, rank and band attached, listed band by band (a wide CI can join an earlier
+ * band); then the reference rows (teacher, oracle, score mode's reference model), best first, unranked: they are
+ * the ceiling the students are measured against, not contestants, and must neither take rank 1 nor widen a band.
+ */
 function rank(entries: Ranked[], direction: Direction): LeaderboardEntry[] {
   const sorted = [...entries].sort(
     (a, b) =>
@@ -151,17 +158,24 @@ function rank(entries: Ranked[], direction: Direction): LeaderboardEntry[] {
       byName(a.suite, b.suite) ||
       byName(a.role ?? '', b.role ?? ''),
   );
-  const bands = rankBands(sorted);
-  const ranked = sorted.map((e, i) => ({
+  const students = sorted.filter((e) => !e.role);
+  const bands = rankBands(students);
+  const ranked = students.map((e, i) => ({
     ...e,
-    rank: sorted.findIndex((x) => x.mean === e.mean) + 1 || i + 1,
+    rank: students.findIndex((x) => x.mean === e.mean) + 1 || i + 1,
     band: bands[i].band,
     bandLabel: bands[i].label,
   }));
-  return ranked
-    .map((e, i) => ({ e, i }))
-    .sort((a, b) => a.e.band - b.e.band || a.i - b.i)
-    .map(({ e }) => e);
+  const references = sorted
+    .filter((e) => e.role)
+    .map((e) => ({ ...e, rank: null, band: null, bandLabel: REFERENCE_LABEL }));
+  return [
+    ...ranked
+      .map((e, i) => ({ e, i }))
+      .sort((a, b) => a.e.band - b.e.band || a.i - b.i)
+      .map(({ e }) => e),
+    ...references,
+  ];
 }
 
 const oldestFirst = (a: Candidate, b: Candidate) =>

@@ -88,9 +88,12 @@ export function renderLeaderboardHtml(lb: Leaderboard): string {
         otherMetrics: t.otherMetrics.map((m) => ({ label: `${m.id} ${arrow(m.direction)}` })),
         trend: trend(t, runNumber, colourOf),
         rows: t.entries.map((e) => ({
-          band: e.band,
+          band: e.band ?? '',
           bandLabel: e.bandLabel,
-          bandTip: `rank ${e.rank} by mean; ${e.bandLabel.endsWith('=') ? 'its 95% CI overlaps its band leader’s' : 'no other entry’s CI overlaps its band leader’s'} (latest run)`,
+          bandTip:
+            e.rank === null
+              ? 'reference row (teacher, oracle or reference model): shown for the ceiling, not ranked'
+              : `rank ${e.rank} by mean; ${e.bandLabel.endsWith('=') ? 'its 95% CI overlaps its band leader’s' : 'no other entry’s CI overlaps its band leader’s'} (latest run)`,
           technique: label(e),
           rawTechnique: e.technique,
           student: e.student,
