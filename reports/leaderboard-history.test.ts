@@ -99,7 +99,7 @@ describe('leaderboard history', () => {
   it('teacher and oracle rows are listed after the students, unranked, and never widen a band', () => {
     // The oracle (0.97) and teacher (0.95) beat every student; ranked with them they would take ranks 1-2 and
     // the best student would read "3". Students alone: a 0.801 is rank 1; b 0.501 [0.48829, 0.51371] is disjoint.
-    const rows = (technique: string, [x, y]: [number, number], role: string | undefined, i: number) =>
+    const rows = (technique: string, [x, y]: [number, number], role: ResultRow['role'], i: number) =>
       [x, y].map((v, k) =>
         resultRow(technique, k + 1, 'accuracy', v, { jobKey: `r${i}-${k}`, ...(role ? { role } : {}) }),
       );
@@ -122,7 +122,9 @@ describe('leaderboard history', () => {
     ]);
     const html = renderLeaderboardHtml(lb);
     expect(html.match(/class="best"/g)).toHaveLength(1);
-    expect(html).toContain('reference row (teacher, oracle or reference model): shown for the ceiling, not ranked');
+    expect(html).toContain(
+      'reference row (teacher, oracle or reference model): shown for the ceiling, not ranked',
+    );
   });
 
   it('bands come from the latest run only', () => {

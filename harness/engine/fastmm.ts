@@ -1,4 +1,4 @@
-import { ptr } from './kernel-override.ts';
+import { isOverridden, type KernelFunc, overrideKernel, ptr, restoreKernel } from './kernel-override.ts';
 import { Rng } from './rng.ts';
 import { tf } from './tf.ts';
 import { type HeapMatMul, heapMatMul } from './wasm-gemm/heap.ts';
@@ -17,10 +17,6 @@ import { type HeapMatMul, heapMatMul } from './wasm-gemm/heap.ts';
  * shapes, BENCHMARKS.md#wasm-gemm), which runs on tfjs's heap and handles transposes and batches itself;
  * DISTILL_BENCH_WASM_GEMM=0 or setWasmGemm(false) keeps the XNNPACK path below.
  */
-type KernelFunc = (args: any) => tf.TensorInfo | tf.TensorInfo[];
-
-let installed = false;
-let stockBatchMatMul: KernelFunc | undefined;
 
 let gemmOn = process.env.DISTILL_BENCH_WASM_GEMM !== '0';
 
@@ -112,32 +108,18 @@ function makeFastKernel(stock: KernelFunc, stockTranspose: KernelFunc): KernelFu
 
 /** Installs the override on the wasm backend (idempotent). Call after setBackend('wasm'). */
 export function installFastMatMul(): void {
-  if (installed) return;
-  const stock = tf.getKernel('BatchMatMul', 'wasm');
   const transpose = tf.getKernel('Transpose', 'wasm');
-  if (!stock || !transpose) throw new Error('wasm BatchMatMul/Transpose kernels not registered');
-  stockBatchMatMul = stock.kernelFunc as KernelFunc;
-  tf.unregisterKernel('BatchMatMul', 'wasm');
-  tf.registerKernel({
-    kernelName: 'BatchMatMul',
-    backendName: 'wasm',
-    setupFunc: stock.setupFunc,
-    kernelFunc: makeFastKernel(stock.kernelFunc as KernelFunc, transpose.kernelFunc as KernelFunc) as any,
-  });
-  installed = true;
+  if (!transpose) throw new Error('wasm Transpose kernel not registered');
+  overrideKernel('BatchMatMul', (stock) => makeFastKernel(stock, transpose.kernelFunc as KernelFunc));
 }
 
 /** Puts the stock kernel back (used by the self-test fallback and by parity tests). */
 export function uninstallFastMatMul(): void {
-  if (!installed || !stockBatchMatMul) return;
-  const current = tf.getKernel('BatchMatMul', 'wasm')!;
-  tf.unregisterKernel('BatchMatMul', 'wasm');
-  tf.registerKernel({ ...current, kernelFunc: stockBatchMatMul as any });
-  installed = false;
+  restoreKernel('BatchMatMul');
 }
 
 export function fastMatMulInstalled(): boolean {
-  return installed;
+  return isOverridden('BatchMatMul');
 }
 
 export interface MatMulCase {
@@ -164,7 +146,7 @@ export const SELF_TEST_CASES: MatMulCase[] = [
 
 /** Max relative error of the override against the stock kernel on random inputs. */
 export function selfTestFastMatMul(cases = SELF_TEST_CASES, seed = 1234): number {
-  if (!installed || !stockBatchMatMul) return 0;
+  if (!fastMatMulInstalled()) return 0;
   const rng = new Rng(seed);
   let worst = 0;
   for (const c of cases) {

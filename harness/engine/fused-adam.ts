@@ -1,5 +1,5 @@
-import { heapF32, ptr } from './kernel-override.ts';
-import { tf } from './tf.ts';
+import { heapF32, ownKernels, ptr } from './kernel-override.ts';
+import type { tf } from './tf.ts';
 import { simdKernels } from './wasm-simd/heap.ts';
 
 /**
@@ -102,23 +102,7 @@ function updateOne(
   }
 }
 
-let installed = false;
-
-/** Registers the kernel on wasm (idempotent). Call after setBackend('wasm'). */
-export function installFusedAdam(): void {
-  if (installed) return;
-  tf.registerKernel({ kernelName: FUSED_ADAM, backendName: 'wasm', kernelFunc: fusedAdam as any });
-  installed = true;
-}
-
-/** Removes it again (the self-test fallback, and parity tests that need the op path on wasm). */
-export function uninstallFusedAdam(): void {
-  if (!installed) return;
-  tf.unregisterKernel(FUSED_ADAM, 'wasm');
-  installed = false;
-}
-
-/** Whether the active backend has the fused kernel. */
-export function fusedAdamAvailable(): boolean {
-  return tf.getKernel(FUSED_ADAM, tf.getBackend()) !== undefined;
-}
+const kernels = ownKernels([[FUSED_ADAM, fusedAdam]]);
+export const installFusedAdam = kernels.install;
+export const uninstallFusedAdam = kernels.uninstall;
+export const fusedAdamAvailable = kernels.available;

@@ -1,5 +1,5 @@
-import { heapF32, ptr } from './kernel-override.ts';
-import { tf } from './tf.ts';
+import { heapF32, ownKernels, ptr } from './kernel-override.ts';
+import type { tf } from './tf.ts';
 import { simdKernels } from './wasm-simd/heap.ts';
 
 /**
@@ -48,23 +48,10 @@ function geluBackward({ inputs, backend }: any): tf.TensorInfo {
   return dx;
 }
 
-let installed = false;
-
-/** Registers both kernels on wasm (idempotent). Call after setBackend('wasm'). */
-export function installFusedGelu(): void {
-  if (installed) return;
-  tf.registerKernel({ kernelName: GELU, backendName: 'wasm', kernelFunc: geluForward as any });
-  tf.registerKernel({ kernelName: GELU_GRAD, backendName: 'wasm', kernelFunc: geluBackward as any });
-  installed = true;
-}
-
-export function uninstallFusedGelu(): void {
-  if (!installed) return;
-  tf.unregisterKernel(GELU, 'wasm');
-  tf.unregisterKernel(GELU_GRAD, 'wasm');
-  installed = false;
-}
-
-export function fusedGeluAvailable(): boolean {
-  return tf.getKernel(GELU, tf.getBackend()) !== undefined;
-}
+const kernels = ownKernels([
+  [GELU, geluForward],
+  [GELU_GRAD, geluBackward],
+]);
+export const installFusedGelu = kernels.install;
+export const uninstallFusedGelu = kernels.uninstall;
+export const fusedGeluAvailable = kernels.available;

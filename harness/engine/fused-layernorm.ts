@@ -1,5 +1,5 @@
-import { heapF32, ptr } from './kernel-override.ts';
-import { tf } from './tf.ts';
+import { heapF32, ownKernels, ptr } from './kernel-override.ts';
+import type { tf } from './tf.ts';
 import { simdKernels } from './wasm-simd/heap.ts';
 
 /**
@@ -136,27 +136,10 @@ function backwardRows(
   }
 }
 
-let installed = false;
-
-/** Registers both kernels on wasm (idempotent). Call after setBackend('wasm'). */
-export function installFusedLayerNorm(): void {
-  if (installed) return;
-  tf.registerKernel({ kernelName: LAYER_NORM, backendName: 'wasm', kernelFunc: layerNormForward as any });
-  tf.registerKernel({
-    kernelName: LAYER_NORM_GRAD,
-    backendName: 'wasm',
-    kernelFunc: layerNormBackward as any,
-  });
-  installed = true;
-}
-
-export function uninstallFusedLayerNorm(): void {
-  if (!installed) return;
-  tf.unregisterKernel(LAYER_NORM, 'wasm');
-  tf.unregisterKernel(LAYER_NORM_GRAD, 'wasm');
-  installed = false;
-}
-
-export function fusedLayerNormAvailable(): boolean {
-  return tf.getKernel(LAYER_NORM, tf.getBackend()) !== undefined;
-}
+const kernels = ownKernels([
+  [LAYER_NORM, layerNormForward],
+  [LAYER_NORM_GRAD, layerNormBackward],
+]);
+export const installFusedLayerNorm = kernels.install;
+export const uninstallFusedLayerNorm = kernels.uninstall;
+export const fusedLayerNormAvailable = kernels.available;

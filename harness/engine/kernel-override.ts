@@ -1,8 +1,9 @@
 import { tf } from './tf.ts';
 
 /**
- * Swapping a registered wasm kernel for our own and back (harness/engine/fast-kernels.ts,
- * harness/engine/fused-adam.ts). The replacement receives the stock kernel function so it can hand over
+ * Swapping a registered wasm kernel for our own and back (harness/engine/fast-kernels.ts, fastmm.ts), and
+ * registering kernels of our own that have no stock twin (fused-adam.ts, fused-layernorm.ts, fused-gelu.ts).
+ * The replacement receives the stock kernel function so it can hand over
  * every case it does not handle; the stock config is kept so self-tests and parity tests can restore it.
  */
 export type KernelFunc = (args: any) => tf.TensorInfo | tf.TensorInfo[];
@@ -30,6 +31,34 @@ export function restoreKernel(kernelName: string): void {
 
 export function isOverridden(kernelName: string): boolean {
   return stock.has(kernelName);
+}
+
+/** A set of our own wasm kernels, registered and removed together. */
+export interface OwnKernels {
+  /** Registers them (idempotent). Call after setBackend('wasm'). */
+  install(): void;
+  /** Removes them (the self-test fallback, and parity tests that need the op path on wasm). */
+  uninstall(): void;
+  /** Whether the active backend has them. */
+  available(): boolean;
+}
+
+export function ownKernels(kernels: [kernelName: string, func: KernelFunc][]): OwnKernels {
+  let installed = false;
+  return {
+    install() {
+      if (installed) return;
+      for (const [kernelName, func] of kernels)
+        tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: func as any });
+      installed = true;
+    },
+    uninstall() {
+      if (!installed) return;
+      for (const [kernelName] of kernels) tf.unregisterKernel(kernelName, 'wasm');
+      installed = false;
+    },
+    available: () => tf.getKernel(kernels[0][0], tf.getBackend()) !== undefined,
+  };
 }
 
 type HeapArray = Float32ArrayConstructor | Int32ArrayConstructor;

@@ -1,5 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { selfTestFusedAdam, selfTestFusedGelu, selfTestFusedLayerNorm } from '../../training/fused-self-test.ts';
+import {
+  selfTestFusedAdam,
+  selfTestFusedGelu,
+  selfTestFusedLayerNorm,
+} from '../../training/fused-self-test.ts';
 import { loadBackend } from '../backend.ts';
 import { selfTestFastKernels } from '../fast-kernels.ts';
 import { ptr } from '../kernel-override.ts';
@@ -143,7 +147,9 @@ describe('GELU against the float64 formula', () => {
       const [gy, gdx] = [yt.dataSync(), dxt.dataSync()];
       // Element by element: the exp polynomial is good to ~2e-7 of each value, not only of the largest.
       for (let i = 0; i < n; i++) {
-        expect(Math.abs(gy[i] - y[i]), `y[${i}] at x=${x[i]}`).toBeLessThanOrEqual(1e-6 * Math.abs(y[i]) + 1e-30);
+        expect(Math.abs(gy[i] - y[i]), `y[${i}] at x=${x[i]}`).toBeLessThanOrEqual(
+          1e-6 * Math.abs(y[i]) + 1e-30,
+        );
         expect(Math.abs(gdx[i] - dx[i]), `dx[${i}] at x=${x[i]}`).toBeLessThanOrEqual(2e-6 * Math.abs(dy[i]));
       }
     });
