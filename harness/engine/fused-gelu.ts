@@ -1,3 +1,4 @@
+import { GELU_SCALE } from './gelu-scale.ts';
 import { heapF32, ownKernels, ptr } from './kernel-override.ts';
 import type { tf } from './tf.ts';
 import { simdKernels } from './wasm-simd/heap.ts';
@@ -15,7 +16,8 @@ import { simdKernels } from './wasm-simd/heap.ts';
 export const GELU = 'DistillGelu';
 export const GELU_GRAD = 'DistillGeluGrad';
 
-const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+/** σ(GELU_SCALE·x). */
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-GELU_SCALE * x));
 
 function geluForward({ inputs, backend }: any): tf.TensorInfo {
   const { x } = inputs as Record<string, tf.TensorInfo>;
@@ -27,7 +29,7 @@ function geluForward({ inputs, backend }: any): tf.TensorInfo {
     return y;
   }
   const [xs, ys] = [heapF32(backend, x), heapF32(backend, y)];
-  for (let i = 0; i < n; i++) ys[i] = xs[i] * sigmoid(1.702 * xs[i]);
+  for (let i = 0; i < n; i++) ys[i] = xs[i] * sigmoid(xs[i]);
   return y;
 }
 
@@ -42,8 +44,8 @@ function geluBackward({ inputs, backend }: any): tf.TensorInfo {
   }
   const [xs, dys, dxs] = [heapF32(backend, x), heapF32(backend, dy), heapF32(backend, dx)];
   for (let i = 0; i < n; i++) {
-    const s = sigmoid(1.702 * xs[i]);
-    dxs[i] = dys[i] * (s + 1.702 * xs[i] * s * (1 - s));
+    const s = sigmoid(xs[i]);
+    dxs[i] = dys[i] * (s + GELU_SCALE * xs[i] * s * (1 - s));
   }
   return dx;
 }

@@ -1,5 +1,6 @@
 import { fusedGeluAvailable, GELU, GELU_GRAD } from '../engine/fused-gelu.ts';
 import { fusedLayerNormAvailable, LAYER_NORM, LAYER_NORM_GRAD } from '../engine/fused-layernorm.ts';
+import { GELU_SCALE } from '../engine/gelu-scale.ts';
 import { tf } from '../engine/tf.ts';
 import {
   fusedGelu,
@@ -52,7 +53,7 @@ const fusedLayerNorm = tf.customGrad((x, g, b, save) => {
 export function gelu(x: tf.Tensor, fused = true): tf.Tensor {
   if (fused && webGpuKernelsOn()) return fusedGelu(x);
   if (fused && x.dtype === 'float32' && fusedGeluAvailable()) return wasmGelu(x);
-  return tf.mul(x, tf.sigmoid(tf.mul(x, 1.702)));
+  return tf.mul(x, tf.sigmoid(tf.mul(x, GELU_SCALE)));
 }
 
 const wasmGelu = tf.customGrad((x, save) => {

@@ -1,3 +1,4 @@
+import { GELU_SCALE } from '../gelu-scale.ts';
 import { Code, type Func, I32, V128 } from '../wasm-gemm/emit.ts';
 
 /**
@@ -46,7 +47,7 @@ type SigmoidLocals = ReturnType<typeof sigmoidLocals>;
 
 function splatConstants(c: Code, L: SigmoidLocals): void {
   const f = (v: number, local: number) => c.f32(v).f32x4Splat().set(local);
-  f(-1.702, L.k.neg);
+  f(-GELU_SCALE, L.k.neg);
   f(88, L.k.hi);
   f(-87, L.k.lo);
   f(LOG2E, L.k.log2e);

@@ -1,3 +1,4 @@
+import { GELU_SCALE } from '../gelu-scale.ts';
 import { tf } from '../tf.ts';
 import { flatLayout, runProgram, type WgslProgram } from './program.ts';
 
@@ -7,7 +8,7 @@ import { flatLayout, runProgram, type WgslProgram } from './program.ts';
  * One dispatch forward and one backward (the stock ops take 3 and about 8).
  */
 
-const SIG = 'let s = 1.0 / (1.0 + exp(-1.702 * x));';
+const SIG = `let s = 1.0 / (1.0 + exp(-${GELU_SCALE} * x));`;
 
 function forwardProgram(shape: number[]): WgslProgram {
   return {
@@ -37,7 +38,7 @@ function backwardProgram(shape: number[]): WgslProgram {
       if (index < uniforms.size) {
         let x = X[index];
         ${SIG}
-        result[index] = Dy[index] * (s + 1.702 * x * s * (1.0 - s));
+        result[index] = Dy[index] * (s + ${GELU_SCALE} * x * s * (1.0 - s));
       }
     }`,
   };
