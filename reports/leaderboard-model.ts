@@ -142,7 +142,7 @@ function candidates({ dir, run, report }: LeaderboardRun): Candidate[] {
 type Ranked = Omit<LeaderboardEntry, 'rank' | 'band' | 'bandLabel'>;
 
 /** The band column of a reference row. */
-export const REFERENCE_LABEL = 'ref';
+const REFERENCE_LABEL = 'ref';
 
 /**
  * Students best first by mean, rank and band attached, listed band by band (a wide CI can join an earlier

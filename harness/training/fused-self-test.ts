@@ -74,9 +74,8 @@ export function selfTestFusedLayerNorm(seed = 17): number {
   if (!fusedLayerNormAvailable()) return 0;
   const rng = new Rng(seed);
   return tf.tidy(() => {
-    const [x, g, b, w] = [[3, 5, 24], [24], [24], [3, 5, 24]].map((s, i) =>
-      randomTensor(rng, s, [2, 1, 0, 0][i]),
-    );
+    const rand = (shape: number[], mean = 0) => randomTensor(rng, shape, mean);
+    const [x, g, b, w] = [rand([3, 5, 24], 2), rand([24], 1), rand([24]), rand([3, 5, 24])];
     const run = (fused: boolean) => {
       const f = (xx: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) =>
         tf.sum(tf.mul(layerNorm(xx, gg, bb, fused), w));

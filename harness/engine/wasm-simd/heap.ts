@@ -44,15 +44,14 @@ export interface SimdKernels {
 }
 
 /** How many calls took the wasm path, per kernel: the tests' proof that nothing silently fell back. */
-export const simdCalls: Record<'sum' | 'layerNorm' | 'layerNormGrad' | 'adam' | 'gelu' | 'geluGrad', number> =
-  {
-    sum: 0,
-    layerNorm: 0,
-    layerNormGrad: 0,
-    adam: 0,
-    gelu: 0,
-    geluGrad: 0,
-  };
+export const simdCalls = {
+  sum: 0,
+  layerNorm: 0,
+  layerNormGrad: 0,
+  adam: 0,
+  gelu: 0,
+  geluGrad: 0,
+};
 
 const cache = new WeakMap<WebAssembly.Memory, SimdKernels | null>();
 const f32 = new Float32Array(1);
