@@ -17,6 +17,7 @@ import { TransformerLM } from '../harness/models/transformer.ts';
 import { crossEntropy } from '../harness/training/losses.ts';
 import { AdamTrainer, TrainingOptionsSchema } from '../harness/training/optimizer.ts';
 import { printKernelProfile } from './kernel-profile.ts';
+import { printKernelTimes } from './kernel-timer.ts';
 import { runTorch, type TorchResult } from './torch-compare.ts';
 
 const SIZES = {
@@ -58,6 +59,10 @@ const opts = new Command()
       'for the next product against sleeping at once',
   )
   .option('--profile', 'print a kernel profile (mean of 5 steps after warm-up) per config instead of timing')
+  .option(
+    '--kernel-times',
+    'wasm only: time each kernel function inside 10 real steps (no tf.profile) instead of timing',
+  )
   .option('--compare-torch', 'also run the PyTorch twin (python3-torch) and print the ratio')
   .option('--torch-device <dev>', 'cpu or cuda', 'cpu')
   .option('--json', 'print one JSON line per config')
@@ -182,7 +187,13 @@ async function benchConfig(name: SizeName): Promise<Record<string, unknown>> {
     });
     return result;
   }
-  if (opts.profile) {
+  if (opts.kernelTimes) {
+    console.log(`== ${name} (${wasmThreads(backend)}, fused: ${backend.fused})`);
+    await printKernelTimes(async () => {
+      step();
+      await drain(true);
+    }, 10);
+  } else if (opts.profile) {
     console.log(`== ${name} (${backend.name}, fused: ${backend.fused})`);
     await printKernelProfile(step, () => tf.tidy(() => tf.dispose(tf.variableGrads(loss, vars).grads)), 5);
   } else {
@@ -217,7 +228,7 @@ async function benchConfig(name: SizeName): Promise<Record<string, unknown>> {
   }
   trainer.dispose();
   model.dispose();
-  if (opts.compareTorch && !opts.profile) {
+  if (opts.compareTorch && !opts.profile && !opts.kernelTimes) {
     const cfg = {
       vocab: V,
       d: D,
@@ -255,7 +266,7 @@ async function benchConfig(name: SizeName): Promise<Record<string, unknown>> {
 
 for (const name of names) {
   const result = await benchConfig(name);
-  if (opts.profile) continue;
+  if (opts.profile || opts.kernelTimes) continue;
   if (opts.json) console.log(JSON.stringify(result));
   else
     console.log(
@@ -264,7 +275,7 @@ for (const name of names) {
         .join(' '),
     );
 }
-if (!opts.profile)
+if (!opts.profile && !opts.kernelTimes)
   console.log(
     `cpu=${JSON.stringify(cpus()[0]?.model)} peakRssMB=${Math.round(process.resourceUsage().maxRSS / 1024)}`,
   );
