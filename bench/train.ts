@@ -74,6 +74,8 @@ if (opts.ab === 'spin' && !(opts.threads > 1)) {
   console.error('--ab spin needs --threads 2 or more (the GEMM threads are what polls or sleeps)');
   process.exit(2);
 }
+// --profile and --kernel-times print kernel tables instead of the timing line (and skip the PyTorch twin).
+const timing = !opts.profile && !opts.kernelTimes;
 const names = (opts.configs ?? opts.config).split(',').map((s: string) => s.trim()) as SizeName[];
 for (const n of names) {
   if (!SIZES[n]) throw new Error(`--config: unknown '${n}', use one of ${Object.keys(SIZES).join(', ')}`);
@@ -228,7 +230,7 @@ async function benchConfig(name: SizeName): Promise<Record<string, unknown>> {
   }
   trainer.dispose();
   model.dispose();
-  if (opts.compareTorch && !opts.profile && !opts.kernelTimes) {
+  if (opts.compareTorch && timing) {
     const cfg = {
       vocab: V,
       d: D,
@@ -266,7 +268,7 @@ async function benchConfig(name: SizeName): Promise<Record<string, unknown>> {
 
 for (const name of names) {
   const result = await benchConfig(name);
-  if (opts.profile || opts.kernelTimes) continue;
+  if (!timing) continue;
   if (opts.json) console.log(JSON.stringify(result));
   else
     console.log(
@@ -275,7 +277,7 @@ for (const name of names) {
         .join(' '),
     );
 }
-if (!opts.profile && !opts.kernelTimes)
+if (timing)
   console.log(
     `cpu=${JSON.stringify(cpus()[0]?.model)} peakRssMB=${Math.round(process.resourceUsage().maxRSS / 1024)}`,
   );
