@@ -22,9 +22,11 @@ import { simdKernels } from './wasm-simd/heap.ts';
  * - Identity and same-dtype Cast (the gradient tape's pass-throughs, mul's gradient casts): share the
  *   input's buffer as the cpu backend does, instead of copying it. Safe because no wasm kernel writes
  *   into an input and Variable.assign swaps buffers rather than writing into one.
+ * - Exp on float32 (the log-softmax of every loss, forward and backward): f32x4 lanes by wasm-simd/expf.ts
+ *   instead of the stock kernel's scalar loop.
  * Every other case goes to the stock kernel.
  */
-export const FAST_KERNELS = ['Sum', 'GatherV2', 'Identity', 'Cast'] as const;
+export const FAST_KERNELS = ['Sum', 'GatherV2', 'Identity', 'Cast', 'Exp'] as const;
 
 const shareInput = (x: tf.TensorInfo, backend: any) => {
   backend.incRef(x.dataId);
@@ -88,6 +90,16 @@ const MAKERS: Record<(typeof FAST_KERNELS)[number], (stock: KernelFunc) => Kerne
     const { x } = args.inputs as { x: tf.TensorInfo };
     return x.dtype === 'string' ? stock(args) : shareInput(x, args.backend);
   },
+  Exp: (stock) => (args) => {
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    const be = args.backend;
+    const n = tf.util.sizeFromShape(x.shape);
+    const simd = x.dtype === 'float32' && n > 0 ? simdKernels(be) : undefined;
+    if (!simd) return stock(args);
+    const out = be.makeOutput(x.shape, 'float32');
+    simd.exp(ptr(be, x), ptr(be, out), n);
+    return out;
+  },
   Cast: (stock) => (args) => {
     const { x } = args.inputs as { x: tf.TensorInfo };
     const same = x.dtype === (args.attrs as { dtype: string }).dtype && x.dtype !== 'string';
@@ -130,6 +142,9 @@ function cases(rng: Rng): (() => tf.Tensor)[] {
     () => tf.cast(x3, 'float32'),
     () => tf.cast(x3, 'int32'),
     () => tf.clone(table),
+    () => tf.exp(tf.mul(x3, 20)),
+    () => tf.exp(tf.sub(x3, 40)),
+    () => tf.exp(tf.tensor1d([3, 1, 4], 'int32')),
   ];
 }
 

@@ -196,7 +196,7 @@ export class Code {
   f32x4ExtractLane(lane: number): this {
     return this.simd(0x1f, lane);
   }
-  // For the exp of wasm-simd/gelu.ts: clamping, and building 2^n from its exponent bits.
+  // For the exp of wasm-simd/expf.ts: clamping, and building 2^n from its exponent bits.
   /** b < a ? b : a, one minps (f32x4.min's NaN rules take several instructions). */
   f32x4Pmin(): this {
     return this.simd(0xea);
@@ -206,6 +206,18 @@ export class Code {
   }
   i32x4Shl(): this {
     return this.simd(0xab);
+  }
+  i32x4ShrS(): this {
+    return this.simd(0xac);
+  }
+  i32x4Add(): this {
+    return this.simd(0xae);
+  }
+  i32x4Sub(): this {
+    return this.simd(0xb1);
+  }
+  i32x4Splat(): this {
+    return this.simd(0x11);
   }
 }
 

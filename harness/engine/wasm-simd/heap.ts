@@ -1,5 +1,6 @@
 import { tfjsMemory } from '../kernel-override.ts';
 import { emitModule } from '../wasm-gemm/emit.ts';
+import { emitExp } from './expf.ts';
 import { emitGelu, emitGeluGrad } from './gelu.ts';
 import { emitAdam, emitLayerNorm, emitLayerNormGrad, emitSum, emitSumSquares } from './kernels.ts';
 
@@ -41,6 +42,8 @@ export interface SimdKernels {
   gelu(x: number, y: number, n: number): void;
   /** dx = dy·(s + 1.702x·s·(1 − s)), s = σ(1.702x), over n floats. */
   geluGrad(x: number, dy: number, dx: number, n: number): void;
+  /** y = e^x over n floats (expf.ts). */
+  exp(x: number, y: number, n: number): void;
 }
 
 /** How many calls took the wasm path, per kernel: the tests' proof that nothing silently fell back. */
@@ -51,6 +54,7 @@ export const simdCalls = {
   adam: 0,
   gelu: 0,
   geluGrad: 0,
+  exp: 0,
 };
 
 const cache = new WeakMap<WebAssembly.Memory, SimdKernels | null>();
@@ -70,6 +74,7 @@ function instantiate(be: any, memory: WebAssembly.Memory): SimdKernels {
     emitAdam(),
     emitGelu(),
     emitGeluGrad(),
+    emitExp(),
   ];
   const sharedMemory = memory.buffer instanceof SharedArrayBuffer;
   const ex = new WebAssembly.Instance(new WebAssembly.Module(emitModule(funcs, { sharedMemory })), {
@@ -108,6 +113,10 @@ function instantiate(be: any, memory: WebAssembly.Memory): SimdKernels {
     geluGrad: (x, dy, dx, n) => {
       simdCalls.geluGrad++;
       ex.geluGrad(x, dy, dx, n);
+    },
+    exp: (x, y, n) => {
+      simdCalls.exp++;
+      ex.exp(x, y, n);
     },
   };
 }

@@ -170,6 +170,43 @@ describe('GELU against the float64 formula', () => {
   });
 });
 
+describe('exp against Math.exp', () => {
+  // float32's limits: e^x overflows above ln(3.4028235e38) = 88.7228, and is subnormal below ln(2^-126) = -87.3365.
+  const run = (x: Float32Array) =>
+    tf.tidy(() => {
+      const [xt, yt] = [tf.tensor(x), tf.fill([x.length], 7)];
+      k.exp(p(xt), p(yt), x.length);
+      return yt.dataSync();
+    });
+  it.each([1, 3, 4, 5, 13, 100_003])('over %i values from -110 to 90, element by element', (n) => {
+    const x = Float32Array.from({ length: n }, (_, i) => -110 + (200 * (i + 0.5)) / n);
+    const y = run(x);
+    // Relative 3e-7 (the polynomial, and one float32 rounding) where the result is normal, one subnormal step
+    // (2^-149) where it is not, and +Inf where float32 overflows.
+    const wrong = Array.from(x).flatMap((a, i) => {
+      const want = Math.exp(a);
+      const ok =
+        want > 3.4028235e38
+          ? y[i] === Number.POSITIVE_INFINITY
+          : Math.abs(y[i] - want) <= 3e-7 * want + 2 ** -149;
+      return ok ? [] : [`e^${a}: ${y[i]} against ${want}`];
+    });
+    expect(wrong.slice(0, 5)).toEqual([]);
+  });
+
+  it('is exact at 0, +Inf above 88.72, 0 below -104, and passes NaN and the infinities', () => {
+    const y = Array.from(
+      run(new Float32Array([0, 88.72, 88.73, 1e30, Infinity, -103.5, -104.5, -Infinity, NaN])),
+    );
+    expect(y[0]).toBe(1);
+    expect(y[1] / Math.exp(Math.fround(88.72))).toBeCloseTo(1, 6); // the largest finite case: 2^127 scaled twice
+    expect(y.slice(2, 5)).toEqual([Infinity, Infinity, Infinity]);
+    expect(y[5]).toBe(2 ** -149); // e^-103.5 = 1.1e-45 rounds to the smallest subnormal
+    expect(y.slice(6, 8)).toEqual([0, 0]);
+    expect(Number.isNaN(y[8])).toBe(true);
+  });
+});
+
 describe('the fused kernels on the single-threaded backend', () => {
   it('take the wasm path (no silent fallback) and pass their self-tests at FUSED_TOLERANCE', () => {
     const before = { ...simdCalls };
