@@ -10,7 +10,8 @@ import { type BackendInfo, loadBackend, setFusedKernels } from '../harness/engin
 import { installFusedGelu, uninstallFusedGelu } from '../harness/engine/fused-gelu.ts';
 import { Rng } from '../harness/engine/rng.ts';
 import { tf } from '../harness/engine/tf.ts';
-import { DEFAULT_GEMM_SPIN_US, setGemmSpin } from '../harness/engine/wasm-gemm/gemm-pool.ts';
+import { DEFAULT_GEMM_SPIN_US, setGemmSpin, setSplitKernels } from '../harness/engine/wasm-gemm/gemm-pool.ts';
+import { SPLIT_NAMES, type SplitName } from '../harness/engine/wasm-simd/module.ts';
 import { parseWasmThreads } from '../harness/engine/wasm-thread-count.ts';
 import { MODEL_PRESETS, parameterCount } from '../harness/models/config.ts';
 import { TransformerLM } from '../harness/models/transformer.ts';
@@ -56,7 +57,12 @@ const opts = new Command()
     '--ab [what]',
     'wasm only: alternate two settings step by step, median ms of each (robust to load): fused (default) ' +
       'kernels against unfused, gelu: the fused GELU against the stock ops, or spin: GEMM threads polling 2 ms ' +
-      'for the next product against sleeping at once',
+      'for the next product against sleeping at once, or split: the elementwise kernels on all threads ' +
+      'against the calling thread alone',
+  )
+  .option(
+    '--split <kernels>',
+    `with --ab split: which kernels to split, of ${SPLIT_NAMES.join(', ')} (default all)`,
   )
   .option('--profile', 'print a kernel profile (mean of 5 steps after warm-up) per config instead of timing')
   .option(
@@ -72,6 +78,13 @@ const opts = new Command()
 // Checked before the backend loads: the single-threaded glue prints its whole source with any uncaught error.
 if (opts.ab === 'spin' && !(opts.threads > 1)) {
   console.error('--ab spin needs --threads 2 or more (the GEMM threads are what polls or sleeps)');
+  process.exit(2);
+}
+const splitList =
+  opts.split === undefined ? SPLIT_NAMES : (opts.split as string).split(',').map((s) => s.trim());
+const unknownSplit = splitList.filter((n) => !(SPLIT_NAMES as string[]).includes(n));
+if (unknownSplit.length) {
+  console.error(`--split: unknown '${unknownSplit.join(', ')}', use ${SPLIT_NAMES.join(', ')}`);
   process.exit(2);
 }
 // --profile and --kernel-times print kernel tables instead of the timing line (and skip the PyTorch twin).
@@ -111,6 +124,12 @@ const AB_SIDES: Record<
     off: 'sleep',
     toggle: (first) => setGemmSpin(first ? DEFAULT_GEMM_SPIN_US : 0),
     needsFused: false,
+  },
+  split: {
+    on: 'split',
+    off: 'oneThread',
+    toggle: (first) => setSplitKernels(first ? (splitList as SplitName[]) : []),
+    needsFused: true,
   },
 };
 

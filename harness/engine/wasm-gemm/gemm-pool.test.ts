@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { type SplitName, simdModule } from '../wasm-simd/module.ts';
 import { relaxedSimdAvailable, WasmGemm } from './gemm.ts';
-import { DEFAULT_GEMM_SPIN_US, type GemmJob, GemmPool, setGemmSpin, spinUntil } from './gemm-pool.ts';
+import {
+  DEFAULT_GEMM_SPIN_US,
+  type GemmJob,
+  GemmPool,
+  type SimdExports,
+  setGemmSpin,
+  spinUntil,
+} from './gemm-pool.ts';
 
 /** A bump allocator over a shared memory, standing in for tfjs's malloc. */
 function heap(memory: WebAssembly.Memory) {
@@ -81,6 +89,79 @@ describe('GemmPool on a shared memory', () => {
       setGemmSpin(DEFAULT_GEMM_SPIN_US);
     },
   );
+
+  it('splits the elementwise kernels and layer norm over 2 threads with the single-threaded numbers, bit for bit', async () => {
+    const memory = new WebAssembly.Memory({ initial: 256, maximum: 65536, shared: true });
+    const fma = relaxedSimdAvailable();
+    const g = new WasmGemm(memory, { fma });
+    const pool = new GemmPool(g, memory, 2, { fma, mr: g.mr, nr: g.nr });
+    await pool.whenReady();
+    const { malloc } = heap(memory);
+    const solo = new WebAssembly.Instance(simdModule(true), { env: { memory } }).exports as SimdExports;
+    const bits = (x: number) => new Int32Array(Float32Array.of(x).buffer)[0];
+    // n not a multiple of 4 (the scalar tail lands in the last share); 301 rows of 130 for layer norm.
+    const n = 100_003;
+    const [rows, D] = [301, 130];
+    const ins = (count: number, ...seeds: number[]) => seeds.map((s) => filled(memory, malloc, count, s));
+    const squares = (count: number) => {
+      const p = filled(memory, malloc, count, 4);
+      const v = new Float32Array(memory.buffer, p, count);
+      for (let i = 0; i < count; i++) v[i] *= v[i];
+      return p;
+    };
+    // scale, b1, 1 − b1, b2, 1 − b2, eps, lr_t, lr·wd
+    const ADAM_CONSTS = [0.5, 0.9, 0.1, 0.999, 0.001, 1e-8, 0.01, 1e-4];
+    // [kernel, args with output pointers marked by `out(count)`, floats]
+    const cases: [SplitName, (out: (count: number) => number) => number[], number][] = [
+      ['gelu', (out) => [...ins(n, 1), out(n), n], n],
+      ['geluGrad', (out) => [...ins(n, 1, 2), out(n), n], n],
+      ['exp', (out) => [...ins(n, 3), out(n), n], n],
+      [
+        'adam',
+        // x, g, m, then v ≥ 0 (a second moment), the three outputs, n, and the float constants.
+        (out) => [...ins(n, 1, 2, 3), squares(n), out(n), out(n), out(n), n, ...ADAM_CONSTS.map(bits)],
+        n,
+      ],
+      [
+        'layerNorm',
+        (out) => [
+          ...ins(rows * D, 5),
+          ...ins(D, 6, 7),
+          out(rows * D),
+          out(rows),
+          out(rows),
+          rows,
+          D,
+          bits(1e-5),
+        ],
+        rows * D,
+      ],
+    ];
+    for (const [name, make, floats] of cases) {
+      // The same inputs, two sets of outputs: one written by the pool, one by a single call here.
+      const outs: [number, number][] = [];
+      const args = make((count) => {
+        const pair: [number, number] = [malloc(4 * count), malloc(4 * count)];
+        outs.push([pair[0], count]);
+        outs.push([pair[1], count]);
+        return pair[0];
+      });
+      const soloArgs = args.map((a) => {
+        const k = outs.findIndex(([p]) => p === a);
+        return k >= 0 && k % 2 === 0 ? outs[k + 1][0] : a;
+      });
+      expect(pool.split(name, args, floats)).toBe(true);
+      expect(pool.lastThreads, `${name} ran on the worker too`).toBe(2);
+      solo[name](...soloArgs);
+      for (let k = 0; k < outs.length; k += 2) {
+        const [[p2, count], [p1]] = [outs[k], outs[k + 1]];
+        const same = Buffer.from(memory.buffer, p2, 4 * count).equals(
+          Buffer.from(memory.buffer, p1, 4 * count),
+        );
+        expect(same, `${name}: output ${k / 2} differs`).toBe(true);
+      }
+    }
+  });
 
   it('spinUntil returns the value that met the condition, or the last one read when time ran out', () => {
     const ctl = new Int32Array(new SharedArrayBuffer(8));

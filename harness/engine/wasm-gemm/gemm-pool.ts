@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { SPLIT_NAMES, SPLITTABLE, type SplitName, simdModule } from '../wasm-simd/module.ts';
 import type { WasmGemm } from './gemm.ts';
 
 /**
@@ -8,9 +9,16 @@ import type { WasmGemm } from './gemm.ts';
  * bands of whole micro-kernel tiles. Each output element is still one thread's dot product in the
  * kernel's fixed order, so the numbers do not depend on the thread count.
  *
+ * The same threads also take shares of the elementwise f32x4 kernels (wasm-simd/module.ts's SPLITTABLE: GELU,
+ * exp, Adam, layer norm), each on its own range of independent elements or rows, so those numbers do not
+ * depend on the thread count either.
+ *
  * Jobs go through a control block of int32s with Atomics wait/notify, not messages: a message costs a
  * trip through the event loop, and a training step makes about 50 of these calls.
  */
+/** The most parameters a split kernel has (adam's 16). */
+const MAX_ARGS = 16;
+
 export const CTL = {
   gen: 0,
   done: 1,
@@ -29,7 +37,12 @@ export const CTL = {
   sc: 14,
   band: 15,
   spin: 16,
-  scratch: 17,
+  /** 0: a product (the fields above); 1: a split kernel (fn, args, strides below). */
+  kind: 17,
+  fn: 18,
+  args: 19,
+  strides: 19 + MAX_ARGS,
+  scratch: 19 + 2 * MAX_ARGS,
 } as const;
 
 /**
@@ -57,8 +70,40 @@ export function spinUntil(ctl: Int32Array, i: number, done: (v: number) => boole
 /** Below this many multiply-adds a product runs on the calling thread alone (waking threads costs ~10-50 µs). */
 const MIN_PARALLEL_MACS = 1 << 20;
 
-/** One thread's share of the job in `ctl`: batch slices t, t+T, ... or row band t of every slice. */
-export function runShare(g: WasmGemm, ctl: Int32Array, t: number, threads: number): void {
+/** Below this many floats a split kernel runs on the calling thread alone. */
+const MIN_PARALLEL_FLOATS = 1 << 15;
+
+/** The kernels `split` spreads over the threads (all by default); for `bench:train --ab split`. */
+let splitKernels = new Set<SplitName>(SPLIT_NAMES);
+export function setSplitKernels(names: readonly SplitName[]): void {
+  splitKernels = new Set(names);
+}
+
+/** The exports of the kernel module as instantiated on the shared memory, by name. */
+export type SimdExports = Record<string, (...args: number[]) => void>;
+
+/** One thread's share of the job in `ctl`. */
+export function runShare(g: WasmGemm, simd: SimdExports, ctl: Int32Array, t: number, threads: number): void {
+  if (ctl[CTL.kind] === 1) runSplitShare(simd, ctl, t, threads);
+  else runGemmShare(g, ctl, t, threads);
+}
+
+/** Units [t·chunk, (t+1)·chunk) of the split kernel, chunk a multiple of its alignment. */
+function runSplitShare(simd: SimdExports, ctl: Int32Array, t: number, threads: number): void {
+  const name = SPLIT_NAMES[ctl[CTL.fn]];
+  const { count, align } = SPLITTABLE[name];
+  const params = simd[name].length;
+  const args = Array.from({ length: params }, (_, i) => ctl[CTL.args + i] >>> 0);
+  const units = args[count];
+  const chunk = Math.ceil(Math.ceil(units / threads) / align) * align;
+  const [lo, hi] = [Math.min(units, t * chunk), Math.min(units, (t + 1) * chunk)];
+  if (lo >= hi) return;
+  const share = args.map((a, i) => (i === count ? hi - lo : a + lo * ctl[CTL.strides + i]));
+  simd[name](...share);
+}
+
+/** Batch slices t, t+T, ... or row band t of every slice. */
+function runGemmShare(g: WasmGemm, ctl: Int32Array, t: number, threads: number): void {
   const u = (i: number) => ctl[i] >>> 0;
   const [m, k, n, batch] = [u(CTL.m), u(CTL.k), u(CTL.n), u(CTL.batch)];
   const [ta, tb] = [ctl[CTL.ta] === 1, ctl[CTL.tb] === 1];
@@ -99,6 +144,8 @@ export interface GemmJob {
 export class GemmPool {
   private readonly ctl: Int32Array;
   private readonly workers: Worker[] = [];
+  /** This thread's instance of the kernel module on the shared memory (empty on an unshared one). */
+  private readonly simd: SimdExports = {};
   /** Threads the last job ran on (tests check that the workers took part). */
   lastThreads = 0;
 
@@ -109,10 +156,13 @@ export class GemmPool {
     kernel: { fma: boolean; mr: number; nr: number },
   ) {
     this.ctl = new Int32Array(new SharedArrayBuffer(4 * (CTL.scratch + threads)));
+    if (threads <= 1) return;
+    const simd = simdModule(true);
+    this.simd = new WebAssembly.Instance(simd, { env: { memory } }).exports as SimdExports;
     const url = new URL('./gemm-thread.mjs', import.meta.url);
     for (let t = 1; t < threads; t++) {
       const w = new Worker(url, {
-        workerData: { memory, module: g.module, ctl: this.ctl.buffer, t, threads, kernel },
+        workerData: { memory, module: g.module, simd, ctl: this.ctl.buffer, t, threads, kernel },
       });
       // Idle threads wait in Atomics.wait; they must not keep the process alive.
       w.unref();
@@ -134,6 +184,28 @@ export class GemmPool {
     return Atomics.load(this.ctl, CTL.ready) === this.threads - 1;
   }
 
+  /**
+   * Runs a SPLITTABLE kernel of the shared memory's module on all threads when it is large enough; `args` as
+   * the kernel takes them (byte offsets, counts, float bits). false where this pool cannot (no worker
+   * threads), and the caller runs its own instance.
+   */
+  split(name: SplitName, args: readonly number[], floats: number): boolean {
+    if (this.threads <= 1) return false;
+    const parallel = this.ready && floats >= MIN_PARALLEL_FLOATS && splitKernels.has(name);
+    const threads = parallel ? this.threads : 1;
+    this.lastThreads = threads;
+    const ctl = this.ctl;
+    ctl[CTL.kind] = 1;
+    ctl[CTL.fn] = SPLIT_NAMES.indexOf(name);
+    const strides = SPLITTABLE[name].strides(args);
+    args.forEach((a, i) => {
+      ctl[CTL.args + i] = a | 0;
+      ctl[CTL.strides + i] = strides[i];
+    });
+    this.dispatch(threads);
+    return true;
+  }
+
   /** Runs the job, on all threads when it is large enough; `malloc`/`free` give scratch in the shared heap. */
   run(job: GemmJob, malloc: (bytes: number) => number, free: (ptr: number) => void): void {
     const { m, k, n, batch } = job;
@@ -144,6 +216,7 @@ export class GemmPool {
     const bytes = this.g.scratchBytes(band === 0 ? m : band, k, n);
     const ctl = this.ctl;
     const fields: [number, number][] = [
+      [CTL.kind, 0],
       [CTL.a, job.a],
       [CTL.b, job.b],
       [CTL.c, job.c],
@@ -164,21 +237,27 @@ export class GemmPool {
       scratch.forEach((p, t) => {
         ctl[CTL.scratch + t] = p | 0;
       });
-      if (!parallel) {
-        runShare(this.g, ctl, 0, 1);
-        return;
-      }
-      Atomics.store(ctl, CTL.done, 0);
-      ctl[CTL.spin] = spinMicros;
-      Atomics.add(ctl, CTL.gen, 1);
-      Atomics.notify(ctl, CTL.gen);
-      runShare(this.g, ctl, 0, threads);
-      const all = (d: number) => d >= threads - 1;
-      for (let d = spinUntil(ctl, CTL.done, all, spinMicros); !all(d); d = Atomics.load(ctl, CTL.done)) {
-        Atomics.wait(ctl, CTL.done, d);
-      }
+      this.dispatch(threads);
     } finally {
       for (const p of scratch) free(p);
+    }
+  }
+
+  /** Runs the job in ctl: share 0 here, the others on the workers when `threads` > 1, back when all are done. */
+  private dispatch(threads: number): void {
+    const ctl = this.ctl;
+    if (threads === 1) {
+      runShare(this.g, this.simd, ctl, 0, 1);
+      return;
+    }
+    Atomics.store(ctl, CTL.done, 0);
+    ctl[CTL.spin] = spinMicros;
+    Atomics.add(ctl, CTL.gen, 1);
+    Atomics.notify(ctl, CTL.gen);
+    runShare(this.g, this.simd, ctl, 0, threads);
+    const all = (d: number) => d >= threads - 1;
+    for (let d = spinUntil(ctl, CTL.done, all, spinMicros); !all(d); d = Atomics.load(ctl, CTL.done)) {
+      Atomics.wait(ctl, CTL.done, d);
     }
   }
 }

@@ -47,6 +47,11 @@ export function heapGemmThreads(backend: unknown): number {
   return gemmFor(backend)?.pool.threads ?? 0;
 }
 
+/** The thread pool of `backend`'s generated GEMM, which also runs shares of the split SIMD kernels. */
+export function heapGemmPool(backend: unknown): GemmPool | undefined {
+  return gemmFor(backend)?.pool;
+}
+
 /** Whether `backend` can run the generated kernel, and with FMA. */
 export function heapGemmMode(backend: unknown): 'fma' | 'mul+add' | undefined {
   if (!gemmFor(backend)) return undefined;

@@ -1,14 +1,13 @@
 import { tfjsMemory } from '../kernel-override.ts';
-import { emitModule } from '../wasm-gemm/emit.ts';
-import { emitExp } from './expf.ts';
-import { emitGelu, emitGeluGrad } from './gelu.ts';
-import { emitAdam, emitLayerNorm, emitLayerNormGrad, emitSum, emitSumSquares } from './kernels.ts';
+import { heapGemmPool } from '../wasm-gemm/heap.ts';
+import { type SplitName, simdModule } from './module.ts';
 
 /**
  * The kernels of kernels.ts instantiated on tfjs-wasm's own WebAssembly.Memory (as wasm-gemm/heap.ts does),
  * so they read and write tensors in place by their byte offsets; a shared memory (the threaded build's) is
- * imported as shared. undefined where no memory can be imported (a LinkError), and the callers keep their
- * JS loops.
+ * imported as shared, and there the elementwise kernels and layer norm run on the GEMM pool's threads too
+ * (module.ts's SPLITTABLE). undefined where no memory can be imported (a LinkError), and the callers keep
+ * their JS loops.
  */
 export interface SimdKernels {
   sum(src: number, dst: number, rows: number, cols: number): void;
@@ -66,20 +65,14 @@ const bits = (x: number) => {
 };
 
 function instantiate(be: any, memory: WebAssembly.Memory): SimdKernels {
-  const funcs = [
-    emitSum(),
-    emitLayerNorm(),
-    emitLayerNormGrad(),
-    emitSumSquares(),
-    emitAdam(),
-    emitGelu(),
-    emitGeluGrad(),
-    emitExp(),
-  ];
   const sharedMemory = memory.buffer instanceof SharedArrayBuffer;
-  const ex = new WebAssembly.Instance(new WebAssembly.Module(emitModule(funcs, { sharedMemory })), {
+  const ex = new WebAssembly.Instance(simdModule(sharedMemory), {
     env: { memory },
   }).exports as Record<string, (...a: number[]) => void>;
+  const pool = sharedMemory ? heapGemmPool(be) : undefined;
+  const split = (name: SplitName, args: number[], floats: number) => {
+    if (!pool?.split(name, args, floats)) ex[name](...args);
+  };
   return {
     sum: (src, dst, rows, cols) => {
       simdCalls.sum++;
@@ -87,7 +80,7 @@ function instantiate(be: any, memory: WebAssembly.Memory): SimdKernels {
     },
     layerNorm: (x, g, b, y, mean, rstd, rows, D, eps) => {
       simdCalls.layerNorm++;
-      ex.layerNorm(x, g, b, y, mean, rstd, rows, D, bits(eps));
+      split('layerNorm', [x, g, b, y, mean, rstd, rows, D, bits(eps)], rows * D);
     },
     layerNormGrad: (...a) => {
       simdCalls.layerNormGrad++;
@@ -104,19 +97,19 @@ function instantiate(be: any, memory: WebAssembly.Memory): SimdKernels {
     },
     adam: (ptrs, n, consts) => {
       simdCalls.adam++;
-      ex.adam(...ptrs, n, ...consts.map(bits));
+      split('adam', [...ptrs, n, ...consts.map(bits)], n);
     },
     gelu: (x, y, n) => {
       simdCalls.gelu++;
-      ex.gelu(x, y, n);
+      split('gelu', [x, y, n], n);
     },
     geluGrad: (x, dy, dx, n) => {
       simdCalls.geluGrad++;
-      ex.geluGrad(x, dy, dx, n);
+      split('geluGrad', [x, dy, dx, n], n);
     },
     exp: (x, y, n) => {
       simdCalls.exp++;
-      ex.exp(x, y, n);
+      split('exp', [x, y, n], n);
     },
   };
 }
