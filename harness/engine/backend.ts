@@ -1,6 +1,11 @@
 import { createRequire } from 'node:module';
 import { UsageError } from '../errors.ts';
-import { selfTestFusedAdam, selfTestFusedGelu, selfTestFusedLayerNorm } from '../training/fused-self-test.ts';
+import {
+  selfTestFusedAdam,
+  selfTestFusedGelu,
+  selfTestFusedLayerNorm,
+  selfTestFusedSoftmax,
+} from '../training/fused-self-test.ts';
 import { installFastKernels, selfTestFastKernels, uninstallFastKernels } from './fast-kernels.ts';
 import {
   fastMatMulInstalled,
@@ -12,6 +17,7 @@ import {
 import { fusedAdamAvailable, installFusedAdam, uninstallFusedAdam } from './fused-adam.ts';
 import { installFusedGelu, uninstallFusedGelu } from './fused-gelu.ts';
 import { installFusedLayerNorm, uninstallFusedLayerNorm } from './fused-layernorm.ts';
+import { installFusedSoftmax, uninstallFusedSoftmax } from './fused-softmax.ts';
 import { registerUnsortedSegmentSum } from './segment-sum.ts';
 import { tf } from './tf.ts';
 import { heapGemmMode } from './wasm-gemm/heap.ts';
@@ -75,11 +81,13 @@ export function setFusedKernels(on: boolean): void {
     installFusedAdam();
     installFusedLayerNorm();
     installFusedGelu();
+    installFusedSoftmax();
   } else {
     uninstallFastKernels();
     uninstallFusedAdam();
     uninstallFusedLayerNorm();
     uninstallFusedGelu();
+    uninstallFusedSoftmax();
   }
 }
 
@@ -90,12 +98,13 @@ function installFused(info: BackendInfo): void {
     selfTestFusedAdam(),
     selfTestFusedLayerNorm(),
     selfTestFusedGelu(),
+    selfTestFusedSoftmax(),
   );
   info.fusedMaxRelError = err;
   if (!(err <= FUSED_TOLERANCE)) {
     setFusedKernels(false);
     info.warnings.push(
-      `fused wasm kernels (Sum, GatherV2, Identity, Cast, clip+Adam, layer norm, GELU) disagreed with the stock path ` +
+      `fused wasm kernels (Sum, GatherV2, Identity, Cast, clip+Adam, layer norm, GELU, attention softmax) disagreed with the stock path ` +
         `(max rel. error ${err.toExponential(2)} > ${FUSED_TOLERANCE}); using the stock kernels, training will be slower`,
     );
   }

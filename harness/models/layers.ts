@@ -1,5 +1,6 @@
 import { fusedGeluAvailable, GELU, GELU_GRAD } from '../engine/fused-gelu.ts';
 import { fusedLayerNormAvailable, LAYER_NORM, LAYER_NORM_GRAD } from '../engine/fused-layernorm.ts';
+import { fusedSoftmaxAvailable, MASKED_SOFTMAX, MASKED_SOFTMAX_GRAD } from '../engine/fused-softmax.ts';
 import { GELU_SCALE } from '../engine/gelu-scale.ts';
 import { tf } from '../engine/tf.ts';
 import {
@@ -64,6 +65,30 @@ const wasmGelu = tf.customGrad((x, save) => {
       tf.engine().runKernel(GELU_GRAD, { x: saved[0], dy }, {}) as tf.Tensor,
   };
 }) as (x: tf.Tensor) => tf.Tensor;
+
+/**
+ * Attention weights softmax(scale·s + mask) over the last axis, s [B, H, Q, K] and the additive mask
+ * [B, 1, Q, K]: one fused kernel each way on wasm (harness/engine/fused-softmax.ts); `fused = false`, other
+ * backends and other mask shapes take the ops, which are the fused kernels' reference.
+ */
+export function maskedSoftmax(s: tf.Tensor, mask: tf.Tensor, scale: number, fused = true): tf.Tensor {
+  const [B, , Q, K] = s.shape;
+  const fits = s.rank === 4 && mask.shape.join() === [B, 1, Q, K].join() && mask.dtype === 'float32';
+  if (!fused || !fits || s.dtype !== 'float32' || webGpuKernelsOn() || !fusedSoftmaxAvailable())
+    return tf.softmax(tf.add(tf.mul(s, scale), mask));
+  const f = tf.customGrad((x, save) => {
+    const y = tf
+      .engine()
+      .runKernel(MASKED_SOFTMAX, { s: x, mask } as tf.NamedTensorMap, { scale }) as tf.Tensor;
+    (save as tf.GradSaveFunc)([y]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        tf.engine().runKernel(MASKED_SOFTMAX_GRAD, { y: saved[0], dy }, { scale }) as tf.Tensor,
+    };
+  }) as (x: tf.Tensor) => tf.Tensor;
+  return f(s);
+}
 
 /** Low-rank adapter added to a frozen linear map: y += (x·A·B)·scale (harness/models/lora.ts). */
 export interface Adapter {

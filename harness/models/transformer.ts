@@ -1,7 +1,7 @@
 import { Rng } from '../engine/rng.ts';
 import { tf, uniqueVariableName } from '../engine/tf.ts';
 import { type ModelConfig, parameterCount, validateModelConfig } from './config.ts';
-import { type Adapter, gelu, layerNorm, linear, sinusoidalTable } from './layers.ts';
+import { type Adapter, gelu, layerNorm, linear, maskedSoftmax, sinusoidalTable } from './layers.ts';
 
 /**
  * A batch as the model sees it: row-major [batch, length] token ids, absolute position ids and a key
@@ -157,7 +157,7 @@ export class TransformerLM {
       newK.push(k);
       newV.push(v);
       const q = heads(this.lin(h, `${p}attn.q`));
-      const att = tf.softmax(tf.add(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(dh)), mask));
+      const att = maskedSoftmax(tf.matMul(q, k, false, true), mask, 1 / Math.sqrt(dh));
       const ctx = tf.reshape(tf.transpose(tf.matMul(att, v), [0, 2, 1, 3]), [B * T, D]);
       x = tf.add(x, this.lin(ctx, `${p}attn.o`)) as tf.Tensor2D;
       const h2 = layerNorm(x, this.w(`${p}ln2.g`), this.w(`${p}ln2.b`));

@@ -1,9 +1,10 @@
 import { fusedAdamAvailable } from '../engine/fused-adam.ts';
 import { fusedGeluAvailable } from '../engine/fused-gelu.ts';
 import { fusedLayerNormAvailable } from '../engine/fused-layernorm.ts';
+import { fusedSoftmaxAvailable } from '../engine/fused-softmax.ts';
 import { Rng } from '../engine/rng.ts';
 import { tf } from '../engine/tf.ts';
-import { gelu, layerNorm } from '../models/layers.ts';
+import { gelu, layerNorm, maskedSoftmax } from '../models/layers.ts';
 import { applyAdamUpdate } from './adam-update.ts';
 
 /**
@@ -98,6 +99,29 @@ export function selfTestFusedGelu(seed = 23): number {
     const run = (fused: boolean) => {
       const { value, grad } = tf.valueAndGrad((xx: tf.Tensor) => tf.sum(tf.mul(gelu(xx, fused), w)))(x);
       return [gelu(x, fused), value, grad].map((t) => t.dataSync());
+    };
+    return worstRelError(run(true), run(false));
+  });
+}
+
+/**
+ * Max error of the fused attention softmax against the op path: y and the gradient of Σ y·w for scores
+ * [2, 3, 5, 7] (K = 7: a vector step and the scalar tail) and a mask with masked (−1e9) entries per batch row.
+ */
+export function selfTestFusedSoftmax(seed = 31): number {
+  if (!fusedSoftmaxAvailable()) return 0;
+  const rng = new Rng(seed);
+  return tf.tidy(() => {
+    const shape = [2, 3, 5, 7];
+    const [s, w] = [randomTensor(rng, shape, 0, 3), randomTensor(rng, shape)];
+    const mask = tf.tensor4d(
+      Float32Array.from({ length: 2 * 5 * 7 }, (_, i) => (i % 7 > Math.floor(i / 7) % 5 ? -1e9 : 0)),
+      [2, 1, 5, 7],
+    );
+    const run = (fused: boolean) => {
+      const f = (x: tf.Tensor) => tf.sum(tf.mul(maskedSoftmax(x, mask, 0.35, fused), w));
+      const { value, grad } = tf.valueAndGrad(f)(s);
+      return [maskedSoftmax(s, mask, 0.35, fused), value, grad].map((t) => t.dataSync());
     };
     return worstRelError(run(true), run(false));
   });

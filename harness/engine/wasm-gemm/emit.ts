@@ -165,6 +165,15 @@ export class Code {
   f32Sqrt(): this {
     return this.op(0x91);
   }
+  f32Max(): this {
+    return this.op(0x97);
+  }
+  divU(): this {
+    return this.op(0x6e);
+  }
+  remU(): this {
+    return this.op(0x70);
+  }
   f32ConvertI32S(): this {
     return this.op(0xb2);
   }

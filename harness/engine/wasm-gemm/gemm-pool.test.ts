@@ -90,7 +90,7 @@ describe('GemmPool on a shared memory', () => {
     },
   );
 
-  it('splits the elementwise kernels and layer norm over 2 threads with the single-threaded numbers, bit for bit', async () => {
+  it('splits the elementwise kernels, layer norm and softmax over 2 threads with the single-threaded numbers, bit for bit', async () => {
     const memory = new WebAssembly.Memory({ initial: 256, maximum: 65536, shared: true });
     const fma = relaxedSimdAvailable();
     const g = new WasmGemm(memory, { fma });
@@ -136,6 +136,24 @@ describe('GemmPool on a shared memory', () => {
         ],
         rows * D,
       ],
+      [
+        // 3 batch rows × 4 heads × 64 queries of 65 keys: the second share starts mid-batch, so its mask rows
+        // come from the global row index (`first`), not from an offset.
+        'maskedSoftmax',
+        (out) => [
+          ...ins(768 * 65, 8),
+          ...ins(3 * 64 * 65, 9),
+          out(768 * 65),
+          768,
+          65,
+          64,
+          256,
+          0,
+          bits(0.35),
+        ],
+        768 * 65,
+      ],
+      ['softmaxGrad', (out) => [...ins(768 * 65, 10, 11), out(768 * 65), 768, 65, bits(0.35)], 768 * 65],
     ];
     for (const [name, make, floats] of cases) {
       // The same inputs, two sets of outputs: one written by the pool, one by a single call here.

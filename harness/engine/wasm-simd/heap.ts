@@ -43,6 +43,16 @@ export interface SimdKernels {
   geluGrad(x: number, dy: number, dx: number, n: number): void;
   /** y = e^x over n floats (expf.ts). */
   exp(x: number, y: number, n: number): void;
+  /** y = softmax(scale·s + mask) over rows of K, s [B, H, Q, K], mask [B, 1, Q, K] (softmax.ts). */
+  maskedSoftmax(
+    s: number,
+    mask: number,
+    y: number,
+    shape: [B: number, H: number, Q: number, K: number],
+    scale: number,
+  ): void;
+  /** ds = scale·y·(dy − Σ dy·y) over `rows` rows of K. */
+  softmaxGrad(y: number, dy: number, ds: number, rows: number, K: number, scale: number): void;
 }
 
 /** How many calls took the wasm path, per kernel: the tests' proof that nothing silently fell back. */
@@ -54,6 +64,8 @@ export const simdCalls = {
   gelu: 0,
   geluGrad: 0,
   exp: 0,
+  maskedSoftmax: 0,
+  softmaxGrad: 0,
 };
 
 const cache = new WeakMap<WebAssembly.Memory, SimdKernels | null>();
@@ -110,6 +122,14 @@ function instantiate(be: any, memory: WebAssembly.Memory): SimdKernels {
     exp: (x, y, n) => {
       simdCalls.exp++;
       split('exp', [x, y, n], n);
+    },
+    maskedSoftmax: (sc, mask, y, [B, H, Q, K], scale) => {
+      simdCalls.maskedSoftmax++;
+      split('maskedSoftmax', [sc, mask, y, B * H * Q, K, Q, H * Q, 0, bits(scale)], B * H * Q * K);
+    },
+    softmaxGrad: (y, dy, ds, rows, K, scale) => {
+      simdCalls.softmaxGrad++;
+      split('softmaxGrad', [y, dy, ds, rows, K, bits(scale)], rows * K);
     },
   };
 }

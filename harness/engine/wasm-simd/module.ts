@@ -2,6 +2,7 @@ import { emitModule } from '../wasm-gemm/emit.ts';
 import { emitExp } from './expf.ts';
 import { emitGelu, emitGeluGrad } from './gelu.ts';
 import { emitAdam, emitLayerNorm, emitLayerNormGrad, emitSum, emitSumSquares } from './kernels.ts';
+import { emitMaskedSoftmax, emitSoftmaxGrad } from './softmax.ts';
 
 /**
  * The compiled module of the generated f32x4 kernels (kernels.ts, gelu.ts, expf.ts), one per memory kind: the
@@ -22,6 +23,8 @@ export function simdModule(sharedMemory: boolean): WebAssembly.Module {
       emitGelu(),
       emitGeluGrad(),
       emitExp(),
+      emitMaskedSoftmax(),
+      emitSoftmaxGrad(),
     ];
     m = new WebAssembly.Module(emitModule(funcs, { sharedMemory }));
     modules.set(sharedMemory, m);
@@ -33,7 +36,8 @@ export function simdModule(sharedMemory: boolean): WebAssembly.Module {
  * How a kernel's work divides into independent units (elements, or rows for layer norm), so threads can each run
  * it on a range of them with the same numbers as one thread: `count` is the parameter holding the number of
  * units, `strides(args)` the bytes each pointer parameter advances per unit (0: not advanced), `align` the
- * units a share is a multiple of (4 keeps every share but the last free of the scalar tail).
+ * units a share is a multiple of (4 keeps every share but the last free of the scalar tail). A stride of 1 on
+ * a parameter that is not a pointer makes it count units (maskedSoftmax's first row).
  * Reductions across units (sum, sumSquares, layerNormGrad's dg/db) are not here: splitting them would change
  * their summation order.
  */
@@ -57,6 +61,11 @@ export const SPLITTABLE = {
   adam: { count: 7, align: 4, strides: () => [...new Array(7).fill(4), ...new Array(9).fill(0)] },
   // layerNorm(x, g, b, y, mean, rstd, rows, D, eps): a unit is a row.
   layerNorm: { count: 6, align: 1, strides: (a) => [4 * a[7], 0, 0, 4 * a[7], 4, 4, 0, 0, 0] },
+  // maskedSoftmax(s, mask, y, rows, K, Q, HQ, first, scale): a unit is a row; `first` counts rows (stride 1),
+  // because the mask row is a function of the global row index, not an offset from the share's start.
+  maskedSoftmax: { count: 3, align: 1, strides: (a) => [4 * a[4], 0, 4 * a[4], 0, 0, 0, 0, 1, 0] },
+  // softmaxGrad(y, dy, ds, rows, K, scale)
+  softmaxGrad: { count: 3, align: 1, strides: (a) => [4 * a[4], 4 * a[4], 4 * a[4], 0, 0, 0] },
 } satisfies Record<string, Split>;
 
 export type SplitName = keyof typeof SPLITTABLE;

@@ -3,6 +3,7 @@ import {
   selfTestFusedAdam,
   selfTestFusedGelu,
   selfTestFusedLayerNorm,
+  selfTestFusedSoftmax,
 } from '../../training/fused-self-test.ts';
 import { loadBackend } from '../backend.ts';
 import { selfTestFastKernels } from '../fast-kernels.ts';
@@ -210,7 +211,13 @@ describe('exp against Math.exp', () => {
 describe('the fused kernels on the single-threaded backend', () => {
   it('take the wasm path (no silent fallback) and pass their self-tests at FUSED_TOLERANCE', () => {
     const before = { ...simdCalls };
-    const errs = [selfTestFastKernels(), selfTestFusedLayerNorm(), selfTestFusedAdam(), selfTestFusedGelu()];
+    const errs = [
+      selfTestFastKernels(),
+      selfTestFusedLayerNorm(),
+      selfTestFusedAdam(),
+      selfTestFusedGelu(),
+      selfTestFusedSoftmax(),
+    ];
     for (const e of errs) expect(e).toBeLessThanOrEqual(1e-5);
     for (const name of Object.keys(before) as (keyof typeof simdCalls)[]) {
       expect(simdCalls[name], name).toBeGreaterThan(before[name]);

@@ -1,0 +1,155 @@
+import { Code, F32, type Func, I32 } from '../wasm-gemm/emit.ts';
+import { EXP_RANGE, exp, expLocals, splatExpConstants } from './expf.ts';
+
+/**
+ * The attention softmax of harness/models/transformer.ts as one pass forward and one backward per row of
+ * scores (harness/engine/fused-softmax.ts registers them), instead of 3 stock kernels forward (scale, mask,
+ * softmax) and 5 backward, each a pass over [B, H, Q, K] floats (BENCHMARKS.md#fused-attention-softmax).
+ * Rows run four lanes at a time with the K % 4 tail one float at a time through lane 0 (e^t on a splat).
+ */
+
+/** for j over [0, K) floats as byte offsets: vector steps while 16 bytes remain, then scalar ones. */
+function cols(c: Code, [j, end4, end]: number[], body: (v: boolean) => void) {
+  c.i32(0).set(j);
+  for (const v of [true, false]) {
+    c.block().loop();
+    c.get(j)
+      .get(v ? end4 : end)
+      .geS()
+      .brIf(1);
+    body(v);
+    c.inc(j, v ? 16 : 4)
+      .br(0)
+      .end()
+      .end();
+  }
+}
+
+/** Locals after `first`: i32 and f32 ones by name, and the v128 ones of expLocals. */
+function locals(first: number, ints: number, floats: number, vectors: number) {
+  const E = expLocals(first, vectors);
+  let next = first + E.types.length;
+  const i = Array.from({ length: ints }, () => next++);
+  const f = Array.from({ length: floats }, () => next++);
+  const types = [...E.types, ...new Array(ints).fill(I32), ...new Array(floats).fill(F32)];
+  return { E, i, f, types };
+}
+
+/** rows loop: runs `row`, then advances each pointer in `ptrs` by rowB bytes. */
+function forRows(c: Code, [i, rows, rowB]: number[], ptrs: number[], row: () => void) {
+  c.i32(0).set(i).block().loop();
+  c.get(i).get(rows).geS().brIf(1);
+  row();
+  for (const p of ptrs) c.incBy(p, rowB);
+  c.inc(i, 1).br(0).end().end();
+}
+
+/**
+ * maskedSoftmax(s, mask, y, rows, K, Q, HQ, first, scaleBits): `rows` rows of K scores of a [B, H, Q, K]
+ * tensor, the first being row `first` of it; row g adds mask row ⌊g / HQ⌋·Q + g mod Q of a [B, 1, Q, K] mask
+ * (HQ = H·Q). z = scale·s + mask, y = e^(z − max z) · (1 / Σ e^(z − max z)).
+ */
+export function emitMaskedSoftmax(): Func {
+  const [s, mask, y, rows, K, Q, HQ, first, scaleBits] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const { E, i: ints, f: floats, types } = locals(9, 3, 4, 3);
+  const [i, rowB, mRow] = ints;
+  const [mx, sum, tmp, scale] = floats;
+  const [scaleV, mxV, accV] = E.more;
+  const J = [E.j, E.end4, E.end];
+  const c = new Code();
+  const at = (base: number) => c.get(base).get(E.j).add();
+  c.get(K).i32(-4).and().i32(4).mul().set(E.end4);
+  c.get(K).i32(4).mul().tee(E.end).set(rowB);
+  splatExpConstants(c, E, EXP_RANGE);
+  c.get(scaleBits).f32FromBits().tee(scale).f32x4Splat().set(scaleV);
+  forRows(c, [i, rows, rowB], [s, y], () => {
+    // Mask row of global row g = first + i.
+    c.get(first).get(i).add().set(mRow);
+    c.get(mask).get(mRow).get(HQ).divU().get(Q).mul().get(mRow).get(Q).remU().add().get(rowB).mul().add();
+    c.set(mRow);
+    // z into y, and its maximum.
+    c.f32(Number.NEGATIVE_INFINITY).tee(mx).f32x4Splat().set(mxV);
+    cols(c, J, (v) => {
+      at(y);
+      if (v) {
+        at(s).v128Load().get(scaleV).f32x4Mul();
+        at(mRow).v128Load().f32x4Add().tee(E.x).v128Store();
+        c.get(mxV).get(E.x).f32x4Pmax().set(mxV);
+      } else {
+        at(s).f32Load().get(scale).f32Mul();
+        at(mRow).f32Load().f32Add().tee(tmp).f32Store();
+        c.get(mx).get(tmp).f32Max().set(mx);
+      }
+    });
+    c.get(mx);
+    for (let l = 0; l < 4; l++) c.get(mxV).f32x4ExtractLane(l).f32Max();
+    c.f32x4Splat().set(mxV);
+    // e = e^(z − max) into y, and Σ e.
+    c.v128Zero().set(accV).f32(0).set(sum);
+    cols(c, J, (v) => {
+      at(y);
+      at(y);
+      if (v) c.v128Load();
+      else c.f32Load().f32x4Splat();
+      c.get(mxV).f32x4Sub();
+      exp(c, E);
+      if (v) c.tee(E.x).v128Store().get(accV).get(E.x).f32x4Add().set(accV);
+      else c.f32x4ExtractLane(0).tee(tmp).f32Store().get(sum).get(tmp).f32Add().set(sum);
+    });
+    c.get(accV).f32x4ExtractLane(0).get(accV).f32x4ExtractLane(1).f32Add();
+    c.get(accV).f32x4ExtractLane(2).get(accV).f32x4ExtractLane(3).f32Add().f32Add();
+    c.get(sum).f32Add().set(sum);
+    // y = e · (1 / Σ).
+    c.f32(1).get(sum).f32Div().tee(tmp).f32x4Splat().set(accV);
+    cols(c, J, (v) => {
+      at(y);
+      if (v) at(y).v128Load().get(accV).f32x4Mul().v128Store();
+      else at(y).f32Load().get(tmp).f32Mul().f32Store();
+    });
+  });
+  return { name: 'maskedSoftmax', params: 9, locals: types, body: c };
+}
+
+/**
+ * softmaxGrad(y, dy, ds, rows, K, scaleBits): the gradient of maskedSoftmax with respect to s, per row
+ * ds = scale · y · (dy − Σ dy·y).
+ */
+export function emitSoftmaxGrad(): Func {
+  const [y, dy, ds, rows, K, scaleBits] = [0, 1, 2, 3, 4, 5];
+  const { E, i: ints, f: floats, types } = locals(6, 2, 2, 3);
+  const [i, rowB] = ints;
+  const [dot, scale] = floats;
+  const [scaleV, dotV, accV] = E.more;
+  const J = [E.j, E.end4, E.end];
+  const c = new Code();
+  const at = (base: number) => c.get(base).get(E.j).add();
+  c.get(K).i32(-4).and().i32(4).mul().set(E.end4);
+  c.get(K).i32(4).mul().tee(E.end).set(rowB);
+  c.get(scaleBits).f32FromBits().tee(scale).f32x4Splat().set(scaleV);
+  forRows(c, [i, rows, rowB], [y, dy, ds], () => {
+    c.v128Zero().set(accV).f32(0).set(dot);
+    cols(c, J, (v) => {
+      if (v) {
+        at(y).v128Load();
+        at(dy).v128Load().f32x4Mul().get(accV).f32x4Add().set(accV);
+      } else {
+        at(y).f32Load();
+        at(dy).f32Load().f32Mul().get(dot).f32Add().set(dot);
+      }
+    });
+    c.get(accV).f32x4ExtractLane(0).get(accV).f32x4ExtractLane(1).f32Add();
+    c.get(accV).f32x4ExtractLane(2).get(accV).f32x4ExtractLane(3).f32Add().f32Add();
+    c.get(dot).f32Add().tee(dot).f32x4Splat().set(dotV);
+    cols(c, J, (v) => {
+      at(ds);
+      if (v) {
+        at(dy).v128Load().get(dotV).f32x4Sub();
+        at(y).v128Load().f32x4Mul().get(scaleV).f32x4Mul().v128Store();
+      } else {
+        at(dy).f32Load().get(dot).f32Sub();
+        at(y).f32Load().f32Mul().get(scale).f32Mul().f32Store();
+      }
+    });
+  });
+  return { name: 'softmaxGrad', params: 6, locals: types, body: c };
+}
