@@ -8,6 +8,7 @@ import { cpus } from 'node:os';
 import { Command } from 'commander';
 import { type BackendInfo, loadBackend, setFusedKernels } from '../harness/engine/backend.ts';
 import { installFusedGelu, uninstallFusedGelu } from '../harness/engine/fused-gelu.ts';
+import { installFusedSoftmax, uninstallFusedSoftmax } from '../harness/engine/fused-softmax.ts';
 import { Rng } from '../harness/engine/rng.ts';
 import { tf } from '../harness/engine/tf.ts';
 import { DEFAULT_GEMM_SPIN_US, setGemmSpin, setSplitKernels } from '../harness/engine/wasm-gemm/gemm-pool.ts';
@@ -56,7 +57,8 @@ const opts = new Command()
   .option(
     '--ab [what]',
     'wasm only: alternate two settings step by step, median ms of each (robust to load): fused (default) ' +
-      'kernels against unfused, gelu: the fused GELU against the stock ops, or spin: GEMM threads polling 2 ms ' +
+      'kernels against unfused, gelu: the fused GELU against the stock ops, softmax: the fused attention ' +
+      'softmax against the stock ops, or spin: GEMM threads polling 2 ms ' +
       'for the next product against sleeping at once, or split: the elementwise kernels on all threads ' +
       'against the calling thread alone',
   )
@@ -117,6 +119,12 @@ const AB_SIDES: Record<
     on: 'fusedGelu',
     off: 'stockGelu',
     toggle: (first) => (first ? installFusedGelu() : uninstallFusedGelu()),
+    needsFused: true,
+  },
+  softmax: {
+    on: 'fusedSoftmax',
+    off: 'stockSoftmax',
+    toggle: (first) => (first ? installFusedSoftmax() : uninstallFusedSoftmax()),
     needsFused: true,
   },
   spin: {

@@ -165,8 +165,9 @@ export class Code {
   f32Sqrt(): this {
     return this.op(0x91);
   }
-  f32Max(): this {
-    return this.op(0x97);
+  /** Bytes of the two v128 operands by index (0-15 the first, 16-31 the second). */
+  i8x16Shuffle(bytes: number[]): this {
+    return this.simd(0x0d, ...bytes);
   }
   divU(): this {
     return this.op(0x6e);

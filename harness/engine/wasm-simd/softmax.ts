@@ -44,16 +44,32 @@ function forRows(c: Code, [i, rows, rowB]: number[], ptrs: number[], row: () => 
   c.inc(i, 1).br(0).end().end();
 }
 
+/** Lane swaps for a reduction across the four lanes: 64-bit halves, then 32-bit neighbours. */
+const SWAP_HALVES = [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7];
+const SWAP_PAIRS = [4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11];
+
+/** v = op over its four lanes, in every lane (two shuffles, no scalar round trip): (a0∘a2)∘(a1∘a3). */
+function acrossLanes(c: Code, v: number, op: () => void) {
+  c.get(v).get(v).get(v).i8x16Shuffle(SWAP_HALVES);
+  op();
+  c.tee(v).get(v).get(v).i8x16Shuffle(SWAP_PAIRS);
+  op();
+  c.set(v);
+}
+
 /**
  * maskedSoftmax(s, mask, y, rows, K, Q, HQ, first, scaleBits): `rows` rows of K scores of a [B, H, Q, K]
  * tensor, the first being row `first` of it; row g adds mask row ⌊g / HQ⌋·Q + g mod Q of a [B, 1, Q, K] mask
  * (HQ = H·Q). z = scale·s + mask, y = e^(z − max z) · (1 / Σ e^(z − max z)).
+ * Rows are short (K = 64 in training), so the per-row work stays in vectors: the maximum and the sum are
+ * reduced across lanes by shuffles, and the mask row advances by counters (q within a head, h within a batch
+ * row) instead of a division per row.
  */
 export function emitMaskedSoftmax(): Func {
   const [s, mask, y, rows, K, Q, HQ, first, scaleBits] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-  const { E, i: ints, f: floats, types } = locals(9, 3, 4, 3);
-  const [i, rowB, mRow] = ints;
-  const [mx, sum, tmp, scale] = floats;
+  const { E, i: ints, f: floats, types } = locals(9, 7, 3, 3);
+  const [i, rowB, mRow, mBatch, q, h, H] = ints;
+  const [sum, tmp, scale] = floats;
   const [scaleV, mxV, accV] = E.more;
   const J = [E.j, E.end4, E.end];
   const c = new Code();
@@ -62,13 +78,15 @@ export function emitMaskedSoftmax(): Func {
   c.get(K).i32(4).mul().tee(E.end).set(rowB);
   splatExpConstants(c, E, EXP_RANGE);
   c.get(scaleBits).f32FromBits().tee(scale).f32x4Splat().set(scaleV);
+  // Where row `first` sits: batch row ⌊first / HQ⌋, head h, query q; mBatch is that batch row's mask.
+  c.get(HQ).get(Q).divU().set(H);
+  c.get(mask).get(first).get(HQ).divU().get(Q).mul().get(rowB).mul().add().set(mBatch);
+  c.get(first).get(HQ).remU().tee(q).get(Q).divU().set(h);
+  c.get(q).get(Q).remU().set(q);
+  c.get(mBatch).get(q).get(rowB).mul().add().set(mRow);
   forRows(c, [i, rows, rowB], [s, y], () => {
-    // Mask row of global row g = first + i.
-    c.get(first).get(i).add().set(mRow);
-    c.get(mask).get(mRow).get(HQ).divU().get(Q).mul().get(mRow).get(Q).remU().add().get(rowB).mul().add();
-    c.set(mRow);
-    // z into y, and its maximum.
-    c.f32(Number.NEGATIVE_INFINITY).tee(mx).f32x4Splat().set(mxV);
+    // z into y, and its maximum (a tail value splatted: the maximum does not mind repeats).
+    c.f32(Number.NEGATIVE_INFINITY).f32x4Splat().set(mxV);
     cols(c, J, (v) => {
       at(y);
       if (v) {
@@ -78,13 +96,11 @@ export function emitMaskedSoftmax(): Func {
       } else {
         at(s).f32Load().get(scale).f32Mul();
         at(mRow).f32Load().f32Add().tee(tmp).f32Store();
-        c.get(mx).get(tmp).f32Max().set(mx);
+        c.get(mxV).get(tmp).f32x4Splat().f32x4Pmax().set(mxV);
       }
     });
-    c.get(mx);
-    for (let l = 0; l < 4; l++) c.get(mxV).f32x4ExtractLane(l).f32Max();
-    c.f32x4Splat().set(mxV);
-    // e = e^(z − max) into y, and Σ e.
+    acrossLanes(c, mxV, () => c.f32x4Pmax());
+    // e = e^(z − max) into y, and Σ e: vector steps in accV, the tail in sum.
     c.v128Zero().set(accV).f32(0).set(sum);
     cols(c, J, (v) => {
       at(y);
@@ -96,16 +112,23 @@ export function emitMaskedSoftmax(): Func {
       if (v) c.tee(E.x).v128Store().get(accV).get(E.x).f32x4Add().set(accV);
       else c.f32x4ExtractLane(0).tee(tmp).f32Store().get(sum).get(tmp).f32Add().set(sum);
     });
-    c.get(accV).f32x4ExtractLane(0).get(accV).f32x4ExtractLane(1).f32Add();
-    c.get(accV).f32x4ExtractLane(2).get(accV).f32x4ExtractLane(3).f32Add().f32Add();
-    c.get(sum).f32Add().set(sum);
-    // y = e · (1 / Σ).
-    c.f32(1).get(sum).f32Div().tee(tmp).f32x4Splat().set(accV);
+    acrossLanes(c, accV, () => c.f32x4Add());
+    // y = e · (1 / Σ), the reciprocal in every lane.
+    c.get(E.k.one).get(accV).get(sum).f32x4Splat().f32x4Add().f32x4Div().set(accV);
     cols(c, J, (v) => {
       at(y);
       if (v) at(y).v128Load().get(accV).f32x4Mul().v128Store();
-      else at(y).f32Load().get(tmp).f32Mul().f32Store();
+      else at(y).f32Load().get(accV).f32x4ExtractLane(0).f32Mul().f32Store();
     });
+    // Next row's mask: the next query, or the first query of the next head, or of the next batch row.
+    c.incBy(mRow, rowB).inc(q, 1);
+    c.get(q).get(Q).sub().eqz().if();
+    c.i32(0).set(q).inc(h, 1);
+    c.get(h).get(H).sub().eqz().if();
+    c.i32(0).set(h).get(mBatch).get(Q).get(rowB).mul().add().set(mBatch);
+    c.end();
+    c.get(mBatch).set(mRow);
+    c.end();
   });
   return { name: 'maskedSoftmax', params: 9, locals: types, body: c };
 }
