@@ -24,9 +24,12 @@ import { simdKernels } from './wasm-simd/heap.ts';
  *   into an input and Variable.assign swaps buffers rather than writing into one.
  * - Exp on float32 (the log-softmax of every loss, forward and backward): f32x4 lanes by wasm-simd/expf.ts
  *   instead of the stock kernel's scalar loop.
+ * - Transpose: the identity permutation shares its input (as Identity does), and a swap of two adjacent axes
+ *   that keeps the last axis last (the attention heads' split and merge) copies whole runs of the last axis
+ *   (wasm-simd/transpose.ts) instead of one element per index computation.
  * Every other case goes to the stock kernel.
  */
-export const FAST_KERNELS = ['Sum', 'GatherV2', 'Identity', 'Cast', 'Exp'] as const;
+export const FAST_KERNELS = ['Sum', 'GatherV2', 'Identity', 'Cast', 'Exp', 'Transpose'] as const;
 
 const shareInput = (x: tf.TensorInfo, backend: any) => {
   backend.incRef(x.dataId);
@@ -100,6 +103,34 @@ const MAKERS: Record<(typeof FAST_KERNELS)[number], (stock: KernelFunc) => Kerne
     simd.exp(ptr(be, x), ptr(be, out), n);
     return out;
   },
+  Transpose: (stock) => (args) => {
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    const { perm } = args.attrs as { perm: number[] };
+    if (x.dtype === 'string') return stock(args);
+    const be = args.backend;
+    const moved = perm.flatMap((p, i) => (p === i ? [] : [i]));
+    if (moved.length === 0) return shareInput(x, be);
+    // Only [.., B, C, .., D] → [.., C, B, .., D]: axes i and i + 1 swapped, i + 1 not the last.
+    const [i, j] = moved;
+    const rank = x.shape.length;
+    const swap = moved.length === 2 && j === i + 1 && perm[i] === j && j < rank - 1;
+    const simd = swap && (x.dtype === 'float32' || x.dtype === 'int32') ? simdKernels(be) : undefined;
+    if (!simd) return stock(args);
+    const prod = (dims: number[]) => dims.reduce((a, b) => a * b, 1);
+    const shape: [number, number, number, number] = [
+      prod(x.shape.slice(0, i)),
+      x.shape[i],
+      x.shape[j],
+      prod(x.shape.slice(j + 1)),
+    ];
+    const out = be.makeOutput(
+      perm.map((p) => x.shape[p]),
+      x.dtype,
+    );
+    // f32 and v128 loads and stores move bits unchanged, so int32 tensors travel the same way.
+    if (prod(shape) > 0) simd.swapMiddle(ptr(be, x), ptr(be, out), shape);
+    return out;
+  },
   Cast: (stock) => (args) => {
     const { x } = args.inputs as { x: tf.TensorInfo };
     const same = x.dtype === (args.attrs as { dtype: string }).dtype && x.dtype !== 'string';
@@ -128,6 +159,8 @@ function cases(rng: Rng): (() => tf.Tensor)[] {
       shape,
     );
   const x3 = rand([37, 5, 11]);
+  // A last axis of 6: one vector step and a two-float tail per run.
+  const x4 = rand([3, 5, 7, 6]);
   const table = rand([9, 3, 4]);
   const ids = tf.tensor2d([4, 0, 8, 4, 4, 1], [2, 3], 'int32');
   return [
@@ -145,6 +178,12 @@ function cases(rng: Rng): (() => tf.Tensor)[] {
     () => tf.exp(tf.mul(x3, 20)),
     () => tf.exp(tf.sub(x3, 40)),
     () => tf.exp(tf.tensor1d([3, 1, 4], 'int32')),
+    () => tf.transpose(x4, [0, 2, 1, 3]),
+    () => tf.transpose(x3, [1, 0, 2]),
+    () => tf.transpose(x3, [0, 1, 2]),
+    () => tf.transpose(x3, [2, 1, 0]),
+    () => tf.transpose(x3, [0, 2, 1]),
+    () => tf.transpose(tf.cast(tf.mul(x4, 100), 'int32'), [0, 2, 1, 3]),
   ];
 }
 

@@ -90,7 +90,7 @@ describe('GemmPool on a shared memory', () => {
     },
   );
 
-  it('splits the elementwise kernels, layer norm and softmax over 2 threads with the single-threaded numbers, bit for bit', async () => {
+  it('splits the elementwise kernels, layer norm, softmax and transpose over 2 threads with the single-threaded numbers, bit for bit', async () => {
     const memory = new WebAssembly.Memory({ initial: 256, maximum: 65536, shared: true });
     const fma = relaxedSimdAvailable();
     const g = new WasmGemm(memory, { fma });
@@ -154,6 +154,12 @@ describe('GemmPool on a shared memory', () => {
         768 * 65,
       ],
       ['softmaxGrad', (out) => [...ins(768 * 65, 10, 11), out(768 * 65), 768, 65, bits(0.35)], 768 * 65],
+      // [5, 64, 4, 30] heads swapped: 5 leading blocks for 2 threads, runs of 30 floats (a two-float tail).
+      [
+        'swapMiddle',
+        (out) => [...ins(5 * 64 * 4 * 30, 12), out(5 * 64 * 4 * 30), 5, 64, 4, 30],
+        5 * 64 * 4 * 30,
+      ],
     ];
     for (const [name, make, floats] of cases) {
       // The same inputs, two sets of outputs: one written by the pool, one by a single call here.

@@ -51,6 +51,8 @@ export interface SimdKernels {
     shape: [B: number, H: number, Q: number, K: number],
     scale: number,
   ): void;
+  /** dst[a, c, b, :] = src[a, b, c, :] of an [A, B, C, D] tensor (transpose.ts). */
+  swapMiddle(src: number, dst: number, shape: [A: number, B: number, C: number, D: number]): void;
   /** ds = scale·y·(dy − Σ dy·y) over `rows` rows of K. */
   softmaxGrad(y: number, dy: number, ds: number, rows: number, K: number, scale: number): void;
 }
@@ -66,6 +68,7 @@ export const simdCalls = {
   exp: 0,
   maskedSoftmax: 0,
   softmaxGrad: 0,
+  swapMiddle: 0,
 };
 
 const cache = new WeakMap<WebAssembly.Memory, SimdKernels | null>();
@@ -126,6 +129,10 @@ function instantiate(be: any, memory: WebAssembly.Memory): SimdKernels {
     maskedSoftmax: (sc, mask, y, [B, H, Q, K], scale) => {
       simdCalls.maskedSoftmax++;
       split('maskedSoftmax', [sc, mask, y, B * H * Q, K, Q, H * Q, 0, bits(scale)], B * H * Q * K);
+    },
+    swapMiddle: (src, dst, [A, B, C, D]) => {
+      simdCalls.swapMiddle++;
+      split('swapMiddle', [src, dst, A, B, C, D], A * B * C * D);
     },
     softmaxGrad: (y, dy, ds, rows, K, scale) => {
       simdCalls.softmaxGrad++;

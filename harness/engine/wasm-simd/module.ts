@@ -3,6 +3,7 @@ import { emitExp } from './expf.ts';
 import { emitGelu, emitGeluGrad } from './gelu.ts';
 import { emitAdam, emitLayerNorm, emitLayerNormGrad, emitSum, emitSumSquares } from './kernels.ts';
 import { emitMaskedSoftmax, emitSoftmaxGrad } from './softmax.ts';
+import { emitSwapMiddle } from './transpose.ts';
 
 /**
  * The compiled module of the generated f32x4 kernels (kernels.ts, gelu.ts, expf.ts), one per memory kind: the
@@ -25,6 +26,7 @@ export function simdModule(sharedMemory: boolean): WebAssembly.Module {
       emitExp(),
       emitMaskedSoftmax(),
       emitSoftmaxGrad(),
+      emitSwapMiddle(),
     ];
     m = new WebAssembly.Module(emitModule(funcs, { sharedMemory }));
     modules.set(sharedMemory, m);
@@ -66,6 +68,12 @@ export const SPLITTABLE = {
   maskedSoftmax: { count: 3, align: 1, strides: (a) => [4 * a[4], 0, 4 * a[4], 0, 0, 0, 0, 1, 0] },
   // softmaxGrad(y, dy, ds, rows, K, scale)
   softmaxGrad: { count: 3, align: 1, strides: (a) => [4 * a[4], 4 * a[4], 4 * a[4], 0, 0, 0] },
+  // swapMiddle(src, dst, A, B, C, D): a unit is one [B, C, D] block of the leading axis.
+  swapMiddle: {
+    count: 2,
+    align: 1,
+    strides: (a) => [4 * a[3] * a[4] * a[5], 4 * a[3] * a[4] * a[5], 0, 0, 0, 0],
+  },
 } satisfies Record<string, Split>;
 
 export type SplitName = keyof typeof SPLITTABLE;
