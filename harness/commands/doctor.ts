@@ -32,7 +32,7 @@ export function registerDoctor(program: Command): void {
         );
         const fusedErr = backend.fusedMaxRelError;
         console.log(
-          `  fused kernels (Sum, GatherV2, Identity, Cast, clip+Adam, layer norm): ${backend.fused ? 'on' : 'off'}` +
+          `  fused kernels (Sum, GatherV2, Identity, Cast, Exp, Transpose, clip+Adam, layer norm, GELU, attention softmax): ${backend.fused ? 'on' : 'off'}` +
             (fusedErr === undefined ? '' : ` (self-test max rel. error ${fusedErr.toExponential(1)})`),
         );
         console.log(
@@ -40,8 +40,8 @@ export function registerDoctor(program: Command): void {
             (backend.gemm === 'off'
               ? ' (XNNPACK products)'
               : backend.gemm === 'mul+add'
-                ? ' (no relaxed SIMD here)'
-                : ''),
+                ? ' (the same numbers on every host; DISTILL_BENCH_GEMM=fma asks for relaxed SIMD)'
+                : ' (relaxed SIMD, DISTILL_BENCH_GEMM=fma)'),
         );
         console.log(
           `  threads: ${backend.wasmThreads}` +

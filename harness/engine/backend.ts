@@ -18,6 +18,7 @@ import { fusedAdamAvailable, installFusedAdam, uninstallFusedAdam } from './fuse
 import { installFusedGelu, uninstallFusedGelu } from './fused-gelu.ts';
 import { installFusedLayerNorm, uninstallFusedLayerNorm } from './fused-layernorm.ts';
 import { installFusedSoftmax, uninstallFusedSoftmax } from './fused-softmax.ts';
+import { parseGemmKernel } from './gemm-kernel.ts';
 import { registerUnsortedSegmentSum } from './segment-sum.ts';
 import { tf } from './tf.ts';
 import { heapGemmMode } from './wasm-gemm/heap.ts';
@@ -104,7 +105,7 @@ function installFused(info: BackendInfo): void {
   if (!(err <= FUSED_TOLERANCE)) {
     setFusedKernels(false);
     info.warnings.push(
-      `fused wasm kernels (Sum, GatherV2, Identity, Cast, clip+Adam, layer norm, GELU, attention softmax) disagreed with the stock path ` +
+      `fused wasm kernels (Sum, GatherV2, Identity, Cast, Exp, Transpose, clip+Adam, layer norm, GELU, attention softmax) disagreed with the stock path ` +
         `(max rel. error ${err.toExponential(2)} > ${FUSED_TOLERANCE}); using the stock kernels, training will be slower`,
     );
   }
@@ -113,6 +114,8 @@ function installFused(info: BackendInfo): void {
 async function tryWasm(info: BackendInfo, opts: LoadOptions): Promise<void> {
   await import('@tensorflow/tfjs-backend-wasm');
   const threads = opts.wasmThreads ?? parseWasmThreads(process.env.DISTILL_BENCH_WASM_THREADS);
+  // Checked here, before the binary loads, so a bad value stops the run like a bad thread count does.
+  parseGemmKernel(process.env.DISTILL_BENCH_GEMM);
   if (threads > 1) await registerThreadedWasm(threads);
   if (!(await tf.setBackend('wasm'))) throw new Error("tf.setBackend('wasm') returned false");
   registerUnsortedSegmentSum();
@@ -205,6 +208,8 @@ export async function loadBackend(opts: LoadOptions = {}): Promise<BackendInfo> 
       active = info;
       return info;
     } catch (err) {
+      // A bad setting (DISTILL_BENCH_WASM_THREADS, DISTILL_BENCH_GEMM) is the user's to fix, not a rung to skip.
+      if (err instanceof UsageError) throw err;
       if (forced) {
         throw new UsageError(
           `backend '${name}' could not be loaded: ${firstLine(err)}. ` +

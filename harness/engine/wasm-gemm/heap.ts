@@ -1,3 +1,4 @@
+import { type GemmKernel, parseGemmKernel } from '../gemm-kernel.ts';
 import { ptr, tfjsMemory } from '../kernel-override.ts';
 import type { tf } from '../tf.ts';
 import { wasmThreadCount } from '../wasm-threads.ts';
@@ -20,6 +21,7 @@ export type HeapMatMul = (
 interface Kernel {
   g: WasmGemm;
   pool: GemmPool;
+  fma: boolean;
 }
 const kernels = new WeakMap<object, Kernel | null>();
 
@@ -28,12 +30,14 @@ function gemmFor(be: any): Kernel | undefined {
   if (!memory) return undefined;
   let kernel = kernels.get(memory);
   if (kernel === undefined) {
+    // Read before the try: a bad value is the user's to fix (exit 2), not a reason to fall back.
+    const wanted: GemmKernel = parseGemmKernel(process.env.DISTILL_BENCH_GEMM);
     try {
-      const fma = relaxedSimdAvailable();
+      const fma = wanted === 'fma' && relaxedSimdAvailable();
       const g = new WasmGemm(memory, { fma });
       // The threaded tfjs build (wasm-threads.ts) has a shared heap, so our own threads can split products.
       const threads = memory.buffer instanceof SharedArrayBuffer ? wasmThreadCount() : 1;
-      kernel = { g, pool: new GemmPool(g, memory, threads, { fma, mr: g.mr, nr: g.nr }) };
+      kernel = { g, pool: new GemmPool(g, memory, threads, { fma, mr: g.mr, nr: g.nr }), fma };
     } catch {
       kernel = null;
     }
@@ -52,10 +56,11 @@ export function heapGemmPool(backend: unknown): GemmPool | undefined {
   return gemmFor(backend)?.pool;
 }
 
-/** Whether `backend` can run the generated kernel, and with FMA. */
-export function heapGemmMode(backend: unknown): 'fma' | 'mul+add' | undefined {
-  if (!gemmFor(backend)) return undefined;
-  return relaxedSimdAvailable() ? 'fma' : 'mul+add';
+/** Whether `backend` runs the generated kernel, and with which multiply-add (gemm-kernel.ts). */
+export function heapGemmMode(backend: unknown): GemmKernel | undefined {
+  const kernel = gemmFor(backend);
+  if (!kernel) return undefined;
+  return kernel.fma ? 'fma' : 'mul+add';
 }
 
 const prod = (xs: number[]) => xs.reduce((x, y) => x * y, 1);
