@@ -46,7 +46,8 @@ const opts = new Command()
   .option('--backend <name>', 'force a backend (default: the ladder)')
   .option(
     '--threads <n>',
-    'wasm only: threads the generated GEMM splits products over (default 1 or DISTILL_BENCH_WASM_THREADS; >1 loads the threaded binary)',
+    'wasm only: threads the generated GEMM and the split kernels use (default DISTILL_BENCH_WASM_THREADS, else ' +
+      "as many as the PyTorch twin's BLAS threads: min(2, cores); 1 is the single-threaded binary)",
     (v) => parseWasmThreads(v, '--threads'),
   )
   .option('--stock-matmul', "wasm only: keep the stock BatchMatMul kernel (to measure the fast path's gain)")
@@ -78,7 +79,13 @@ const opts = new Command()
   .opts();
 
 // Checked before the backend loads: the single-threaded glue prints its whole source with any uncaught error.
-if (opts.ab === 'spin' && !(opts.threads > 1)) {
+// Like for like by default: wasm gets the threads the PyTorch twin's BLAS gets (below); `run` keeps 1 per worker.
+const threads: number =
+  opts.threads ??
+  (process.env.DISTILL_BENCH_WASM_THREADS
+    ? parseWasmThreads(process.env.DISTILL_BENCH_WASM_THREADS)
+    : Math.min(2, cpus().length));
+if (opts.ab === 'spin' && !(threads > 1)) {
   console.error('--ab spin needs --threads 2 or more (the GEMM threads are what polls or sleeps)');
   process.exit(2);
 }
@@ -99,7 +106,7 @@ const backend = await loadBackend({
   backend: opts.backend,
   fastMatMul: !opts.stockMatmul,
   fused: !opts.unfused,
-  wasmThreads: opts.threads,
+  wasmThreads: threads,
 });
 const V = 64;
 
