@@ -6,18 +6,16 @@
  */
 import { cpus } from 'node:os';
 import { Command } from 'commander';
-import { type BackendInfo, loadBackend, setFusedKernels } from '../harness/engine/backend.ts';
-import { installFusedGelu, uninstallFusedGelu } from '../harness/engine/fused-gelu.ts';
-import { installFusedSoftmax, uninstallFusedSoftmax } from '../harness/engine/fused-softmax.ts';
+import { type BackendInfo, loadBackend } from '../harness/engine/backend.ts';
 import { Rng } from '../harness/engine/rng.ts';
 import { tf } from '../harness/engine/tf.ts';
-import { DEFAULT_GEMM_SPIN_US, setGemmSpin, setSplitKernels } from '../harness/engine/wasm-gemm/gemm-pool.ts';
 import { SPLIT_NAMES, type SplitName } from '../harness/engine/wasm-simd/module.ts';
 import { parseWasmThreads } from '../harness/engine/wasm-thread-count.ts';
 import { MODEL_PRESETS, parameterCount } from '../harness/models/config.ts';
 import { TransformerLM } from '../harness/models/transformer.ts';
 import { crossEntropy } from '../harness/training/losses.ts';
 import { AdamTrainer, TrainingOptionsSchema } from '../harness/training/optimizer.ts';
+import { abSides } from './ab-sides.ts';
 import { printKernelProfile } from './kernel-profile.ts';
 import { printKernelTimes } from './kernel-timer.ts';
 import { runTorch, type TorchResult } from './torch-compare.ts';
@@ -116,50 +114,6 @@ function wasmThreads(info: BackendInfo): string {
   return `wasm ${simd}, ${info.wasmThreads === 1 ? '1 thread' : `${info.wasmThreads} threads`}`;
 }
 
-/** What `--ab` can alternate: the names of its two sides and a switch (true: the first side, the default). */
-const AB_SIDES: Record<
-  string,
-  { on: string; off: string; toggle: (first: boolean) => void; needsFused: boolean }
-> = {
-  fused: { on: 'fused', off: 'unfused', toggle: (first) => setFusedKernels(first), needsFused: true },
-  gelu: {
-    on: 'fusedGelu',
-    off: 'stockGelu',
-    toggle: (first) => (first ? installFusedGelu() : uninstallFusedGelu()),
-    needsFused: true,
-  },
-  softmax: {
-    on: 'fusedSoftmax',
-    off: 'stockSoftmax',
-    toggle: (first) => (first ? installFusedSoftmax() : uninstallFusedSoftmax()),
-    needsFused: true,
-  },
-  spin: {
-    on: 'spin',
-    off: 'sleep',
-    toggle: (first) => setGemmSpin(first ? DEFAULT_GEMM_SPIN_US : 0),
-    needsFused: false,
-  },
-  split: {
-    on: 'split',
-    off: 'oneThread',
-    toggle: (first) => setSplitKernels(first ? (splitList as SplitName[]) : []),
-    needsFused: true,
-  },
-};
-
-function abSides(
-  what: string | true,
-  backend: BackendInfo,
-): [string, string, string, (first: boolean) => void] {
-  const label = what === true ? 'fused' : what;
-  const sides = Object.hasOwn(AB_SIDES, label) ? AB_SIDES[label] : undefined;
-  if (!sides) throw new Error(`--ab: unknown setting "${label}"; use ${Object.keys(AB_SIDES).join(', ')}`);
-  if (sides.needsFused && !backend.fused)
-    throw new Error('--ab needs the wasm backend with its fused kernels (see `distill-bench doctor`)');
-  return [label, sides.on, sides.off, sides.toggle];
-}
-
 async function benchConfig(name: SizeName): Promise<Record<string, unknown>> {
   const { seq: T, batch: B, dModel: D, layers: L, dFF: F, heads: H } = SIZES[name];
   const config = {
@@ -203,7 +157,7 @@ async function benchConfig(name: SizeName): Promise<Record<string, unknown>> {
   const result: Record<string, unknown> = { config: name, params: parameterCount(config) };
   if (opts.ab) {
     // Same process, same model, alternating steps: other processes' load hits both sides alike.
-    const [label, on, off, toggle] = abSides(opts.ab, backend);
+    const [label, on, off, toggle] = abSides(opts.ab, backend, splitList as SplitName[]);
     const times: [number[], number[]] = [[], []];
     for (let i = 0; i < 2 * opts.steps; i++) {
       toggle(i % 2 === 0);

@@ -4,7 +4,7 @@ import { UsageError } from '../errors.ts';
  * Which multiply-add the generated wasm GEMM uses (DISTILL_BENCH_GEMM). 'mul+add' (f32x4.mul then f32x4.add)
  * by default: its numbers are the same on every host, where relaxed SIMD's madd is a fused multiply-add on
  * some CPUs and two rounded operations on others; and on the AMD EPYC this project measures on it is also
- * the faster (BENCHMARKS.md#mul-add-against-fma). 'fma' asks for relaxed madd, where the engine has it.
+ * the faster (BENCHMARKS.md#muladd-against-fma). 'fma' asks for relaxed madd, where the engine has it.
  * Kept apart from backend.ts so the CLI can check the variable without loading TensorFlow.js.
  */
 export type GemmKernel = 'fma' | 'mul+add';
