@@ -1,4 +1,5 @@
 import { Code, type Func, I32, V128 } from '../wasm-gemm/emit.ts';
+import { colLimits, cols } from './loops.ts';
 
 /**
  * e^t on four float32 lanes by Cephes' expf, for the sigmoid of gelu.ts and the `Exp` kernel that
@@ -91,16 +92,9 @@ export function elementwise(
   [n, src, dst]: [number, number, number],
   body: (v: boolean) => void,
 ): void {
-  c.get(n).i32(-4).and().i32(4).mul().set(L.end4);
-  c.get(n).i32(4).mul().set(L.end);
+  colLimits(c, n, L.end4, L.end);
   splatExpConstants(c, L, range);
-  c.i32(0).set(L.j);
-  for (const v of [true, false]) {
-    c.block().loop();
-    c.get(L.j)
-      .get(v ? L.end4 : L.end)
-      .geS()
-      .brIf(1);
+  cols(c, L.j, L.end4, L.end, (v) => {
     c.get(dst).get(L.j).add();
     c.get(src).get(L.j).add();
     if (v) c.v128Load();
@@ -109,11 +103,7 @@ export function elementwise(
     body(v);
     if (v) c.v128Store();
     else c.f32x4ExtractLane(0).f32Store();
-    c.inc(L.j, v ? 16 : 4)
-      .br(0)
-      .end()
-      .end();
-  }
+  });
 }
 
 /** exp(x, y, n): y = e^x over n floats. */

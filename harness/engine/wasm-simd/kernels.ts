@@ -1,4 +1,5 @@
 import { Code, F32, type Func, I32, V128 } from '../wasm-gemm/emit.ts';
+import { colLimits, cols, forRows, laneSum } from './loops.ts';
 
 /**
  * Generated f32x4 loops for the JS kernels of a training step that are memory-bound passes over tfjs-wasm's
@@ -56,33 +57,14 @@ function lanes(c: Code, v: boolean) {
 }
 type Lanes = ReturnType<typeof lanes>;
 
-/** for j in [0, n·4) bytes: vector steps while 16 bytes remain, then scalar ones. */
+/** `cols` with the body written once over `lanes`. */
 function forCols(c: Code, j: number, end4: number, end: number, body: (l: Lanes) => void) {
-  for (const v of [true, false]) {
-    if (v) c.i32(0).set(j);
-    c.block().loop();
-    c.get(j)
-      .get(v ? end4 : end)
-      .geS()
-      .brIf(1);
-    body(lanes(c, v));
-    c.inc(j, v ? 16 : 4)
-      .br(0)
-      .end()
-      .end();
-  }
-}
-
-/** end4 = (n & ~3)·4 and end = n·4, the byte limits forCols reads. */
-function colLimits(c: Code, n: number, end4: number, end: number) {
-  c.get(n).i32(-4).and().i32(4).mul().set(end4);
-  c.get(n).i32(4).mul().set(end);
+  cols(c, j, end4, end, (v) => body(lanes(c, v)));
 }
 
 /** Pushes hsum(p.v) + p.f, pairing lanes as a tree. */
 function total(c: Code, p: Pair) {
-  c.get(p.v).f32x4ExtractLane(0).get(p.v).f32x4ExtractLane(1).f32Add();
-  c.get(p.v).f32x4ExtractLane(2).get(p.v).f32x4ExtractLane(3).f32Add().f32Add();
+  laneSum(c, p.v);
   c.get(p.f).f32Add();
 }
 
@@ -120,15 +102,6 @@ export function emitSum(): Func {
   forCols(c, j, end4, end, (l) => l.at(dst, j).at(dst, j).load().at(p[0], j).load().add().store());
   c.incBy(p[0], rowB).inc(r, 1).br(0).end().end();
   return { name: 'sum', params: 4, locals: L.types, body: c };
-}
-
-/** Per-row loop shared by both layer-norm kernels: xr/yr walk the rows, mu/rs are loaded or computed by `row`. */
-function forRows(c: Code, rows: number, r: number, ptrs: number[], rowB: number, row: () => void) {
-  c.i32(0).set(r).block().loop();
-  c.get(r).get(rows).geS().brIf(1);
-  row();
-  for (const q of ptrs) c.incBy(q, rowB);
-  c.inc(r, 1).br(0).end().end();
 }
 
 /**

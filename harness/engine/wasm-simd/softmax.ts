@@ -1,5 +1,6 @@
 import { Code, F32, type Func, I32 } from '../wasm-gemm/emit.ts';
 import { EXP_RANGE, exp, expLocals, splatExpConstants } from './expf.ts';
+import { colLimits, cols as colLoop, forRows, laneSum } from './loops.ts';
 
 /**
  * The attention softmax of harness/models/transformer.ts as one pass forward and one backward per row of
@@ -7,23 +8,6 @@ import { EXP_RANGE, exp, expLocals, splatExpConstants } from './expf.ts';
  * softmax) and 5 backward, each a pass over [B, H, Q, K] floats (BENCHMARKS.md#fused-attention-softmax).
  * Rows run four lanes at a time with the K % 4 tail one float at a time through lane 0 (e^t on a splat).
  */
-
-/** for j over [0, K) floats as byte offsets: vector steps while 16 bytes remain, then scalar ones. */
-function cols(c: Code, [j, end4, end]: number[], body: (v: boolean) => void) {
-  c.i32(0).set(j);
-  for (const v of [true, false]) {
-    c.block().loop();
-    c.get(j)
-      .get(v ? end4 : end)
-      .geS()
-      .brIf(1);
-    body(v);
-    c.inc(j, v ? 16 : 4)
-      .br(0)
-      .end()
-      .end();
-  }
-}
 
 /** Locals after `first`: i32 and f32 ones by name, and the v128 ones of expLocals. */
 function locals(first: number, ints: number, floats: number, vectors: number) {
@@ -33,15 +17,6 @@ function locals(first: number, ints: number, floats: number, vectors: number) {
   const f = Array.from({ length: floats }, () => next++);
   const types = [...E.types, ...new Array(ints).fill(I32), ...new Array(floats).fill(F32)];
   return { E, i, f, types };
-}
-
-/** rows loop: runs `row`, then advances each pointer in `ptrs` by rowB bytes. */
-function forRows(c: Code, [i, rows, rowB]: number[], ptrs: number[], row: () => void) {
-  c.i32(0).set(i).block().loop();
-  c.get(i).get(rows).geS().brIf(1);
-  row();
-  for (const p of ptrs) c.incBy(p, rowB);
-  c.inc(i, 1).br(0).end().end();
 }
 
 /** Lane swaps for a reduction across the four lanes: 64-bit halves, then 32-bit neighbours. */
@@ -71,11 +46,11 @@ export function emitMaskedSoftmax(): Func {
   const [i, rowB, mRow, mBatch, q, h, H] = ints;
   const [sum, tmp, scale] = floats;
   const [scaleV, mxV, accV] = E.more;
-  const J = [E.j, E.end4, E.end];
   const c = new Code();
+  const cols = (body: (v: boolean) => void) => colLoop(c, E.j, E.end4, E.end, body);
   const at = (base: number) => c.get(base).get(E.j).add();
-  c.get(K).i32(-4).and().i32(4).mul().set(E.end4);
-  c.get(K).i32(4).mul().tee(E.end).set(rowB);
+  colLimits(c, K, E.end4, E.end);
+  c.get(E.end).set(rowB);
   splatExpConstants(c, E, EXP_RANGE);
   c.get(scaleBits).f32FromBits().tee(scale).f32x4Splat().set(scaleV);
   // Where row `first` sits: batch row ⌊first / HQ⌋, head h, query q; mBatch is that batch row's mask.
@@ -84,10 +59,10 @@ export function emitMaskedSoftmax(): Func {
   c.get(first).get(HQ).remU().tee(q).get(Q).divU().set(h);
   c.get(q).get(Q).remU().set(q);
   c.get(mBatch).get(q).get(rowB).mul().add().set(mRow);
-  forRows(c, [i, rows, rowB], [s, y], () => {
+  forRows(c, rows, i, [s, y], rowB, () => {
     // z into y, and its maximum (a tail value splatted: the maximum does not mind repeats).
     c.f32(Number.NEGATIVE_INFINITY).f32x4Splat().set(mxV);
-    cols(c, J, (v) => {
+    cols((v) => {
       at(y);
       if (v) {
         at(s).v128Load().get(scaleV).f32x4Mul();
@@ -102,7 +77,7 @@ export function emitMaskedSoftmax(): Func {
     acrossLanes(c, mxV, () => c.f32x4Pmax());
     // e = e^(z − max) into y, and Σ e: vector steps in accV, the tail in sum.
     c.v128Zero().set(accV).f32(0).set(sum);
-    cols(c, J, (v) => {
+    cols((v) => {
       at(y);
       at(y);
       if (v) c.v128Load();
@@ -115,7 +90,7 @@ export function emitMaskedSoftmax(): Func {
     acrossLanes(c, accV, () => c.f32x4Add());
     // y = e · (1 / Σ), the reciprocal in every lane.
     c.get(E.k.one).get(accV).get(sum).f32x4Splat().f32x4Add().f32x4Div().set(accV);
-    cols(c, J, (v) => {
+    cols((v) => {
       at(y);
       if (v) at(y).v128Load().get(accV).f32x4Mul().v128Store();
       else at(y).f32Load().get(accV).f32x4ExtractLane(0).f32Mul().f32Store();
@@ -143,15 +118,15 @@ export function emitSoftmaxGrad(): Func {
   const [i, rowB] = ints;
   const [dot, scale] = floats;
   const [scaleV, dotV, accV] = E.more;
-  const J = [E.j, E.end4, E.end];
   const c = new Code();
+  const cols = (body: (v: boolean) => void) => colLoop(c, E.j, E.end4, E.end, body);
   const at = (base: number) => c.get(base).get(E.j).add();
-  c.get(K).i32(-4).and().i32(4).mul().set(E.end4);
-  c.get(K).i32(4).mul().tee(E.end).set(rowB);
+  colLimits(c, K, E.end4, E.end);
+  c.get(E.end).set(rowB);
   c.get(scaleBits).f32FromBits().tee(scale).f32x4Splat().set(scaleV);
-  forRows(c, [i, rows, rowB], [y, dy, ds], () => {
+  forRows(c, rows, i, [y, dy, ds], rowB, () => {
     c.v128Zero().set(accV).f32(0).set(dot);
-    cols(c, J, (v) => {
+    cols((v) => {
       if (v) {
         at(y).v128Load();
         at(dy).v128Load().f32x4Mul().get(accV).f32x4Add().set(accV);
@@ -160,10 +135,9 @@ export function emitSoftmaxGrad(): Func {
         at(dy).f32Load().f32Mul().get(dot).f32Add().set(dot);
       }
     });
-    c.get(accV).f32x4ExtractLane(0).get(accV).f32x4ExtractLane(1).f32Add();
-    c.get(accV).f32x4ExtractLane(2).get(accV).f32x4ExtractLane(3).f32Add().f32Add();
+    laneSum(c, accV);
     c.get(dot).f32Add().tee(dot).f32x4Splat().set(dotV);
-    cols(c, J, (v) => {
+    cols((v) => {
       at(ds);
       if (v) {
         at(dy).v128Load().get(dotV).f32x4Sub();

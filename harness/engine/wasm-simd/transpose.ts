@@ -1,4 +1,5 @@
 import { Code, type Func, I32 } from '../wasm-gemm/emit.ts';
+import { colLimits, cols } from './loops.ts';
 
 /**
  * swapMiddle(src, dst, A, B, C, D): dst[a, c, b, :] = src[a, b, c, :] for a [A, B, C, D] float32 tensor, the
@@ -18,8 +19,8 @@ export function emitSwapMiddle(): Func {
     body();
     c.inc(counter, 1).br(0).end().end();
   };
-  c.get(D).i32(-4).and().i32(4).mul().set(end4);
-  c.get(D).i32(4).mul().tee(end).set(runB);
+  colLimits(c, D, end4, end);
+  c.get(end).set(runB);
   // Between consecutive c in dst: B runs of D floats.
   c.get(B).get(runB).mul().set(cStride);
   c.get(src).set(sBase).get(dst).set(dBase);
@@ -29,22 +30,12 @@ export function emitSwapMiddle(): Func {
     loop(b, B, () => {
       c.get(dBase).get(b).get(runB).mul().add().set(dRow);
       loop(cc, C, () => {
-        for (const v of [true, false]) {
-          if (v) c.i32(0).set(j);
-          c.block().loop();
-          c.get(j)
-            .get(v ? end4 : end)
-            .geS()
-            .brIf(1);
+        cols(c, j, end4, end, (v) => {
           c.get(dRow).get(j).add();
           c.get(sRow).get(j).add();
           if (v) c.v128Load().v128Store();
           else c.f32Load().f32Store();
-          c.inc(j, v ? 16 : 4)
-            .br(0)
-            .end()
-            .end();
-        }
+        });
         c.incBy(sRow, runB);
         c.incBy(dRow, cStride);
       });
